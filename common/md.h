@@ -1,0 +1,48 @@
+/* Plumbing shared by every minidocker stage: error reporting with hints,
+ * the debug trace, and the exit-status conventions.  The lessons themselves
+ * live in the stage folders; nothing here creates a namespace or a mount. */
+#ifndef MD_COMMON_H
+#define MD_COMMON_H
+
+#include <stdio.h>
+#include <stdnoreturn.h>
+
+/* Exit statuses, the same as `docker run` (see docker-run(1), "Exit Status"). */
+enum {
+	MD_EXIT_FAILED = 125,	/* minidocker itself failed, bad usage included */
+	MD_EXIT_CANNOT_RUN = 126, /* the command exists but cannot be run */
+	MD_EXIT_NOT_FOUND = 127, /* the command was not found */
+};
+
+#define MD_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* "minidocker: MSG: strerror(errno)" on stderr, then a "hint:" line when
+ * errno has a usual cause (EPERM: not root).  errno is left as it was. */
+void md_warn(const char *fmt, ...) MD_PRINTF(1, 2);
+/* "minidocker: MSG" on stderr, without errno. */
+void md_warnx(const char *fmt, ...) MD_PRINTF(1, 2);
+/* "hint: MSG" on stderr: what the user can do about the error above. */
+void md_hint(const char *fmt, ...) MD_PRINTF(1, 2);
+/* md_warn or md_warnx, then exit 125. */
+noreturn void md_die(const char *fmt, ...) MD_PRINTF(1, 2);
+noreturn void md_diex(const char *fmt, ...) MD_PRINTF(1, 2);
+
+/* A usage error: "minidocker: MSG", then USAGE, on stderr; exit 125. */
+noreturn void md_usage_error(const char *usage, const char *fmt, ...)
+	MD_PRINTF(2, 3);
+
+/* After a failed execve of CMD: report it and _exit with 127 when the
+ * command does not exist, 126 when it exists but cannot be run. */
+noreturn void md_exec_failed(const char *cmd);
+
+/* With MINIDOCKER_DEBUG=1 in the environment, print the seed's trace
+ * "Process => [argv...] [pid]" on stderr, so the PIDs can be watched. */
+void md_trace(char **argv);
+
+/* Pre-flight check with libcap (see capabilities(7)): does this process
+ * have CAP_SYS_ADMIN in its effective set?  If not, explain what WHAT needs
+ * and how to get it, and exit 125, instead of letting the kernel answer a
+ * bare EPERM later. */
+void md_require_sys_admin(const char *what);
+
+#endif

@@ -1,0 +1,173 @@
+/* probe: a small static program that the tests copy into containers to
+ * report what a shell cannot show, or to use resources on purpose.
+ *
+ *   probe ns          one line per namespace: "uts 4026531838"
+ *   probe fds         the open file descriptors, one per line
+ *   probe caps        the capability sets, as cap_to_text(3) prints them
+ *   probe ids         uid, gid, then uid_map and gid_map
+ *   probe cgroup      /proc/self/cgroup
+ *   probe eat MB      allocate and touch MB mebibytes, then exit 0
+ *   probe fork N      start N sleeping children; print how many started
+ *   probe spin SECS   keep one CPU busy for SECS seconds
+ *
+ * Linked -static so it runs in any root filesystem. */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int cat(const char *path)
+{
+	char buf[4096];
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		printf("%s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+	return 0;
+}
+
+static int ns(void)
+{
+	static const char *names[] = { "cgroup", "ipc", "mnt", "net", "pid", "user", "uts" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char path[64];
+		struct stat st;
+		snprintf(path, sizeof path, "/proc/self/ns/%s", names[i]);
+		if (stat(path, &st) < 0)
+			printf("%s ?\n", names[i]);
+		else
+			printf("%s %lu\n", names[i], (unsigned long)st.st_ino);
+	}
+	return 0;
+}
+
+static int fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (!d) {
+		perror("probe: /proc/self/fd");
+		return 1;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
+			continue;
+		char path[300], target[4096];
+		snprintf(path, sizeof path, "/proc/self/fd/%s", e->d_name);
+		ssize_t n = readlink(path, target, sizeof target - 1);
+		target[n > 0 ? n : 0] = '\0';
+		printf("%s %s\n", e->d_name, target);
+	}
+	closedir(d);
+	return 0;
+}
+
+static int caps(void)
+{
+	cap_t c = cap_get_proc();
+	char *text = c ? cap_to_text(c, NULL) : NULL;
+	if (!text) {
+		perror("probe: cap_get_proc");
+		return 1;
+	}
+	printf("%s\n", text[0] ? text : "=");
+	cap_free(text);
+	cap_free(c);
+	return 0;
+}
+
+static int ids(void)
+{
+	printf("uid %d gid %d\nuid_map:", (int)getuid(), (int)getgid());
+	fflush(stdout);
+	cat("/proc/self/uid_map");
+	printf("gid_map:");
+	fflush(stdout);
+	return cat("/proc/self/gid_map");
+}
+
+static int eat(long mb)
+{
+	for (long i = 0; i < mb; i++) {
+		char *p = malloc(1 << 20);
+		if (!p) {
+			printf("malloc failed after %ld MiB\n", i);
+			return 1;
+		}
+		memset(p, 1, 1 << 20);	/* touch it: only used pages count */
+	}
+	printf("ate %ld MiB\n", mb);
+	return 0;
+}
+
+static int forks(long n)
+{
+	long started = 0;
+	int first_errno = 0;
+	for (long i = 0; i < n; i++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			pause();
+			_exit(0);
+		}
+		if (pid < 0) {
+			if (!first_errno)
+				first_errno = errno;
+			continue;
+		}
+		started++;
+	}
+	printf("started %ld of %ld%s%s\n", started, n, first_errno ? ": " : "",
+	       first_errno ? strerror(first_errno) : "");
+	fflush(stdout);
+	signal(SIGTERM, SIG_IGN);
+	kill(0, SIGTERM);
+	while (wait(NULL) > 0)
+		;
+	return 0;
+}
+
+static int spin(double secs)
+{
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	while ((b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9 < secs);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "";
+	if (!strcmp(what, "ns"))
+		return ns();
+	if (!strcmp(what, "fds"))
+		return fds();
+	if (!strcmp(what, "caps"))
+		return caps();
+	if (!strcmp(what, "ids"))
+		return ids();
+	if (!strcmp(what, "cgroup"))
+		return cat("/proc/self/cgroup");
+	if (!strcmp(what, "eat") && argc > 2)
+		return eat(atol(argv[2]));
+	if (!strcmp(what, "fork") && argc > 2)
+		return forks(atol(argv[2]));
+	if (!strcmp(what, "spin") && argc > 2)
+		return spin(atof(argv[2]));
+	fprintf(stderr, "usage: probe ns|fds|caps|ids|cgroup|eat MB|fork N|spin SECS\n");
+	return 2;
+}

@@ -1,0 +1,182 @@
+/* minidocker v0.4: a mount namespace, and a /proc of the container's own.
+ *
+ *   minidocker run COMMAND [ARG...]
+ *
+ * As v0.3, plus CLONE_NEWNS: the child gets its own copy of the host's
+ * mount table.  It first makes every mount in that copy private, so that
+ * nothing it mounts propagates back to the host, then mounts a fresh proc
+ * filesystem on /proc.  A proc mounted by a process in the new PID namespace
+ * shows that namespace's processes: `ps` now sees only the container.
+ * See mount_namespaces(7), proc(5), mount(2).
+ */
+#include "md.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"Usage: minidocker run COMMAND [ARG...]\n"
+	"\n"
+	"Run COMMAND with its arguments and exit with its exit status.\n";
+
+static pid_t child = -1;
+
+/* Pass a signal sent to minidocker (kill, a supervisor) on to the command.
+ * A signal from the terminal (Ctrl-C: si_code SI_KERNEL) already went to
+ * the whole foreground process group, the command included: not twice. */
+static void forward(int sig, siginfo_t *info, void *ctx)
+{
+	(void)ctx;
+	if (child > 0 && info->si_code != SI_KERNEL)
+		kill(child, sig);
+}
+
+static void forward_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (sigaction(sigs[i], &sa, NULL) < 0)
+			md_die("sigaction");
+}
+
+/* Wait for PID to end and return the status a shell would report: its exit
+ * code, or 128+N if signal N killed it (see wait(2), "WIFSIGNALED"). */
+static int wait_for(pid_t pid)
+{
+	int wstatus;
+
+	/* EINTR: a forwarded signal interrupted the wait; wait again. */
+	while (waitpid(pid, &wstatus, 0) < 0)
+		if (errno != EINTR)
+			md_die("waitpid %d", (int)pid);
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return MD_EXIT_FAILED;
+}
+
+/* Fork, run the command, wait for it, and return its exit status. */
+static int run_and_wait(char **cmd)
+{
+	forward_signals();
+	child = fork();
+	if (child < 0)
+		md_die("fork");
+	if (child == 0) {
+		/* The handlers were inherited; execvp resets them to default. */
+		execvp(cmd[0], cmd);
+		md_exec_failed(cmd[0]);
+	}
+	return wait_for(child);
+}
+
+/* clone(2) starts the new process here, in the new namespaces.  It replaces
+ * itself with a fresh copy of minidocker: `minidocker child COMMAND...`. */
+static int clone_main(void *arg)
+{
+	char **argv = arg;
+
+	/* If minidocker dies (even by SIGKILL), the kernel kills the child,
+	 * and with PID 1 gone, everything in its namespace (prctl(2)).  It
+	 * survives the execv below. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		md_die("prctl PR_SET_PDEATHSIG");
+	execv("/proc/self/exe", argv);
+	md_die("re-exec /proc/self/exe");
+}
+
+enum { STACK_SIZE = 1024 * 1024 };
+
+static int run(char **argv)
+{
+	/* Creating a namespace needs CAP_SYS_ADMIN: say so before clone would
+	 * fail with a bare EPERM. */
+	md_require_sys_admin("creating PID, UTS and mount namespaces");
+	forward_signals();
+	/* Without CLONE_VM the child gets a copy of our memory, this stack
+	 * included; clone wants its top, since stacks grow down on x86. */
+	char *stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		md_die("mmap a stack for clone");
+	/* SIGCHLD: tell us when it ends, as fork does, so waitpid works. */
+	child = clone(clone_main, stack + STACK_SIZE,
+		      CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, argv);
+	if (child < 0)
+		md_die("clone CLONE_NEWUTS|CLONE_NEWPID|CLONE_NEWNS");
+	return wait_for(child);
+}
+
+/* Give the container its own /proc, without touching the host's. */
+static void mount_proc(void)
+{
+	/* The new mount namespace is a copy of the host's, propagation
+	 * included: where / is shared (every systemd host), a mount made here
+	 * would appear on the host too, and outlive the container there.
+	 * MS_REC|MS_PRIVATE cuts every mount off from its peers first.
+	 * See mount_namespaces(7), "Shared subtrees". */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		md_die("make / private (mount MS_REC|MS_PRIVATE)");
+	/* Over the host's /proc, which stays mounted underneath, unseen.
+	 * Nothing in /proc needs setuid, devices or execution. */
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		md_die("mount proc on /proc");
+}
+
+/* `minidocker child COMMAND...`: the container side, PID 1 of its PID
+ * namespace.  Name the host, mount /proc, then run the command as our own
+ * child.  No unmount at the end: the mount namespace, and every mount in
+ * it, goes away with its last process. */
+static int container_child(char **cmd)
+{
+	/* Only ever run by `run`: outside a new PID namespace, sethostname
+	 * below would rename the host. */
+	if (getpid() != 1)
+		md_diex("child is internal to `minidocker run`; use run");
+	if (sethostname("container", strlen("container")) < 0)
+		md_die("sethostname container");
+	mount_proc();
+	return run_and_wait(cmd);
+}
+
+int main(int argc, char **argv)
+{
+	md_trace(argv);
+	if (argc < 2)
+		md_usage_error(usage, "no command given");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "child") && argv[2])
+		return container_child(argv + 2);
+	if (strcmp(argv[1], "run") != 0)
+		md_usage_error(usage, "unknown command '%s'", argv[1]);
+
+	/* Options of `run` end at the first word that is not one, or at "--";
+	 * everything after belongs to the command, untouched. */
+	int i = 2;
+	if (argv[i] && !strcmp(argv[i], "--"))
+		i++;
+	else if (argv[i] && argv[i][0] == '-')
+		md_usage_error(usage, "run: unknown flag '%s'", argv[i]);
+	if (!argv[i])
+		md_usage_error(usage, "run: no command given");
+	/* The child's argv: "minidocker child COMMAND...", overwriting
+	 * "run" (and "--" if given) in place. */
+	argv[i - 2] = argv[0];
+	argv[i - 1] = "child";
+	return run(argv + i - 2);
+}
