@@ -70,15 +70,17 @@ tests/bin/test_%: tests/test_%.c $(TEST_LIB) $(wildcard tests/*.h)
 		$(filter %.c,$^) $(CHECK_LIBS)
 
 image: deps all
-	scripts/mkimage "$(ROOT)"
+	@scripts/mkimage "$(ROOT)"
 
-run: deps all
+run: image
 	@scripts/run-newest "$(NEWEST)" "$(ROOT)" $(CMD)
 
-# `make test` runs every suite even when one fails, then fails if any did.
+# `make test` runs every suite even when one fails, then fails if any did,
+# or if a note's "Diff from the previous stage" no longer matches the code.
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BINS)
-	@scripts/run-tests $(STAGES)
+	@rc=0; scripts/run-tests $(STAGES) || rc=1; \
+	scripts/stagediff --check || rc=1; exit $$rc
 
 $(STAGES:%=test-%): test-%: deps
 	@$(MAKE) --no-print-directory $*/minidocker tests/probe \
