@@ -45,4 +45,18 @@ void md_trace(char **argv);
  * bare EPERM later. */
 void md_require_sys_admin(const char *what);
 
+/* The state root: MINIDOCKER_ROOT if set; /var/lib/minidocker for root;
+ * otherwise $XDG_DATA_HOME/minidocker, by default ~/.local/share/minidocker.
+ * Images are ROOT/images/NAME, containers ROOT/containers/ID. */
+const char *md_state_root(void);
+
+/* Copy the contents of the folder SRC into the existing, empty folder DST:
+ * folders, files, symlinks, device nodes and FIFOs, with their modes,
+ * owners and times; DST itself gets SRC's.  Hard links become separate
+ * copies.  Returns 0, or -1 after printing what failed. */
+int md_copy_tree(const char *src, const char *dst);
+/* Remove PATH and everything under it, never following a symlink or
+ * crossing into a mount.  Returns 0, or -1 after printing what failed. */
+int md_remove_tree(const char *path);
+
 #endif

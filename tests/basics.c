@@ -1,8 +1,12 @@
 /* See basics.h. */
 #include "basics.h"
 
+#include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct result md_run(const char *in, ...)
 {
@@ -18,6 +22,16 @@ struct result md_run(const char *in, ...)
 	va_end(ap);
 	argv[n] = NULL;
 	return run_argv(in, 60, argv);
+}
+
+const char *run_line(void)
+{
+	static char line[512];
+
+	snprintf(line, sizeof line, "\"$MD\" run ");
+	for (int i = 0; run_words[i]; i++)
+		snprintf(line + strlen(line), sizeof line - strlen(line), "%s ", run_words[i]);
+	return line;
 }
 
 START_TEST(exit_status_zero)
@@ -47,6 +61,20 @@ START_TEST(not_executable_is_126)
 	struct result r = md_run(NULL, "/etc/passwd", NULL);
 	ck_status(r, 126);
 	ck_contains(r.err, "minidocker: cannot run /etc/passwd: Permission denied");
+}
+END_TEST
+
+START_TEST(killed_from_the_host_is_137)
+{
+	/* SIGKILL from the host ends the command wherever it is, PID 1 of a
+	 * namespace included; the status says which signal it was. */
+	struct result r = sh("%s sleep 983 & pid=$!; "
+			     "find() { for p in /proc/[0-9]*; do "
+			     "[ \"$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)\" = 'sleep 983 ' ] && echo ${p#/proc/}; "
+			     "done; }; i=0; "
+			     "until p=$(find) && [ -n \"$p\" ] || [ $i -ge 100 ]; do sleep 0.05; i=$((i+1)); done; "
+			     "kill -KILL $p || kill -KILL $pid; wait $pid; echo $?", run_line());
+	ck_assert_str_eq(r.out, "137\n");
 }
 END_TEST
 
@@ -85,14 +113,11 @@ END_TEST
 START_TEST(sigterm_reaches_the_command)
 {
 	/* minidocker forwards SIGTERM; the shell's trap turns it into exit 7. */
-	char words[256] = "";
-	for (int i = 0; run_words[i]; i++)
-		snprintf(words + strlen(words), sizeof words - strlen(words), "%s ", run_words[i]);
-	struct result r = sh("\"$MD\" run %s sh -c 'trap \"exit 7\" TERM; echo ready; "
-			     "sleep 30 & wait' > \"$MINIDOCKER_ROOT/ready\" & pid=$!; "
+	struct result r = sh("%s sh -c 'trap \"exit 7\" TERM; echo ready; "
+			     "while :; do sleep 0.1; done' > \"$MINIDOCKER_ROOT/ready\" & pid=$!; "
 			     "i=0; until grep -q ready \"$MINIDOCKER_ROOT/ready\" || [ $i -ge 100 ]; "
 			     "do sleep 0.05; i=$((i+1)); done; "
-			     "kill -TERM $pid; wait $pid; echo $?", words);
+			     "kill -TERM $pid; wait $pid; echo $?", run_line());
 	ck_assert_str_eq(r.out, "7\n");
 }
 END_TEST
@@ -157,7 +182,7 @@ START_TEST(help_goes_to_stdout)
 }
 END_TEST
 
-void add_basic_tests(Suite *s, int root)
+void add_basic_tests(Suite *s, int root, int pid1)
 {
 	TCase *tc = tcase(s, "basics");
 
@@ -174,11 +199,177 @@ void add_basic_tests(Suite *s, int root)
 	ADD(exit_status_passes_through);
 	ADD(command_not_found_is_127);
 	ADD(not_executable_is_126);
-	ADD(killed_by_signal_is_128_plus_n);
+	ADD(killed_from_the_host_is_137);
+	/* A namespace's PID 1 ignores signals it has no handler for, even
+	 * from itself: from v0.5 on, `kill -TERM $$` does nothing. */
+	if (!pid1)
+		ADD(killed_by_signal_is_128_plus_n);
 	ADD(arguments_pass_untouched);
 	ADD(stdin_reaches_the_command);
 	ADD(stdout_and_stderr_stay_apart);
 	ADD(sigterm_reaches_the_command);
 	ADD(trace_is_off_by_default);
 #undef ADD
+}
+
+START_TEST(host_mountinfo_unchanged)
+{
+	char *before = read_file("/proc/self/mountinfo");
+	struct result r = md_run(NULL, "sh", "-c", "mount -t tmpfs none /tmp && ls /proc >/tmp/x", NULL);
+	ck_status(r, 0);
+	char *after = read_file("/proc/self/mountinfo");
+	ck_assert_str_eq(after, before);
+}
+END_TEST
+
+/* Every systemd host has / shared: simulate one in a mount namespace of
+ * the test's own, where / is made shared again, and compare its mountinfo
+ * before, during and after a run.  Without MS_PRIVATE in the container,
+ * its /proc would show up here, and stay after it exits. */
+START_TEST(shared_host_mountinfo_unchanged)
+{
+	struct result r = sh(
+		"unshare --mount --propagation shared sh -c '"
+		"d=$MINIDOCKER_ROOT; cat /proc/self/mountinfo > $d/before; "
+		"%s sh -c \"echo up; sleep 0.5\" > $d/up & "
+		"i=0; until grep -q up $d/up || [ $i -ge 100 ]; do sleep 0.05; i=$((i+1)); done; "
+		"cat /proc/self/mountinfo > $d/during; wait $!; echo run=$?; "
+		"cat /proc/self/mountinfo > $d/after; "
+		"grep -q \"shared:\" $d/before && echo shared; "
+		"cmp $d/before $d/during && cmp $d/before $d/after && echo same; "
+		"read pid rest < /proc/self/stat; [ \"$pid\" = $$ ] && echo proc-ok'", run_line());
+	ck_assert_str_eq(r.out, "run=0\nshared\nsame\nproc-ok\n");
+}
+END_TEST
+
+START_TEST(host_proc_works_after_a_killed_run)
+{
+	/* SIGKILL leaves no chance to clean up: nothing may need cleaning. */
+	struct result r = sh(
+		"unshare --mount --propagation shared sh -c '"
+		"d=$MINIDOCKER_ROOT; cat /proc/self/mountinfo > $d/before; "
+		"%s sh -c \"echo up; exec sleep 986\" > $d/up & pid=$!; "
+		"i=0; until grep -q up $d/up || [ $i -ge 100 ]; do sleep 0.05; i=$((i+1)); done; "
+		"kill -KILL $pid; wait $pid; echo run=$?; "
+		"cmp $d/before /proc/self/mountinfo && echo same; "
+		"read pid rest < /proc/self/stat; [ \"$pid\" = $$ ] && echo proc-ok'", run_line());
+	ck_assert_str_eq(r.out, "run=137\nsame\nproc-ok\n");
+	ck_assert_int_eq(wait_procs("sleep 986", 0, 5), 0);
+}
+END_TEST
+
+void add_mount_tests(Suite *s)
+{
+	TCase *tc = tcase(s, "mounts");
+
+	add_root_test(tc, host_mountinfo_unchanged);
+	add_root_test(tc, shared_host_mountinfo_unchanged);
+	add_root_test(tc, host_proc_works_after_a_killed_run);
+}
+
+START_TEST(command_is_pid_1)
+{
+	struct result r = md_run(NULL, "sh", "-c", "echo $$ $PPID", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "1 0\n");
+}
+END_TEST
+
+START_TEST(root_is_the_image)
+{
+	char path[8300];
+	snprintf(path, sizeof path, "%s/from-the-image", image_dir());
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	/* The image's marker is there; the folder this test runs from is not. */
+	struct result r = sh("%s sh -c 'ls /from-the-image; test -e \"%s\" || echo no-host'",
+			     run_line(), TOP);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "/from-the-image\nno-host\n");
+}
+END_TEST
+
+START_TEST(command_is_looked_up_in_the_image)
+{
+	/* The host has gcc (the tests were built with it); the image has not. */
+	struct result r = md_run(NULL, "gcc", "--version", NULL);
+	ck_status(r, 127);
+	ck_contains(r.err, "minidocker: gcc: command not found");
+}
+END_TEST
+
+START_TEST(missing_image_is_125_and_names_make_image)
+{
+	struct result r = sh("rm -rf \"$MINIDOCKER_ROOT/images\"; \"$MD\" run true");
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: image 'base' not found");
+	ck_contains(r.err, "make image");
+}
+END_TEST
+
+START_TEST(pid_1_ignores_its_own_sigterm)
+{
+	struct result r = md_run(NULL, "sh", "-c", "kill -TERM $$; echo alive", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "alive\n");
+}
+END_TEST
+
+START_TEST(hostname_is_container)
+{
+	struct result r = md_run(NULL, "hostname", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "container\n");
+}
+END_TEST
+
+START_TEST(proc_lists_only_the_command)
+{
+	struct result r = md_run(NULL, "ls", "/proc", NULL);
+	ck_status(r, 0);
+	/* PID 1 (ls itself) is the only process directory. */
+	ck_assert_msg(strstr(r.out, "1\n") == r.out || strstr(r.out, "\n1\n"), "%s", r.out);
+	for (const char *p = r.out; *p; p = strchr(p, '\n') + 1) {
+		ck_assert_msg(!(p[0] >= '2' && p[0] <= '9') && !(p[0] == '1' && p[1] != '\n'),
+			      "another process in /proc:\n%s", r.out);
+	}
+}
+END_TEST
+
+START_TEST(pid_1_ignores_sigterm_without_a_handler)
+{
+	/* sleep has no SIGTERM handler; as PID 1 the kernel drops the signal.
+	 * SIGKILL to minidocker still ends it (PR_SET_PDEATHSIG). */
+	int pid = start_bg("%s sleep 985", run_line());
+	ck_assert_int_eq(wait_procs("sleep 985", 2, 5), 2);	/* run, and sleep as init */
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	usleep(500000);
+	ck_assert_int_eq(wait_procs("sleep 985", 2, 0), 2);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(wait_procs("sleep 985", 0, 5), 0);
+}
+END_TEST
+
+START_TEST(init_is_internal)
+{
+	struct result r = md(NULL, "init", "/", "true", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "init is internal");
+}
+END_TEST
+
+void add_image_tests(Suite *s)
+{
+	TCase *tc = tcase(s, "image");
+
+	add_root_test(tc, command_is_pid_1);
+	add_root_test(tc, root_is_the_image);
+	add_root_test(tc, command_is_looked_up_in_the_image);
+	add_root_test(tc, missing_image_is_125_and_names_make_image);
+	add_root_test(tc, pid_1_ignores_its_own_sigterm);
+	add_root_test(tc, hostname_is_container);
+	add_root_test(tc, proc_lists_only_the_command);
+	add_root_test(tc, pid_1_ignores_sigterm_without_a_handler);
+	add_root_test(tc, init_is_internal);
 }

@@ -12,7 +12,18 @@ extern const char *run_words[];
 /* minidocker run RUN_WORDS... ARGS... (the list ends with NULL). */
 struct result md_run(const char *in, ...) __attribute__((sentinel));
 
-/* Add the basic tests to S; ROOT: the stage needs root to run anything. */
-void add_basic_tests(Suite *s, int root);
+/* `"$MD" run RUN_WORDS...` for a shell script, with a trailing space. */
+const char *run_line(void);
+
+/* Add the basic tests to S; ROOT: the stage needs root to run anything;
+ * PID1: the command is PID 1 of its namespace (v0.5 on). */
+void add_basic_tests(Suite *s, int root, int pid1);
+
+/* From v0.4 on: mounts made in the container never reach the host, on a
+ * private or a shared host, after a normal run or a SIGKILLed one. */
+void add_mount_tests(Suite *s);
+
+/* From v0.5 on: the command is PID 1 in the image's root filesystem. */
+void add_image_tests(Suite *s);
 
 #endif

@@ -11,13 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 const char *stage;
 char md_bin[4096], probe_bin[4096];
-static char root_dir[4096];
+static char root_dir[4096], image_path[4200], template_dir[4096];
+int with_image;
 static int skipped;
 static char skip_list[4096];
 
@@ -149,6 +151,25 @@ const char *state_root(void)
 	return root_dir;
 }
 
+const char *image_dir(void)
+{
+	return image_path;
+}
+
+/* Build the image once per suite; each test gets a copy (cp -a keeps the
+ * symlinks, modes and owners mkimage made). */
+static int build_template(void)
+{
+	char cmd[16384];
+
+	snprintf(template_dir, sizeof template_dir, "/tmp/md-image-%s-XXXXXX", stage);
+	if (!mkdtemp(template_dir))
+		return -1;
+	snprintf(cmd, sizeof cmd, "'%s/scripts/mkimage' '%s' 2>/dev/null && "
+		 "cp '%s' '%s/images/base/bin/probe'", TOP, template_dir, probe_bin, template_dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 int need_root(const char *test)
 {
 	if (geteuid() == 0)
@@ -169,19 +190,36 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 
 static void fresh_root(void)
 {
+	/* Background runs outlive the shell that started them: make them
+	 * ours when orphaned, so remove_root can reap them (prctl(2)). */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	snprintf(root_dir, sizeof root_dir, "/tmp/md-test-%s-XXXXXX", stage);
 	if (!mkdtemp(root_dir))
 		ck_abort_msg("mkdtemp: %s", strerror(errno));
 	/* A run as another user (v0.7) must be able to use it too. */
 	chmod(root_dir, 0755);
 	setenv("MINIDOCKER_ROOT", root_dir, 1);
+	snprintf(image_path, sizeof image_path, "%s/images/base", root_dir);
+	if (with_image) {
+		char cmd[16384];
+		snprintf(cmd, sizeof cmd, "cp -a '%s/images' '%s/'", template_dir, root_dir);
+		if (system(cmd) != 0)
+			ck_abort_msg("cannot copy the test image: %s", cmd);
+	}
+}
+
+/* FTW_PHYS: never follow a symlink out of the tree; FTW_MOUNT: never
+ * cross into a mount a failed test may have left. */
+static void remove_tree(const char *dir)
+{
+	nftw(dir, rm_entry, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 static void remove_root(void)
 {
-	/* FTW_PHYS: never follow a symlink out of the tree; FTW_MOUNT: never
-	 * cross into a mount a failed test may have left. */
-	nftw(root_dir, rm_entry, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	remove_tree(root_dir);
 }
 
 TCase *tcase(Suite *s, const char *name)
@@ -228,8 +266,14 @@ int run_suite(Suite *s)
 	setenv("PROBE", probe_bin, 1);
 	unsetenv("MINIDOCKER_DEBUG");
 
+	if (with_image && build_template() < 0) {
+		fprintf(stderr, "%s: cannot build the test image with scripts/mkimage\n", stage);
+		return 1;
+	}
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
+	if (with_image)
+		remove_tree(template_dir);
 	int failed = srunner_ntests_failed(sr);
 	int ran = srunner_ntests_run(sr);
 	srunner_free(sr);

@@ -29,8 +29,12 @@ struct result md(const char *in, ...) __attribute__((sentinel));
 /* A host shell script (sh -c SCRIPT); "$MD" is the stage's binary. */
 struct result sh(const char *script, ...) __attribute__((format(printf, 1, 2)));
 
-/* The state root of the running test (fresh and empty for each test). */
+/* The state root of the running test (fresh for each test).  When the
+ * suite sets with_image, it holds the image 'base' (scripts/mkimage) with
+ * the probe in it as /bin/probe; image_dir() is ROOT/images/base. */
+extern int with_image;
 const char *state_root(void);
+const char *image_dir(void);
 
 /* Assertions with the output shown when they fail. */
 #define ck_status(r, want) \

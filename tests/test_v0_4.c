@@ -62,52 +62,6 @@ START_TEST(mount_namespace_is_new)
 }
 END_TEST
 
-START_TEST(host_mountinfo_unchanged)
-{
-	char *before = read_file("/proc/self/mountinfo");
-	struct result r = md_run(NULL, "sh", "-c", "busybox mount -t tmpfs none /mnt && ls /proc >/dev/null", NULL);
-	ck_status(r, 0);
-	char *after = read_file("/proc/self/mountinfo");
-	ck_assert_str_eq(after, before);
-}
-END_TEST
-
-/* Every systemd host has / shared: simulate one in a mount namespace of
- * the test's own, where / is made shared again, and compare its mountinfo
- * before, during and after a run.  Without MS_PRIVATE in the child, the
- * container's /proc would show up here, and stay after it exits. */
-START_TEST(shared_host_mountinfo_unchanged)
-{
-	struct result r = sh(
-		"unshare --mount --propagation shared sh -c '"
-		"d=$MINIDOCKER_ROOT; cat /proc/self/mountinfo > $d/before; "
-		"\"$MD\" run sh -c \"touch $d/up; sleep 0.5\" & "
-		"i=0; until [ -e $d/up ] || [ $i -ge 100 ]; do sleep 0.05; i=$((i+1)); done; "
-		"cat /proc/self/mountinfo > $d/during; wait $!; echo run=$?; "
-		"cat /proc/self/mountinfo > $d/after; "
-		"grep -q \"shared:\" $d/before && echo shared; "
-		"cmp $d/before $d/during && cmp $d/before $d/after && echo same; "
-		"read pid rest < /proc/self/stat; [ \"$pid\" = $$ ] && echo proc-ok'");
-	ck_assert_str_eq(r.out, "run=0\nshared\nsame\nproc-ok\n");
-}
-END_TEST
-
-START_TEST(host_proc_works_after_a_killed_run)
-{
-	/* SIGKILL leaves no chance to clean up: nothing may need cleaning. */
-	struct result r = sh(
-		"unshare --mount --propagation shared sh -c '"
-		"d=$MINIDOCKER_ROOT; cat /proc/self/mountinfo > $d/before; "
-		"\"$MD\" run sh -c \"touch $d/up; exec sleep 986\" & pid=$!; "
-		"i=0; until [ -e $d/up ] || [ $i -ge 100 ]; do sleep 0.05; i=$((i+1)); done; "
-		"kill -KILL $pid; wait $pid; echo run=$?; "
-		"cmp $d/before /proc/self/mountinfo && echo same; "
-		"read pid rest < /proc/self/stat; [ \"$pid\" = $$ ] && echo proc-ok'");
-	ck_assert_str_eq(r.out, "run=137\nsame\nproc-ok\n");
-	ck_assert_int_eq(wait_procs("sleep 986", 0, 5), 0);
-}
-END_TEST
-
 START_TEST(hostname_is_container)
 {
 	struct result r = md_run(NULL, "busybox", "hostname", NULL);
@@ -120,15 +74,13 @@ int main(void)
 {
 	stage = "v0.4";
 	Suite *s = suite_create(stage);
-	add_basic_tests(s, 1);
+	add_basic_tests(s, 1, 0);
+	add_mount_tests(s);
 	TCase *tc = tcase(s, "mnt");
 	add_root_test(tc, ps_sees_only_the_container);
 	add_root_test(tc, proc_self_agrees_with_the_shell);
 	add_root_test(tc, proc_is_mounted_nosuid_nodev_noexec);
 	add_root_test(tc, mount_namespace_is_new);
-	add_root_test(tc, host_mountinfo_unchanged);
-	add_root_test(tc, shared_host_mountinfo_unchanged);
-	add_root_test(tc, host_proc_works_after_a_killed_run);
 	add_root_test(tc, hostname_is_container);
 	return run_suite(s);
 }

@@ -1,0 +1,28 @@
+/* Where minidocker keeps its state (DESIGN.md, "Names and places"). */
+#include "md.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+const char *md_state_root(void)
+{
+	static char root[PATH_MAX];
+	const char *env = getenv("MINIDOCKER_ROOT");
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+
+	if (root[0])
+		return root;
+	if (env && env[0])
+		snprintf(root, sizeof root, "%s", env);
+	else if (geteuid() == 0)
+		snprintf(root, sizeof root, "/var/lib/minidocker");
+	else if (xdg && xdg[0] == '/')
+		snprintf(root, sizeof root, "%s/minidocker", xdg);
+	else if (home && home[0] == '/')
+		snprintf(root, sizeof root, "%s/.local/share/minidocker", home);
+	else
+		md_diex("no state root: set MINIDOCKER_ROOT or HOME");
+	return root;
+}

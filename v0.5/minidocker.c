@@ -1,0 +1,198 @@
+/* minidocker v0.5: the command is PID 1, in a root filesystem of its own.
+ *
+ *   minidocker run COMMAND [ARG...]
+ *
+ * The re-executed half is now `minidocker init ROOTFS COMMAND...`, and it no
+ * longer forks: after setting up the container it execs the command, which
+ * takes over PID 1 (no more "double shell").  Before that, it chroots into
+ * the image `base` (ROOT/images/base, built by `make image`), so the
+ * command sees the image's files as /, not the host's.  See chroot(2),
+ * pid_namespaces(7) "The namespace init process".
+ */
+#include "md.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"Usage: minidocker run COMMAND [ARG...]\n"
+	"\n"
+	"Run COMMAND in a container of the image 'base' and exit with its exit\n"
+	"status.  The image is ROOT/images/base (`make image` builds it).\n";
+
+static pid_t child = -1;
+
+/* Pass a signal sent to minidocker (kill, a supervisor) on to the command.
+ * A signal from the terminal (Ctrl-C: si_code SI_KERNEL) already went to
+ * the whole foreground process group, the command included: not twice. */
+static void forward(int sig, siginfo_t *info, void *ctx)
+{
+	(void)ctx;
+	if (child > 0 && info->si_code != SI_KERNEL)
+		kill(child, sig);
+}
+
+static void forward_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (sigaction(sigs[i], &sa, NULL) < 0)
+			md_die("sigaction");
+}
+
+/* Wait for PID to end and return the status a shell would report: its exit
+ * code, or 128+N if signal N killed it (see wait(2), "WIFSIGNALED"). */
+static int wait_for(pid_t pid)
+{
+	int wstatus;
+
+	/* EINTR: a forwarded signal interrupted the wait; wait again. */
+	while (waitpid(pid, &wstatus, 0) < 0)
+		if (errno != EINTR)
+			md_die("waitpid %d", (int)pid);
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return MD_EXIT_FAILED;
+}
+
+/* clone(2) starts the new process here, in the new namespaces.  It replaces
+ * itself with a fresh copy of minidocker: `minidocker init ROOTFS COMMAND...`. */
+static int clone_main(void *arg)
+{
+	char **argv = arg;
+
+	/* If minidocker dies (even by SIGKILL), the kernel kills the child,
+	 * and with PID 1 gone, everything in its namespace (prctl(2)).  It
+	 * survives the execv below. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		md_die("prctl PR_SET_PDEATHSIG");
+	execv("/proc/self/exe", argv);
+	md_die("re-exec /proc/self/exe");
+}
+
+enum { STACK_SIZE = 1024 * 1024 };
+
+/* The image's root filesystem, checked before anything is created. */
+static const char *image_path(void)
+{
+	static char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/images/base", md_state_root());
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		md_warnx("image 'base' not found: no folder %s", path);
+		md_hint("build it with `sudo make image` (MINIDOCKER_ROOT=%s)", md_state_root());
+		exit(MD_EXIT_FAILED);
+	}
+	return path;
+}
+
+static int run(char **cmd, int ncmd, char *self)
+{
+	/* The init's argv: "minidocker init ROOTFS COMMAND...". */
+	char **argv = calloc(ncmd + 4, sizeof *argv);
+	if (!argv)
+		md_die("calloc");
+	argv[0] = self;
+	argv[1] = "init";
+	argv[2] = (char *)image_path();
+	memcpy(argv + 3, cmd, (ncmd + 1) * sizeof *argv);
+
+	/* Creating a namespace needs CAP_SYS_ADMIN: say so before clone would
+	 * fail with a bare EPERM. */
+	md_require_sys_admin("creating PID, UTS and mount namespaces");
+	forward_signals();
+	/* Without CLONE_VM the child gets a copy of our memory, this stack
+	 * included; clone wants its top, since stacks grow down on x86. */
+	char *stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		md_die("mmap a stack for clone");
+	/* SIGCHLD: tell us when it ends, as fork does, so waitpid works. */
+	child = clone(clone_main, stack + STACK_SIZE,
+		      CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, argv);
+	if (child < 0)
+		md_die("clone CLONE_NEWUTS|CLONE_NEWPID|CLONE_NEWNS");
+	return wait_for(child);
+}
+
+/* Make ROOTFS the container's /, and give it its own /proc there, without
+ * touching the host's. */
+static void enter_rootfs(const char *rootfs)
+{
+	/* The new mount namespace is a copy of the host's, propagation
+	 * included: where / is shared (every systemd host), a mount made here
+	 * would appear on the host too, and outlive the container there.
+	 * MS_REC|MS_PRIVATE cuts every mount off from its peers first.
+	 * See mount_namespaces(7), "Shared subtrees". */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		md_die("make / private (mount MS_REC|MS_PRIVATE)");
+	/* chroot(2) changes what "/" means for this process and its children;
+	 * it does not change the current directory, hence the chdir. */
+	if (chroot(rootfs) < 0)
+		md_die("chroot %s", rootfs);
+	if (chdir("/") < 0)
+		md_die("chdir / in %s", rootfs);
+	/* /proc is now the image's empty folder.  Nothing in /proc needs
+	 * setuid, devices or execution. */
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		md_die("mount proc on %s/proc", rootfs);
+}
+
+/* `minidocker init ROOTFS COMMAND...`: the container side, PID 1 of its
+ * PID namespace.  Name the host, enter the root filesystem, then become
+ * the command: execvp keeps our PID, so the command is PID 1.  No unmount
+ * at the end: the mount namespace, and every mount in it, goes away with
+ * its last process. */
+static noreturn void container_init(const char *rootfs, char **cmd)
+{
+	/* Only ever run by `run`: outside a new PID namespace, sethostname
+	 * below would rename the host. */
+	if (getpid() != 1)
+		md_diex("init is internal to `minidocker run`; use run");
+	if (sethostname("container", strlen("container")) < 0)
+		md_die("sethostname container");
+	enter_rootfs(rootfs);
+	execvp(cmd[0], cmd);
+	md_exec_failed(cmd[0]);
+}
+
+int main(int argc, char **argv)
+{
+	md_trace(argv);
+	if (argc < 2)
+		md_usage_error(usage, "no command given");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "init") && argc > 3)
+		container_init(argv[2], argv + 3);
+	if (strcmp(argv[1], "run") != 0)
+		md_usage_error(usage, "unknown command '%s'", argv[1]);
+
+	/* Options of `run` end at the first word that is not one, or at "--";
+	 * everything after belongs to the command, untouched. */
+	int i = 2;
+	if (argv[i] && !strcmp(argv[i], "--"))
+		i++;
+	else if (argv[i] && argv[i][0] == '-')
+		md_usage_error(usage, "run: unknown flag '%s'", argv[i]);
+	if (!argv[i])
+		md_usage_error(usage, "run: no command given");
+	return run(argv + i, argc - i, argv[0]);
+}
