@@ -1,6 +1,8 @@
 /* The pre-flight capability check, with libcap (see cap_get_proc(3)). */
 #include "md.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/capability.h>
 #include <unistd.h>
@@ -21,4 +23,39 @@ void md_require_sys_admin(const char *what)
 		 what, (int)getuid());
 	md_hint("run it as root, with sudo; `make doctor` checks this host");
 	exit(MD_EXIT_FAILED);
+}
+
+static long read_sysctl(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+void md_userns_hint(int err)
+{
+	long max = read_sysctl("/proc/sys/user/max_user_namespaces");
+
+	if (max == 0)
+		md_hint("user namespaces are disabled here (user.max_user_namespaces = 0): "
+			"sudo sysctl -w user.max_user_namespaces=15000, or run with sudo");
+	else if (err == ENOSPC)
+		md_hint("the limit user.max_user_namespaces (%ld) is reached", max);
+	else if (read_sysctl("/proc/sys/kernel/unprivileged_userns_clone") == 0)
+		md_hint("this kernel allows user namespaces to root only "
+			"(kernel.unprivileged_userns_clone = 0): sudo sysctl -w "
+			"kernel.unprivileged_userns_clone=1, or run with sudo");
+	else if (read_sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1)
+		md_hint("AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later): "
+			"sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or run with sudo");
+	else
+		md_hint("this host does not let uid %d create user namespaces (a seccomp filter "
+			"or a container without --privileged?): run with sudo; `make doctor` checks",
+			(int)getuid());
 }

@@ -45,6 +45,18 @@ void md_trace(char **argv);
  * bare EPERM later. */
 void md_require_sys_admin(const char *what);
 
+/* When the kernel refused to create a user namespace (clone or unshare
+ * failed with EPERM, EACCES or ENOSPC): say which setting of this host is
+ * the reason, and what to do about it. */
+void md_userns_hint(int err);
+
+/* A new container id: 64 hex digits from getrandom(2), NUL-terminated. */
+void md_new_id(char id[65]);
+
+/* Format a path into BUF (PATH_MAX bytes); exit 125 if it does not fit,
+ * rather than use a truncated path. */
+void md_pathf(char *buf, const char *fmt, ...) MD_PRINTF(2, 3);
+
 /* The state root: MINIDOCKER_ROOT if set; /var/lib/minidocker for root;
  * otherwise $XDG_DATA_HOME/minidocker, by default ~/.local/share/minidocker.
  * Images are ROOT/images/NAME, containers ROOT/containers/ID. */

@@ -2,6 +2,7 @@
 #include "md.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -25,4 +26,15 @@ const char *md_state_root(void)
 	else
 		md_diex("no state root: set MINIDOCKER_ROOT or HOME");
 	return root;
+}
+
+void md_pathf(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, PATH_MAX, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= PATH_MAX)
+		md_diex("path too long: %.64s...", buf);
 }

@@ -1,0 +1,320 @@
+/* minidocker v0.7: all six namespaces, and containers without root.
+ *
+ *   minidocker run COMMAND [ARG...]
+ *
+ * Adds CLONE_NEWIPC (System V IPC and POSIX message queues), CLONE_NEWNET
+ * (an empty network stack) and CLONE_NEWUSER (user and group ids, and
+ * capabilities).  In the new user namespace the child's uid 0 is the
+ * caller's uid outside: the parent writes that map while the child waits on
+ * a pipe, because the child may only exec as root once the map exists.
+ * Each run gets a 64-hex id and its own copy of the image,
+ * ROOT/containers/ID/rootfs, removed when the run ends.  See
+ * user_namespaces(7), network_namespaces(7), ipc_namespaces(7).
+ */
+#include "md.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"Usage: minidocker run COMMAND [ARG...]\n"
+	"\n"
+	"Run COMMAND in a container of the image 'base' and exit with its exit\n"
+	"status.  The image is ROOT/images/base (`make image` builds it); the\n"
+	"container's files are a copy of it, ROOT/containers/ID/rootfs, removed\n"
+	"when the run ends.  Works without root where user namespaces are allowed.\n";
+
+static pid_t child = -1;
+
+/* Pass a signal sent to minidocker (kill, a supervisor) on to the command.
+ * A signal from the terminal (Ctrl-C: si_code SI_KERNEL) already went to
+ * the whole foreground process group, the command included: not twice. */
+static void forward(int sig, siginfo_t *info, void *ctx)
+{
+	(void)ctx;
+	if (child > 0 && info->si_code != SI_KERNEL)
+		kill(child, sig);
+}
+
+static void forward_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (sigaction(sigs[i], &sa, NULL) < 0)
+			md_die("sigaction");
+}
+
+/* Wait for PID to end and return the status a shell would report: its exit
+ * code, or 128+N if signal N killed it (see wait(2), "WIFSIGNALED"). */
+static int wait_for(pid_t pid)
+{
+	int wstatus;
+
+	/* EINTR: a forwarded signal interrupted the wait; wait again. */
+	while (waitpid(pid, &wstatus, 0) < 0)
+		if (errno != EINTR)
+			md_die("waitpid %d", (int)pid);
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return MD_EXIT_FAILED;
+}
+
+/* What clone_main needs: the init's argv, and the pipe it waits on. */
+struct clone_args {
+	char **argv;
+	int sync[2];
+};
+
+/* clone(2) starts the new process here, in the new namespaces.  It waits
+ * for the parent to write its uid and gid maps, then replaces itself with
+ * a fresh copy of minidocker: `minidocker init ROOTFS COMMAND...`. */
+static int clone_main(void *arg)
+{
+	struct clone_args *ca = arg;
+	char go;
+
+	/* If minidocker dies (even by SIGKILL), the kernel kills the child,
+	 * and with PID 1 gone, everything in its namespace (prctl(2)).  It
+	 * survives the execv below. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		md_die("prctl PR_SET_PDEATHSIG");
+	/* Until the maps are written, our uid here is the overflow uid 65534,
+	 * and execv would drop every capability (capabilities(7)).  A byte on
+	 * the pipe says the maps are there; end of file says the parent died
+	 * (before or after the prctl above: no window left) or gave up. */
+	close(ca->sync[1]);
+	if (read(ca->sync[0], &go, 1) != 1)
+		_exit(MD_EXIT_FAILED);
+	close(ca->sync[0]);
+	execv("/proc/self/exe", ca->argv);
+	md_die("re-exec /proc/self/exe");
+}
+
+enum { STACK_SIZE = 1024 * 1024 };
+
+/* The image's root filesystem, checked before anything is created. */
+static const char *image_path(void)
+{
+	static char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/images/base", md_state_root());
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		md_warnx("image 'base' not found: no folder %s", path);
+		md_hint("build it with `%smake image`, which puts it in %s",
+			geteuid() == 0 ? "sudo " : "", md_state_root());
+		exit(MD_EXIT_FAILED);
+	}
+	return path;
+}
+
+static char container_dir[PATH_MAX];
+
+/* A new container: ROOT/containers/ID, with a copy of the image as its
+ * rootfs.  The id is new, so no other run can be using the folder. */
+static const char *create_container(const char *image)
+{
+	static char rootfs[PATH_MAX];
+	char id[65], dir[PATH_MAX];
+
+	md_new_id(id);
+	md_pathf(dir, "%s/containers", md_state_root());
+	if (mkdir(md_state_root(), 0700) < 0 && errno != EEXIST)
+		md_die("mkdir %s", md_state_root());
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		md_die("mkdir %s", dir);
+	md_pathf(container_dir, "%s/%s", dir, id);
+	md_pathf(rootfs, "%s/rootfs", container_dir);
+	if (mkdir(container_dir, 0700) < 0 || mkdir(rootfs, 0700) < 0)
+		md_die("mkdir %s", rootfs);
+	if (md_copy_tree(image, rootfs) < 0) {
+		md_remove_tree(container_dir);
+		md_diex("cannot copy the image %s to %s", image, rootfs);
+	}
+	return rootfs;
+}
+
+/* Write TEXT to /proc/PID/FILE. */
+static int write_proc(pid_t pid, const char *file, const char *text)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t len = strlen(text);
+
+	if (fd < 0 || write(fd, text, len) != len) {
+		md_warn("write '%.*s' to %s", (int)strcspn(text, "\n"), text, path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+/* Map uid and gid 0 in the child's user namespace to ours: root inside is
+ * us outside (user_namespaces(7), "User and group ID mappings").  A user
+ * who is not root may write one line, for their own id, and must deny
+ * setgroups(2) before writing gid_map: otherwise the child could drop
+ * supplementary groups that deny it access to files ("setgroups" in
+ * user_namespaces(7), CVE-2014-8989). */
+static int write_id_maps(pid_t pid)
+{
+	char map[64];
+
+	snprintf(map, sizeof map, "0 %d 1\n", (int)getuid());
+	if (write_proc(pid, "uid_map", map) < 0 || write_proc(pid, "setgroups", "deny") < 0)
+		return -1;
+	snprintf(map, sizeof map, "0 %d 1\n", (int)getgid());
+	return write_proc(pid, "gid_map", map);
+}
+
+static int run(char **cmd, int ncmd, char *self)
+{
+	/* The init's argv: "minidocker init ROOTFS COMMAND...". */
+	char **argv = calloc(ncmd + 4, sizeof *argv);
+	if (!argv)
+		md_die("calloc");
+	argv[0] = self;
+	argv[1] = "init";
+	argv[2] = (char *)create_container(image_path());
+	memcpy(argv + 3, cmd, (ncmd + 1) * sizeof *argv);
+
+	struct clone_args ca = { .argv = argv };
+	if (pipe2(ca.sync, O_CLOEXEC) < 0)
+		md_die("pipe");
+	forward_signals();
+	/* Without CLONE_VM the child gets a copy of our memory, this stack
+	 * included; clone wants its top, since stacks grow down on x86. */
+	char *stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		md_die("mmap a stack for clone");
+	/* SIGCHLD: tell us when it ends, as fork does, so waitpid works. */
+	/* With CLONE_NEWUSER the other namespaces are owned by the new user
+	 * namespace, where the child has every capability: no root needed. */
+	child = clone(clone_main, stack + STACK_SIZE,
+		      CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS |
+		      CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD, &ca);
+	if (child < 0) {
+		int err = errno;
+		md_warnx("clone with all six namespaces: %s", strerror(err));
+		if (err == EPERM || err == EACCES || err == ENOSPC || err == EUSERS)
+			md_userns_hint(err);
+		md_remove_tree(container_dir);
+		exit(MD_EXIT_FAILED);
+	}
+	close(ca.sync[0]);
+	/* A byte says "go"; on failure, closing the pipe says "give up". */
+	int status = MD_EXIT_FAILED;
+	if (write_id_maps(child) == 0 && write(ca.sync[1], "1", 1) == 1) {
+		close(ca.sync[1]);
+		status = wait_for(child);
+	} else {
+		close(ca.sync[1]);
+		wait_for(child);
+	}
+	md_remove_tree(container_dir);
+	return status;
+}
+
+/* Make ROOTFS the container's /, and give it its own /proc there, without
+ * touching the host's. */
+static void enter_rootfs(const char *rootfs)
+{
+	/* The new mount namespace is a copy of the host's, propagation
+	 * included: where / is shared (every systemd host), a mount made here
+	 * would appear on the host too, and outlive the container there.
+	 * MS_REC|MS_PRIVATE cuts every mount off from its peers first.
+	 * See mount_namespaces(7), "Shared subtrees". */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		md_die("make / private (mount MS_REC|MS_PRIVATE)");
+	/* chroot(2) changes what "/" means for this process and its children;
+	 * it does not change the current directory, hence the chdir. */
+	if (chroot(rootfs) < 0)
+		md_die("chroot %s", rootfs);
+	if (chdir("/") < 0)
+		md_die("chdir / in %s", rootfs);
+	/* /proc is now the image's empty folder.  Nothing in /proc needs
+	 * setuid, devices or execution. */
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		md_die("mount proc on %s/proc", rootfs);
+}
+
+/* The command's environment is the container's, not the host's: the
+ * host's variables (SUDO_USER, SSH_AUTH_SOCK...) say nothing true inside.
+ * These are what Docker sets; TERM is kept so a shell can draw. */
+static void container_env(void)
+{
+	const char *term = getenv("TERM");
+	char *keep = term ? strdup(term) : NULL;
+
+	if (clearenv() != 0)
+		md_diex("clearenv failed");
+	/* execvp searches this PATH, and after chroot, inside the container. */
+	if (setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1) < 0 ||
+	    setenv("HOSTNAME", "container", 1) < 0 || setenv("HOME", "/root", 1) < 0 ||
+	    (keep && setenv("TERM", keep, 1) < 0))
+		md_die("setenv");
+	free(keep);
+}
+
+/* `minidocker init ROOTFS COMMAND...`: the container side, PID 1 of its
+ * PID namespace.  Name the host, enter the root filesystem, then become
+ * the command: execvp keeps our PID, so the command is PID 1.  No unmount
+ * at the end: the mount namespace, and every mount in it, goes away with
+ * its last process. */
+static noreturn void container_init(const char *rootfs, char **cmd)
+{
+	/* Only ever run by `run`: outside a new PID namespace, sethostname
+	 * below would rename the host. */
+	if (getpid() != 1)
+		md_diex("init is internal to `minidocker run`; use run");
+	if (sethostname("container", strlen("container")) < 0)
+		md_die("sethostname container");
+	enter_rootfs(rootfs);
+	container_env();
+	execvp(cmd[0], cmd);
+	md_exec_failed(cmd[0]);
+}
+
+int main(int argc, char **argv)
+{
+	md_trace(argv);
+	if (argc < 2)
+		md_usage_error(usage, "no command given");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "init") && argc > 3)
+		container_init(argv[2], argv + 3);
+	if (strcmp(argv[1], "run") != 0)
+		md_usage_error(usage, "unknown command '%s'", argv[1]);
+
+	/* Options of `run` end at the first word that is not one, or at "--";
+	 * everything after belongs to the command, untouched. */
+	int i = 2;
+	if (argv[i] && !strcmp(argv[i], "--"))
+		i++;
+	else if (argv[i] && argv[i][0] == '-')
+		md_usage_error(usage, "run: unknown flag '%s'", argv[i]);
+	if (!argv[i])
+		md_usage_error(usage, "run: no command given");
+	return run(argv + i, argc - i, argv[0]);
+}
