@@ -34,6 +34,14 @@ const char *run_line(void)
 	return line;
 }
 
+void nobody_root(void)
+{
+	struct result r = sh("mkdir \"$MINIDOCKER_ROOT/nobody\" && cp -a \"$MINIDOCKER_ROOT/images\" "
+			     "\"$MINIDOCKER_ROOT/nobody/\" && cp \"$MD\" \"$MINIDOCKER_ROOT/nobody/minidocker\" && "
+			     "chown -R 65534:65534 \"$MINIDOCKER_ROOT/nobody\"");
+	ck_status(r, 0);
+}
+
 START_TEST(exit_status_zero)
 {
 	struct result r = md_run(NULL, "true", NULL);
@@ -301,7 +309,7 @@ END_TEST
 
 START_TEST(missing_image_is_125_and_names_make_image)
 {
-	struct result r = sh("rm -rf \"$MINIDOCKER_ROOT/images\"; \"$MD\" run true");
+	struct result r = sh("rm -rf \"$MINIDOCKER_ROOT/images\"; %s true", run_line());
 	ck_status(r, 125);
 	ck_contains(r.err, "minidocker: image 'base' not found");
 	ck_contains(r.err, "make image");

@@ -15,6 +15,14 @@ struct result md_run(const char *in, ...) __attribute__((sentinel));
 /* `"$MD" run RUN_WORDS...` for a shell script, with a trailing space. */
 const char *run_line(void);
 
+/* For runs as nobody (v0.7 on): nobody_root() makes ROOT/nobody, owned by
+ * nobody, with a copy of the image and of the stage's binary (the checkout
+ * may be under a home folder nobody cannot enter); AS_NOBODY starts a shell
+ * command line that runs that binary as nobody with that state root. */
+void nobody_root(void);
+#define AS_NOBODY "setpriv --reuid=65534 --regid=65534 --clear-groups env " \
+	"MINIDOCKER_ROOT=\"$MINIDOCKER_ROOT/nobody\" HOME=/nonexistent \"$MINIDOCKER_ROOT/nobody/minidocker\""
+
 /* Add the basic tests to S; ROOT: the stage needs root to run anything;
  * PID1: the command is PID 1 of its namespace (v0.5 on). */
 void add_basic_tests(Suite *s, int root, int pid1);

@@ -9,18 +9,6 @@
 
 const char *run_words[] = { NULL };
 
-/* Run as nobody: a state root, an image and a copy of the binary that
- * nobody owns or can reach (the checkout may be under a private home). */
-#define AS_NOBODY "setpriv --reuid=65534 --regid=65534 --clear-groups env MINIDOCKER_ROOT=\"$MINIDOCKER_ROOT/nobody\" HOME=/nonexistent \"$MINIDOCKER_ROOT/nobody/minidocker\""
-
-static void nobody_root(void)
-{
-	struct result r = sh("mkdir \"$MINIDOCKER_ROOT/nobody\" && cp -a \"$MINIDOCKER_ROOT/images\" "
-			     "\"$MINIDOCKER_ROOT/nobody/\" && cp \"$MD\" \"$MINIDOCKER_ROOT/nobody/minidocker\" && "
-			     "chown -R 65534:65534 \"$MINIDOCKER_ROOT/nobody\"");
-	ck_status(r, 0);
-}
-
 START_TEST(every_namespace_but_cgroup_is_new)
 {
 	struct result in = md_run(NULL, "probe", "ns", NULL);
