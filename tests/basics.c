@@ -42,6 +42,21 @@ void nobody_root(void)
 	ck_status(r, 0);
 }
 
+void wait_for_handler(const char *container, int sig)
+{
+	for (int i = 0; i < 200; i++) {
+		/* SigCgt in /proc/PID/status: the signals it has handlers for. */
+		struct result r = md(NULL, "exec", container, "sh", "-c",
+				     "sed -n 's/^SigCgt:[[:space:]]*//p' /proc/1/status", NULL);
+		unsigned long long caught = strtoull(r.out, NULL, 16);
+		free_result(&r);
+		if (caught & (1ULL << (sig - 1)))
+			return;
+		usleep(25000);
+	}
+	ck_abort_msg("PID 1 of %s never handled signal %d", container, sig);
+}
+
 START_TEST(exit_status_zero)
 {
 	struct result r = md_run(NULL, "true", NULL);

@@ -23,6 +23,10 @@ void nobody_root(void);
 #define AS_NOBODY "setpriv --reuid=65534 --regid=65534 --clear-groups env " \
 	"MINIDOCKER_ROOT=\"$MINIDOCKER_ROOT/nobody\" HOME=/nonexistent \"$MINIDOCKER_ROOT/nobody/minidocker\""
 
+/* From v0.8 on: wait until the PID 1 of CONTAINER handles signal SIG, so
+ * that a test does not send it before the command's trap is set. */
+void wait_for_handler(const char *container, int sig);
+
 /* Add the basic tests to S; ROOT: the stage needs root to run anything;
  * PID1: the command is PID 1 of its namespace (v0.5 on). */
 void add_basic_tests(Suite *s, int root, int pid1);

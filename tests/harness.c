@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -362,4 +363,78 @@ int wait_procs(const char *pattern, int want, double timeout)
 	for (int i = 0; (n = count_procs(pattern)) != want && i < timeout * 20; i++)
 		usleep(50000);
 	return n;
+}
+
+void pty_start(struct pty *p, int rows, int cols, const char *script)
+{
+	memset(p, 0, sizeof *p);
+	p->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ck_assert_int_ge(p->master, 0);
+	ck_assert_int_eq(grantpt(p->master), 0);
+	ck_assert_int_eq(unlockpt(p->master), 0);
+	struct winsize ws = { .ws_row = rows, .ws_col = cols };
+	ck_assert_int_eq(ioctl(p->master, TIOCSWINSZ, &ws), 0);
+	char *name = ptsname(p->master);
+	p->pid = fork();
+	ck_assert_int_ge(p->pid, 0);
+	if (p->pid == 0) {
+		setsid();
+		int slave = open(name, O_RDWR);
+		if (slave < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+			_exit(126);
+		dup2(slave, 0);
+		dup2(slave, 1);
+		dup2(slave, 2);
+		execl("/bin/sh", "sh", "-c", script, (char *)NULL);
+		_exit(127);
+	}
+}
+
+/* Read what is there within MS milliseconds; 0 at the end. */
+static int pty_read(struct pty *p, int ms)
+{
+	struct pollfd pfd = { .fd = p->master, .events = POLLIN };
+	if (poll(&pfd, 1, ms) <= 0)
+		return 1;
+	ssize_t n = read(p->master, p->out + p->len, sizeof p->out - 1 - p->len);
+	if (n <= 0)
+		return 0;	/* EIO: every holder of the slave has gone */
+	p->len += n;
+	p->out[p->len] = '\0';
+	return 1;
+}
+
+int pty_expect(struct pty *p, const char *text, double timeout)
+{
+	for (int i = 0; i < timeout * 50 && !strstr(p->out, text); i++)
+		if (!pty_read(p, 20))
+			break;
+	return strstr(p->out, text) != NULL;
+}
+
+void pty_send(struct pty *p, const char *keys)
+{
+	ck_assert_int_eq(write(p->master, keys, strlen(keys)), (ssize_t)strlen(keys));
+}
+
+void pty_resize(struct pty *p, int rows, int cols)
+{
+	struct winsize ws = { .ws_row = rows, .ws_col = cols };
+	/* The kernel sends SIGWINCH to the terminal's foreground group. */
+	ck_assert_int_eq(ioctl(p->master, TIOCSWINSZ, &ws), 0);
+}
+
+int pty_finish(struct pty *p, double timeout)
+{
+	int i, ws;
+	for (i = 0; i < timeout * 50; i++)
+		if (!pty_read(p, 20))
+			break;
+	if (i >= timeout * 50)
+		kill(p->pid, SIGKILL);
+	waitpid(p->pid, &ws, 0);
+	close(p->master);
+	if (i >= timeout * 50)
+		return -1;
+	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 }

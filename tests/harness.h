@@ -57,6 +57,22 @@ TCase *tcase(Suite *s, const char *name);
 /* Run the suite and return the process's exit status. */
 int run_suite(Suite *s);
 
+/* A program on a pseudo-terminal of its own, as a user at a terminal. */
+struct pty {
+	int master;
+	int pid;
+	size_t len;
+	char out[65536];	/* everything it wrote, NUL-terminated */
+};
+/* Start `sh -c SCRIPT` as a session leader on a new ROWSxCOLS pty. */
+void pty_start(struct pty *p, int rows, int cols, const char *script);
+/* Read until TEXT has appeared (1) or TIMEOUT seconds have passed (0). */
+int pty_expect(struct pty *p, const char *text, double timeout);
+void pty_send(struct pty *p, const char *keys);
+void pty_resize(struct pty *p, int rows, int cols);
+/* Read to the end, and return the exit status (-1: timeout). */
+int pty_finish(struct pty *p, double timeout);
+
 /* Small helpers. */
 /* The inode of namespace NAME ("uts") in the output of `probe ns`. */
 unsigned long ns_inode(const char *probe_ns, const char *name);

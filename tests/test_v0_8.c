@@ -166,6 +166,7 @@ START_TEST(stop_is_quick_when_pid_1_handles_sigterm)
 {
 	start_bg("%s sh -c 'trap \"exit 143\" TERM; while :; do sleep 0.1; done'", run_line());
 	char *id = running_id();
+	wait_for_handler(id, SIGTERM);
 	double t0 = now();
 	struct result r = md(NULL, "stop", id, NULL);
 	ck_status(r, 0);
