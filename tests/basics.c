@@ -163,6 +163,21 @@ START_TEST(trace_is_off_by_default)
 }
 END_TEST
 
+START_TEST(ctrl_c_at_the_terminal_reaches_the_command)
+{
+	/* Ctrl-C makes the terminal send SIGINT to its foreground group. */
+	struct pty p;
+	char script[600];
+	snprintf(script, sizeof script, "exec %s sh -c 'trap \"echo got-int; exit 3\" INT; echo ready; "
+		 "while :; do sleep 0.1; done'", run_line());
+	pty_start(&p, 24, 80, script);
+	ck_assert_msg(pty_expect(&p, "ready", 10), "%s", p.out);
+	pty_send(&p, "\x03");
+	ck_assert_int_eq(pty_finish(&p, 10), 3);
+	ck_contains(p.out, "got-int");
+}
+END_TEST
+
 START_TEST(no_arguments_is_a_usage_error)
 {
 	struct result r = md(NULL, NULL);
@@ -232,6 +247,7 @@ void add_basic_tests(Suite *s, int root, int pid1)
 	ADD(stdout_and_stderr_stay_apart);
 	ADD(sigterm_reaches_the_command);
 	ADD(trace_is_off_by_default);
+	ADD(ctrl_c_at_the_terminal_reaches_the_command);
 #undef ADD
 }
 
@@ -280,6 +296,24 @@ START_TEST(host_proc_works_after_a_killed_run)
 	ck_assert_int_eq(wait_procs("sleep 986", 0, 5), 0);
 }
 END_TEST
+
+START_TEST(kill_0_stays_in_the_container)
+{
+	/* kill(0, sig) signals the caller's process group.  Were the
+	 * container in minidocker's, that would include the shell that ran
+	 * it, whatever the PID namespace. */
+	struct result r = sh("trap 'echo host-got-usr1' USR1; %s sh -c 'trap \"\" USR1; kill -USR1 0; "
+			     "echo sent'; echo done", run_line());
+	ck_assert_str_eq(r.out, "sent\ndone\n");
+}
+END_TEST
+
+void add_session_tests(Suite *s)
+{
+	TCase *tc = tcase(s, "session");
+
+	add_root_test(tc, kill_0_stays_in_the_container);
+}
 
 void add_mount_tests(Suite *s)
 {

@@ -31,6 +31,9 @@ void wait_for_handler(const char *container, int sig);
  * PID1: the command is PID 1 of its namespace (v0.5 on). */
 void add_basic_tests(Suite *s, int root, int pid1);
 
+/* From v0.3 on: the container is in a session of its own. */
+void add_session_tests(Suite *s);
+
 /* From v0.4 on: mounts made in the container never reach the host, on a
  * private or a shared host, after a normal run or a SIGKILLed one. */
 void add_mount_tests(Suite *s);

@@ -93,6 +93,7 @@ int main(void)
 	stage = "v0.3";
 	Suite *s = suite_create(stage);
 	add_basic_tests(s, 1, 0);
+	add_session_tests(s);
 	TCase *tc = tcase(s, "pid");
 	add_root_test(tc, command_is_pid_2_under_the_child);
 	add_root_test(tc, trace_shows_run_then_child_as_pid_1);

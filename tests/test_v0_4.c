@@ -75,6 +75,7 @@ int main(void)
 	stage = "v0.4";
 	Suite *s = suite_create(stage);
 	add_basic_tests(s, 1, 0);
+	add_session_tests(s);
 	add_mount_tests(s);
 	TCase *tc = tcase(s, "mnt");
 	add_root_test(tc, ps_sees_only_the_container);

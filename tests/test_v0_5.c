@@ -37,6 +37,7 @@ int main(void)
 	with_image = 1;
 	Suite *s = suite_create(stage);
 	add_basic_tests(s, 1, 1);
+	add_session_tests(s);
 	add_mount_tests(s);
 	add_image_tests(s);
 	TCase *tc = tcase(s, "rootfs");

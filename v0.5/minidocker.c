@@ -31,13 +31,14 @@ static const char usage[] =
 
 static pid_t child = -1;
 
-/* Pass a signal sent to minidocker (kill, a supervisor) on to the command.
- * A signal from the terminal (Ctrl-C: si_code SI_KERNEL) already went to
- * the whole foreground process group, the command included: not twice. */
+/* Pass a signal sent to minidocker on to the container: from kill or a
+ * supervisor, and from the terminal too (Ctrl-C), since the container is
+ * in a session of its own, which the terminal's signals do not reach. */
 static void forward(int sig, siginfo_t *info, void *ctx)
 {
 	(void)ctx;
-	if (child > 0 && info->si_code != SI_KERNEL)
+	(void)info;
+	if (child > 0)
 		kill(child, sig);
 }
 
@@ -165,6 +166,11 @@ static noreturn void container_init(const char *rootfs, char **cmd)
 	 * below would rename the host. */
 	if (getpid() != 1)
 		md_diex("init is internal to `minidocker run`; use run");
+	/* A session of its own (setsid(2)): in minidocker's process group,
+	 * kill(0, sig) in the container would reach the host's processes of
+	 * that group, the user's shell among them, PID namespace or not. */
+	if (setsid() < 0)
+		md_die("setsid");
 	if (sethostname("container", strlen("container")) < 0)
 		md_die("sethostname container");
 	enter_rootfs(rootfs);

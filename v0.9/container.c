@@ -252,10 +252,15 @@ noreturn void container_init(int argc, char **argv)
 	 * below would rename the host. */
 	if (getpid() != 1)
 		md_diex("init is internal to `minidocker run`; use run");
-	/* A terminal: a new session, with it as the controlling terminal, so
+	/* A session of its own (setsid(2)): in minidocker's process group,
+	 * kill(0, sig) in the container would reach the host's processes of
+	 * that group, the user's shell among them, PID namespace or not. */
+	if (setsid() < 0)
+		md_die("setsid");
+	/* With a terminal, it becomes the session's controlling terminal, so
 	 * that Ctrl-C on it sends SIGINT to the command (credentials(7),
 	 * "Sessions"; ioctl_tty(2), TIOCSCTTY). */
-	if (tty && (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0))
+	if (tty && ioctl(0, TIOCSCTTY, 0) < 0)
 		md_die("make the terminal the container's controlling terminal");
 	if (sethostname("container", strlen("container")) < 0)
 		md_die("sethostname container");

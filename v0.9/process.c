@@ -13,13 +13,14 @@
 
 pid_t child = -1;
 
-/* Pass a signal sent to minidocker (kill, a supervisor) on to the command.
- * A signal from the terminal (Ctrl-C: si_code SI_KERNEL) already went to
- * the whole foreground process group, the command included: not twice. */
+/* Pass a signal sent to minidocker on to the container: from kill or a
+ * supervisor, and from the terminal too (Ctrl-C), since the container is
+ * in a session of its own, which the terminal's signals do not reach. */
 static void forward(int sig, siginfo_t *info, void *ctx)
 {
 	(void)ctx;
-	if (child > 0 && info->si_code != SI_KERNEL)
+	(void)info;
+	if (child > 0)
 		kill(child, sig);
 }
 
