@@ -220,6 +220,15 @@ static void remove_root(void)
 {
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
+	/* From v0.8 on: stop what a failed test left running, and let
+	 * `ps -a` settle containers whose run was killed (from v1.0 that
+	 * removes their cgroups), before the state root goes. */
+	if (strcmp(stage, "v0.8") >= 0) {
+		char *argv[] = { "/bin/sh", "-c", "for id in $(\"$MD\" ps -q); do \"$MD\" stop -t 0 $id; done; "
+				 "\"$MD\" ps -a", NULL };
+		struct result r = run_argv(NULL, 30, argv);
+		free_result(&r);
+	}
 	remove_tree(root_dir);
 }
 

@@ -10,6 +10,8 @@
  *   probe fork N      start N sleeping children; print how many started
  *   probe spin SECS   keep one CPU busy for SECS seconds; print the CPU time
  *                     it got: "cpu 0.50 of 1.00 s"
+ *   probe escape PATH the classic chroot escape, then say whether PATH (a
+ *                     host path) is visible: "escaped" or "contained"
  *
  * Linked -static so it runs in any root filesystem. */
 #include <dirent.h>
@@ -156,6 +158,29 @@ static int spin(double secs)
 	return 0;
 }
 
+/* chroot into a subfolder without going there: the current directory is
+ * then outside the root, and ".." from it is not stopped at the root.
+ * Climb, and chroot to wherever that leads.  It works against a chroot;
+ * after pivot_root with the old root detached, there is nowhere to climb. */
+static int escape(const char *path)
+{
+	struct stat st;
+
+	if ((mkdir("/.escape", 0700) < 0 && errno != EEXIST) || chroot("/.escape") < 0) {
+		perror("probe: chroot /.escape");
+		return 1;
+	}
+	for (int i = 0; i < 256; i++)
+		if (chdir("..") < 0)
+			break;
+	if (chroot(".") < 0) {
+		perror("probe: chroot .");
+		return 1;
+	}
+	printf(stat(path, &st) == 0 ? "escaped: %s is visible\n" : "contained: no %s\n", path);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -175,6 +200,8 @@ int main(int argc, char **argv)
 		return forks(atol(argv[2]));
 	if (!strcmp(what, "spin") && argc > 2)
 		return spin(atof(argv[2]));
-	fprintf(stderr, "usage: probe ns|fds|caps|ids|cgroup|eat MB|fork N|spin SECS\n");
+	if (!strcmp(what, "escape") && argc > 2)
+		return escape(argv[2]);
+	fprintf(stderr, "usage: probe ns|fds|caps|ids|cgroup|eat MB|fork N|spin SECS|escape PATH\n");
 	return 2;
 }

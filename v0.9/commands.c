@@ -164,7 +164,7 @@ int cmd_ps(int argc, char **argv)
 			snprintf(command + strlen(command), sizeof command - strlen(command), "%s%s",
 				 j ? " " : "", c->argv[j]);
 		snprintf(row[0], sizeof row[0], "%.12s", c->id);
-		snprintf(row[1], sizeof row[1], "%s", c->image);
+		snprintf(row[1], sizeof row[1], "%.63s", c->image);
 		/* Docker's COMMAND column: quoted, cut at 20 characters. */
 		if (strlen(command) > 20)
 			snprintf(row[2], sizeof row[2], "\"%.19s…\"", command);
