@@ -13,13 +13,46 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
-/* Owner, mode and times of a copy, from the original's stat.  Owner first:
- * chown(2) clears set-user-ID bits, so the mode must come after it.  A
- * user who is not root can only give files to themselves; like cp -a,
- * keep going with the files owned by that user. */
-static int set_attrs(int dfd, const char *name, const struct stat *st, const char *path)
+/* Extended attributes (xattr(7)) of a file or folder: file capabilities
+ * (security.capability), overlayfs's markers (user.overlay.opaque), ACLs.
+ * Others' files may carry some a user cannot set: like cp -a, skip those. */
+static int copy_xattrs(int sfd, const char *sname, int dfd, const char *name,
+		       const struct stat *st, const char *path)
+{
+	char names[4096], value[65536];
+	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (S_ISDIR(st->st_mode) ? O_DIRECTORY : 0);
+
+	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
+		return 0;	/* no fd to hold for links and devices */
+	int in = openat(sfd, sname, flags), out = openat(dfd, name, flags);
+	ssize_t len = in < 0 ? -1 : flistxattr(in, names, sizeof names);
+	int rc = 0;
+
+	for (ssize_t i = 0; len > 0 && i < len && rc == 0; i += strlen(names + i) + 1) {
+		ssize_t n = fgetxattr(in, names + i, value, sizeof value);
+		if (n >= 0 && fsetxattr(out, names + i, value, n, 0) < 0 &&
+		    !((errno == EPERM || errno == ENOTSUP) && geteuid() != 0) && errno != ENOTSUP) {
+			md_warn("copy %s: set extended attribute %s", path, names + i);
+			rc = -1;
+		}
+	}
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return rc;
+}
+
+/* Owner, mode, extended attributes and times of a copy, from the
+ * original's.  Owner first: chown(2) clears set-user-ID bits and file
+ * capabilities, so the mode and the attributes come after it.  A user who
+ * is not root can only give files to themselves; like cp -a, keep going
+ * with the files owned by that user. */
+static int set_attrs(int sfd, const char *sname, int dfd, const char *name, const struct stat *st,
+		     const char *path)
 {
 	const struct timespec times[2] = { st->st_atim, st->st_mtim };
 	int nofollow = S_ISLNK(st->st_mode) ? AT_SYMLINK_NOFOLLOW : 0;
@@ -34,6 +67,8 @@ static int set_attrs(int dfd, const char *name, const struct stat *st, const cha
 		md_warn("copy %s: chmod", path);
 		return -1;
 	}
+	if (copy_xattrs(sfd, sname, dfd, name, st, path) < 0)
+		return -1;
 	if (utimensat(dfd, name, times, nofollow) < 0) {
 		md_warn("copy %s: set times", path);
 		return -1;
@@ -140,7 +175,7 @@ static int copy_entry(int sfd, int dfd, const char *name, char *path, size_t len
 	default:	/* sockets belong to a running program, not to a tree */
 		return 0;
 	}
-	return set_attrs(dfd, name, &st, path);
+	return set_attrs(sfd, name, dfd, name, &st, path);
 }
 
 /* PATH holds the source path of SFD (LEN bytes), for messages. */
@@ -188,7 +223,7 @@ int md_copy_tree(const char *src, const char *dst)
 	else if (fstat(s, &st) < 0)
 		md_warn("copy %s", src);
 	else if (copy_dir(s, d, path, strlen(path)) == 0)
-		rc = set_attrs(AT_FDCWD, dst, &st, src);
+		rc = set_attrs(AT_FDCWD, src, AT_FDCWD, dst, &st, src);
 	if (s >= 0)
 		close(s);
 	if (d >= 0)

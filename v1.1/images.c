@@ -1,0 +1,386 @@
+/* Images as layers (v1.1).
+ *
+ * An image is a folder, ROOT/images/NAME, holding one layer: a tree of
+ * files.  An image made by `commit` holds only what its container changed,
+ * deletions included (as overlayfs whiteouts), and names its parent image
+ * in ROOT/images/.meta/NAME; its layers are its own on top of its
+ * parent's.  `make image`'s base and `import`'s images are single layers.
+ * A container mounts them all, read-only, under its own upper layer. */
+#include "minidocker.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* An image's parent ("" for none) and creation time, from .meta/NAME. */
+static void image_meta(const char *image, char *parent, size_t len, time_t *created)
+{
+	char path[PATH_MAX], line[512];
+	struct stat st;
+
+	parent[0] = '\0';
+	md_pathf(path, "%s/images/%s", md_state_root(), image);
+	*created = stat(path, &st) == 0 ? st.st_mtime : 0;
+	md_pathf(path, "%s/images/.meta/%s", md_state_root(), image);
+	FILE *f = fopen(path, "re");
+	while (f && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "parent=", 7))
+			snprintf(parent, len, "%.*s", (int)len - 1, line + 7);
+		else if (!strncmp(line, "created=", 8))
+			*created = atoll(line + 8);
+	}
+	if (f)
+		fclose(f);
+}
+
+static void write_meta(const char *image, const char *parent)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+
+	md_pathf(dir, "%s/images/.meta", md_state_root());
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		md_die("mkdir %s", dir);
+	md_pathf(path, "%s/%s", dir, image);
+	FILE *f = fopen(path, "we");
+	if (!f || fprintf(f, "parent=%s\ncreated=%lld\n", parent, (long long)time(NULL)) < 0 ||
+	    fclose(f) != 0)
+		md_die("write %s", path);
+}
+
+int image_layers(const char *image, char *lowers)
+{
+	char name[256], parent[256], path[PATH_MAX];
+	time_t created;
+	size_t len = 0;
+
+	snprintf(name, sizeof name, "%s", image);
+	for (int depth = 0; name[0]; depth++) {
+		if (depth == 64) {
+			md_warnx("image %s: more than 64 layers (a loop in .meta?)", image);
+			return -1;
+		}
+		image_path(name, path);
+		/* overlayfs splits lowerdir at ':' and its options at ','. */
+		if (strpbrk(path, ":,")) {
+			md_warnx("the path %s holds ':' or ',', which overlayfs cannot take", path);
+			return -1;
+		}
+		len += snprintf(lowers + len, PATH_MAX - len, "%s%s", len ? ":" : "", path);
+		if (len >= PATH_MAX) {
+			md_warnx("image %s: too many layers for one mount", image);
+			return -1;
+		}
+		image_meta(name, parent, sizeof parent, &created);
+		snprintf(name, sizeof name, "%s", parent);
+	}
+	return 0;
+}
+
+/* Image names: lower-case letters, digits, '_', '.', '-'; a letter or
+ * digit first.  Never a path. */
+static void check_new_image(const char *name, char *path)
+{
+	size_t len = strlen(name);
+	struct stat st;
+
+	if (!len || len > 63 || !strchr("abcdefghijklmnopqrstuvwxyz0123456789", name[0]) ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_.-") != len)
+		md_diex("invalid image name '%s': lower-case letters, digits, '_', '.' and '-'", name);
+	md_pathf(path, "%s/images/%s", md_state_root(), name);
+	if (lstat(path, &st) == 0)
+		md_diex("image '%s' already exists", name);
+}
+
+/* A folder beside the images to build one in, renamed into place when it
+ * is complete: a failed import or commit leaves no half image. */
+static void temp_image(char *tmp, const char *what)
+{
+	char dir[PATH_MAX];
+
+	md_pathf(dir, "%s/images", md_state_root());
+	if (mkdir(md_state_root(), 0700) < 0 && errno != EEXIST)
+		md_die("mkdir %s", md_state_root());
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		md_die("mkdir %s", dir);
+	md_pathf(tmp, "%s/.%s-XXXXXX", dir, what);
+	if (!mkdtemp(tmp))
+		md_die("mkdtemp %s", tmp);
+	chmod(tmp, 0755);
+}
+
+static void publish(const char *tmp, const char *path, const char *name, const char *parent)
+{
+	if (rename(tmp, path) < 0) {
+		md_warn("rename %s to %s", tmp, path);
+		md_remove_tree(tmp);
+		exit(MD_EXIT_FAILED);
+	}
+	write_meta(name, parent);
+}
+
+/* Does PATH, from a tarball, stay inside the image? */
+static int climbs_out(const char *path)
+{
+	if (path[0] == '/')
+		return 1;
+	for (const char *p = path; p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL)
+		if (!strncmp(p, "..", 2) && (p[2] == '/' || p[2] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* Extract every entry of A into the current folder.  libarchive's
+ * ARCHIVE_EXTRACT_SECURE_* flags refuse, as the kernel cannot: paths with
+ * "..", absolute paths, and writing through a symlink an earlier entry
+ * planted (evil -> /etc, then evil/passwd). */
+static int extract(struct archive *a, const char *tarball, long *skipped)
+{
+	struct archive *w = archive_write_disk_new();
+	struct archive_entry *e;
+	int rc = 0, r;
+
+	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM |
+				       ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR |
+				       ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+				       ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+	while (rc == 0 && (r = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
+		const char *path = archive_entry_pathname(e), *link = archive_entry_hardlink(e);
+		if (r < ARCHIVE_WARN) {
+			md_warnx("import %s: %s", tarball, archive_error_string(a));
+			rc = -1;
+		} else if (climbs_out(path) || (link && climbs_out(link))) {
+			md_warnx("import %s: refusing '%s%s%s': it points out of the image", tarball, path,
+				 link ? "' linked to '" : "", link ? link : "");
+			rc = -1;
+		} else if (archive_entry_filetype(e) == AE_IFCHR || archive_entry_filetype(e) == AE_IFBLK) {
+			(*skipped)++;	/* devices come from the runtime, not the image */
+		} else if (archive_write_header(w, e) < ARCHIVE_WARN) {
+			md_warnx("import %s: '%s': %s", tarball, path, archive_error_string(w));
+			rc = -1;
+		} else {
+			const void *buf;
+			size_t size;
+			la_int64_t off;
+			while ((r = archive_read_data_block(a, &buf, &size, &off)) == ARCHIVE_OK)
+				if (archive_write_data_block(w, buf, size, off) < ARCHIVE_WARN)
+					break;
+			if (r != ARCHIVE_EOF || archive_write_finish_entry(w) < ARCHIVE_WARN) {
+				md_warnx("import %s: '%s': %s", tarball, path,
+					 archive_error_string(r != ARCHIVE_EOF ? a : w));
+				rc = -1;
+			}
+		}
+	}
+	if (archive_write_close(w) < ARCHIVE_WARN && rc == 0) {
+		md_warnx("import %s: %s", tarball, archive_error_string(w));
+		rc = -1;
+	}
+	archive_write_free(w);
+	return rc;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	long skipped = 0;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		command_usage(find_command("import"), stdout);
+		return 0;
+	}
+	if (argc != 3)
+		usage_error(find_command("import"), NULL, "a tarball and a name, please");
+	check_new_image(argv[2], path);
+	struct archive *a = archive_read_new();
+	archive_read_support_filter_all(a);	/* gzip, xz, zstd... */
+	archive_read_support_format_all(a);	/* tar, cpio... */
+	if (archive_read_open_filename(a, argv[1], 1 << 16) != ARCHIVE_OK) {
+		md_warnx("import: cannot read %s: %s", argv[1], archive_error_string(a));
+		archive_read_free(a);
+		return MD_EXIT_FAILED;
+	}
+	temp_image(tmp, "import");
+	int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (here < 0 || chdir(tmp) < 0)
+		md_die("chdir %s", tmp);
+	int rc = extract(a, argv[1], &skipped);
+	if (fchdir(here) < 0)
+		md_die("chdir back");
+	close(here);
+	archive_read_free(a);
+	if (rc < 0) {
+		md_remove_tree(tmp);
+		return MD_EXIT_FAILED;
+	}
+	publish(tmp, path, argv[2], "");
+	if (skipped)
+		fprintf(stderr, "minidocker: import: skipped %ld device node%s: a container's devices "
+			"come from the runtime, not its image\n", skipped, skipped == 1 ? "" : "s");
+	printf("%s\n", argv[2]);
+	return 0;
+}
+
+int cmd_commit(int argc, char **argv)
+{
+	char path[PATH_MAX], tmp[PATH_MAX], upper[PATH_MAX];
+	struct container c;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		command_usage(find_command("commit"), stdout);
+		return 0;
+	}
+	if (argc != 3)
+		usage_error(find_command("commit"), NULL, "a container and a name, please");
+	if (find_container(argv[1], &c) < 0)
+		return MD_EXIT_FAILED;
+	check_new_image(argv[2], path);
+	/* The new layer is the container's upper layer, whiteouts and opaque
+	 * markers included: its parent is the container's image. */
+	container_path(upper, c.id, "upper");
+	temp_image(tmp, "commit");
+	if (md_copy_tree(upper, tmp) < 0) {
+		md_remove_tree(tmp);
+		md_diex("commit %s: cannot copy %s", argv[1], upper);
+	}
+	publish(tmp, path, argv[2], c.image);
+	printf("%s\n", argv[2]);
+	return 0;
+}
+
+static long long layer_bytes;
+
+static int add_size(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)path;
+	(void)flag;
+	(void)ftw;
+	layer_bytes += (long long)st->st_blocks * 512;
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cmd_images(int argc, char **argv)
+{
+	char dir[PATH_MAX], path[PATH_MAX], parent[256];
+	char **names = NULL;
+	int n = 0;
+
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		command_usage(find_command("images"), stdout);
+		return 0;
+	}
+	if (argc > 1)
+		usage_error(find_command("images"), NULL, "unexpected argument '%s'", argv[1]);
+	md_pathf(dir, "%s/images", md_state_root());
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			names = realloc(names, (n + 1) * sizeof *names);
+			names[n++] = strdup(e->d_name);
+		}
+	if (d)
+		closedir(d);
+	qsort(names, n, sizeof *names, by_name);
+	printf("%-20s %-20s %-10s %s\n", "IMAGE", "PARENT", "SIZE", "CREATED");
+	for (int i = 0; i < n; i++) {
+		time_t created;
+		char ago[64];
+		image_meta(names[i], parent, sizeof parent, &created);
+		md_pathf(path, "%s/%s", dir, names[i]);
+		layer_bytes = 0;
+		nftw(path, add_size, 32, FTW_PHYS | FTW_MOUNT);
+		double secs = difftime(time(NULL), created);
+		human_duration(secs, ago, sizeof ago);
+		char size[32];
+		if (layer_bytes >= 1 << 20)
+			snprintf(size, sizeof size, "%.1fMB", layer_bytes / 1e6);
+		else
+			snprintf(size, sizeof size, "%.1fkB", layer_bytes / 1e3);
+		printf("%-20s %-20s %-10s %s ago\n", names[i], parent[0] ? parent : "-", size, ago);
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+/* Who uses IMAGE: a container made from it, or an image on top of it. */
+static int in_use(const char *image)
+{
+	char **ids, dir[PATH_MAX], parent[256];
+	int n = list_ids(&ids), used = 0;
+	struct container c;
+	time_t created;
+
+	for (int i = 0; i < n && !used; i++)
+		if (load_state(ids[i], &c) == 0 && !strcmp(c.image, image)) {
+			md_warnx("image %s is used by container %.12s (%s): rm it first", image, c.id, c.name);
+			used = 1;
+		}
+	free_ids(ids, n);
+	md_pathf(dir, "%s/images", md_state_root());
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (!used && d && (e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			image_meta(e->d_name, parent, sizeof parent, &created);
+			if (!strcmp(parent, image)) {
+				md_warnx("image %s is the parent of image %s: rmi that first", image, e->d_name);
+				used = 1;
+			}
+		}
+	if (d)
+		closedir(d);
+	return used;
+}
+
+int cmd_rmi(int argc, char **argv)
+{
+	char path[PATH_MAX];
+	int status = 0;
+
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		command_usage(find_command("rmi"), stdout);
+		return 0;
+	}
+	if (argc < 2)
+		usage_error(find_command("rmi"), NULL, "no image given");
+	for (int i = 1; i < argc; i++) {
+		struct stat st;
+		if (strchr(argv[i], '/') || argv[i][0] == '.') {
+			md_warnx("invalid image name '%s'", argv[i]);
+			status = MD_EXIT_FAILED;
+			continue;
+		}
+		md_pathf(path, "%s/images/%s", md_state_root(), argv[i]);
+		if (stat(path, &st) < 0) {
+			md_warnx("no such image: %s", argv[i]);
+			status = MD_EXIT_FAILED;
+			continue;
+		}
+		if (in_use(argv[i])) {
+			status = MD_EXIT_FAILED;
+			continue;
+		}
+		if (md_remove_tree(path) < 0) {
+			status = MD_EXIT_FAILED;
+			continue;
+		}
+		md_pathf(path, "%s/images/.meta/%s", md_state_root(), argv[i]);
+		unlink(path);
+		printf("%s\n", argv[i]);
+	}
+	return status;
+}
