@@ -29,7 +29,7 @@ endif
 CMD ?= /bin/sh
 PREFIX ?= /usr/local
 
-.PHONY: all deps image test run diff doctor lint clean install help \
+.PHONY: all deps image test run diff doctor lint clean install help bench \
 	$(STAGES:%=test-%)
 
 all: $(BINS) tests/probe
@@ -41,6 +41,7 @@ help:
 	@echo "make image         the image 'base' under ROOT=$(ROOT)"
 	@echo "make diff STAGE=vX.Y   what a stage adds to the one before"
 	@echo "make doctor        what this host can do, and what to do about it"
+	@echo "make bench [QUICK=1] [PEERS=1]   what each lesson costs (bench/results.md)"
 	@echo "make lint          cppcheck over all the C code"
 	@echo "make install PREFIX=/usr/local   the newest stage as minidocker"
 	@echo "make clean"
@@ -93,6 +94,12 @@ $(STAGES:%=test-%): test-%: deps
 
 diff:
 	@scripts/stagediff $(or $(STAGE),$(NEWEST))
+
+# PEERS=1 installs bwrap, crun and runc to measure against, and gnuplot
+# for the charts; QUICK=1 is a pass of under a minute.
+bench: deps all
+	@scripts/install-deps $(if $(PEERS),bubblewrap crun runc gnuplot-nox)
+	@QUICK=$(QUICK) bench/run
 
 doctor:
 	@scripts/doctor
