@@ -117,3 +117,12 @@ void md_exec_failed(const char *cmd)
 	md_warn("cannot run %s", cmd);
 	_exit(MD_EXIT_CANNOT_RUN);
 }
+
+void *md_realloc(void *p, size_t size)
+{
+	void *q = realloc(p, size);
+
+	if (!q && size)
+		md_die("out of memory");
+	return q;
+}

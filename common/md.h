@@ -31,6 +31,9 @@ noreturn void md_diex(const char *fmt, ...) MD_PRINTF(1, 2);
 noreturn void md_usage_error(const char *usage, const char *fmt, ...)
 	MD_PRINTF(2, 3);
 
+/* realloc(3), or exit 125 saying so: for the small lists minidocker keeps. */
+void *md_realloc(void *p, size_t size);
+
 /* After a failed execve of CMD: report it and _exit with 127 when the
  * command does not exist, 126 when it exists but cannot be run. */
 noreturn void md_exec_failed(const char *cmd);

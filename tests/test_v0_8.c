@@ -154,7 +154,9 @@ START_TEST(stop_kills_a_deaf_pid_1_after_the_timeout)
 	struct result r = md(NULL, "stop", "-t", "2", id, NULL);
 	double took = now() - t0;
 	ck_status(r, 0);
-	ck_assert_str_eq(r.out, strcat(strcpy(malloc(80), id), "\n"));
+	char want[80];
+	snprintf(want, sizeof want, "%s\n", id);
+	ck_assert_str_eq(r.out, want);
 	ck_assert_msg(took >= 1.9 && took < 4, "stop took %.2f s", took);
 	r = md(NULL, "ps", "-a", NULL);
 	ck_contains(r.out, "Exited (137)");

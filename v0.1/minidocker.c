@@ -20,6 +20,7 @@ static const char usage[] =
 	"Run COMMAND with its arguments and exit with its exit status.\n";
 
 static pid_t child = -1;
+static sigset_t forwarded;	/* the signals passed on to `child` */
 
 /* Pass a signal sent to minidocker (kill, a supervisor) on to the command.
  * A signal from the terminal (Ctrl-C: si_code SI_KERNEL) already went to
@@ -37,9 +38,22 @@ static void forward_signals(void)
 	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART };
 
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+	sigemptyset(&forwarded);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
 		if (sigaction(sigs[i], &sa, NULL) < 0)
 			md_die("sigaction");
+		sigaddset(&forwarded, sigs[i]);
+	}
+	/* Held back until release_signals(): one arriving between fork and
+	 * the assignment of `child` would find no child, and be lost. */
+	sigprocmask(SIG_BLOCK, &forwarded, NULL);
+}
+
+/* Let the held-back signals in: in the parent once `child` is set, and in
+ * the child before it execs (execve(2) keeps the signal mask). */
+static void release_signals(void)
+{
+	sigprocmask(SIG_UNBLOCK, &forwarded, NULL);
 }
 
 /* Wait for PID to end and return the status a shell would report: its exit
@@ -66,10 +80,12 @@ static int run(char **cmd)
 	if (child < 0)
 		md_die("fork");
 	if (child == 0) {
+		release_signals();
 		/* The handlers were inherited; execvp resets them to default. */
 		execvp(cmd[0], cmd);
 		md_exec_failed(cmd[0]);
 	}
+	release_signals();
 	return wait_for(child);
 }
 

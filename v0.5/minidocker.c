@@ -30,6 +30,7 @@ static const char usage[] =
 	"status.  The image is ROOT/images/base (`make image` builds it).\n";
 
 static pid_t child = -1;
+static sigset_t forwarded;	/* the signals passed on to `child` */
 
 /* Pass a signal sent to minidocker on to the container: from kill or a
  * supervisor, and from the terminal too (Ctrl-C), since the container is
@@ -48,9 +49,22 @@ static void forward_signals(void)
 	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART };
 
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+	sigemptyset(&forwarded);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
 		if (sigaction(sigs[i], &sa, NULL) < 0)
 			md_die("sigaction");
+		sigaddset(&forwarded, sigs[i]);
+	}
+	/* Held back until release_signals(): one arriving between fork and
+	 * the assignment of `child` would find no child, and be lost. */
+	sigprocmask(SIG_BLOCK, &forwarded, NULL);
+}
+
+/* Let the held-back signals in: in the parent once `child` is set, and in
+ * the child before it execs (execve(2) keeps the signal mask). */
+static void release_signals(void)
+{
+	sigprocmask(SIG_UNBLOCK, &forwarded, NULL);
 }
 
 /* Wait for PID to end and return the status a shell would report: its exit
@@ -76,6 +90,7 @@ static int clone_main(void *arg)
 {
 	char **argv = arg;
 
+	release_signals();
 	/* If minidocker dies (even by SIGKILL), the kernel kills the child,
 	 * and with PID 1 gone, everything in its namespace (prctl(2)).  It
 	 * survives the execv below. */
@@ -127,6 +142,7 @@ static int run(char **cmd, int ncmd, char *self)
 	/* SIGCHLD: tell us when it ends, as fork does, so waitpid works. */
 	child = clone(clone_main, stack + STACK_SIZE,
 		      CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, argv);
+	release_signals();
 	if (child < 0)
 		md_die("clone CLONE_NEWUTS|CLONE_NEWPID|CLONE_NEWNS");
 	return wait_for(child);

@@ -189,6 +189,7 @@ static int next_opt(const struct command *c, int argc, char **argv, const char *
 /* Signals and waiting (v0.1)                                          */
 
 static pid_t child = -1;
+static sigset_t forwarded;	/* the signals passed on to `child` */
 
 /* Pass a signal sent to minidocker on to the container: from kill or a
  * supervisor, and from the terminal too (Ctrl-C), since the container is
@@ -207,9 +208,22 @@ static void forward_signals(void)
 	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART };
 
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+	sigemptyset(&forwarded);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
 		if (sigaction(sigs[i], &sa, NULL) < 0)
 			md_die("sigaction");
+		sigaddset(&forwarded, sigs[i]);
+	}
+	/* Held back until release_signals(): one arriving between fork and
+	 * the assignment of `child` would find no child, and be lost. */
+	sigprocmask(SIG_BLOCK, &forwarded, NULL);
+}
+
+/* Let the held-back signals in: in the parent once `child` is set, and in
+ * the child before it execs (execve(2) keeps the signal mask). */
+static void release_signals(void)
+{
+	sigprocmask(SIG_UNBLOCK, &forwarded, NULL);
 }
 
 /* Wait for PID to end and return the status a shell would report: its exit
@@ -567,6 +581,7 @@ static int clone_main(void *arg)
 	struct clone_args *ca = arg;
 	char go;
 
+	release_signals();
 	/* If minidocker dies (even by SIGKILL), the kernel kills the child,
 	 * and with PID 1 gone, everything in its namespace (prctl(2)).  It
 	 * survives the execv below. */
@@ -651,6 +666,7 @@ static int start_container(struct container *c, const char *self, int lock)
 	child = clone(clone_main, stack + STACK_SIZE,
 		      CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS |
 		      CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD, &ca);
+	release_signals();
 	if (child < 0) {
 		int err = errno;
 		if (lock >= 0)
@@ -991,12 +1007,14 @@ static int cmd_exec(int argc, char **argv)
 	if (child < 0)
 		md_die("fork");
 	if (child == 0) {
+		release_signals();
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 			md_die("prctl PR_SET_PDEATHSIG");
 		container_env();
 		execvp(argv[optind + 1], argv + optind + 1);
 		md_exec_failed(argv[optind + 1]);
 	}
+	release_signals();
 	return wait_for(child);
 }
 

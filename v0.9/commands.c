@@ -233,12 +233,14 @@ int cmd_exec(int argc, char **argv)
 	if (child < 0)
 		md_die("fork");
 	if (child == 0) {
+		release_signals();
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 			md_die("prctl PR_SET_PDEATHSIG");
 		container_env();
 		execvp(argv[optind + 1], argv + optind + 1);
 		md_exec_failed(argv[optind + 1]);
 	}
+	release_signals();
 	return wait_for(child);
 }
 

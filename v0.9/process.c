@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 pid_t child = -1;
+static sigset_t forwarded;	/* the signals passed on to `child` */
 
 /* Pass a signal sent to minidocker on to the container: from kill or a
  * supervisor, and from the terminal too (Ctrl-C), since the container is
@@ -30,9 +31,22 @@ void forward_signals(void)
 	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART };
 
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+	sigemptyset(&forwarded);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
 		if (sigaction(sigs[i], &sa, NULL) < 0)
 			md_die("sigaction");
+		sigaddset(&forwarded, sigs[i]);
+	}
+	/* Held back until release_signals(): one arriving between fork and
+	 * the assignment of `child` would find no child, and be lost. */
+	sigprocmask(SIG_BLOCK, &forwarded, NULL);
+}
+
+/* Let the held-back signals in: in the parent once `child` is set, and in
+ * the child before it execs (execve(2) keeps the signal mask). */
+void release_signals(void)
+{
+	sigprocmask(SIG_UNBLOCK, &forwarded, NULL);
 }
 
 /* Wait for PID to end and return the status a shell would report: its exit

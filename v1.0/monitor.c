@@ -189,6 +189,8 @@ int supervise(struct container *c, const struct run_opts *o, int ready, int lock
 	if (attached)
 		forward_signals();
 	child = spawn_container(c, stdio, o->tty);
+	if (attached)
+		release_signals();
 	if (lock >= 0)
 		close(lock);
 	/* The container has its copies; ours would keep its output open. */

@@ -286,12 +286,14 @@ int cmd_exec(int argc, char **argv)
 	if (child < 0)
 		md_die("fork");
 	if (child == 0) {
+		release_signals();
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 			md_die("prctl PR_SET_PDEATHSIG");
 		container_env();
 		execvp(argv[optind + 1], argv + optind + 1);
 		md_exec_failed(argv[optind + 1]);
 	}
+	release_signals();
 	return wait_for(child);
 }
 
@@ -593,8 +595,8 @@ int cmd_stats(int argc, char **argv)
 			struct container c;
 			if (find_container(argv[i], &c) < 0)
 				return MD_EXIT_FAILED;
-			ids = realloc(ids, (n + 1) * sizeof *ids);
-			names = realloc(names, (n + 1) * sizeof *names);
+			ids = md_realloc(ids, (n + 1) * sizeof *ids);
+			names = md_realloc(names, (n + 1) * sizeof *names);
 			ids[n] = strdup(c.id);
 			names[n++] = strdup(c.name);
 		}
@@ -604,8 +606,8 @@ int cmd_stats(int argc, char **argv)
 		for (int i = 0; i < total; i++) {
 			struct container c;
 			if (load_state(all[i], &c) == 0 && (settle(&c), is_running(&c))) {
-				ids = realloc(ids, (n + 1) * sizeof *ids);
-				names = realloc(names, (n + 1) * sizeof *names);
+				ids = md_realloc(ids, (n + 1) * sizeof *ids);
+				names = md_realloc(names, (n + 1) * sizeof *names);
 				ids[n] = strdup(c.id);
 				names[n++] = strdup(c.name);
 			}

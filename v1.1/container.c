@@ -84,6 +84,7 @@ static int clone_main(void *arg)
 	struct clone_args *ca = arg;
 	char go;
 
+	release_signals();
 	/* If minidocker dies (even by SIGKILL), the kernel kills the child,
 	 * and with PID 1 gone, everything in its namespace (prctl(2)).  It
 	 * survives the execv below. */

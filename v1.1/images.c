@@ -288,7 +288,7 @@ int cmd_images(int argc, char **argv)
 	struct dirent *e;
 	while (d && (e = readdir(d)))
 		if (e->d_name[0] != '.') {
-			names = realloc(names, (n + 1) * sizeof *names);
+			names = md_realloc(names, (n + 1) * sizeof *names);
 			names[n++] = strdup(e->d_name);
 		}
 	if (d)

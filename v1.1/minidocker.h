@@ -64,7 +64,8 @@ int cmd_help(int argc, char **argv);
 /* ---- process.c ------------------------------------------------------- */
 
 extern pid_t child;		/* where forwarded signals go */
-void forward_signals(void);
+void forward_signals(void);	/* installed, and held back... */
+void release_signals(void);	/* ...until this */
 int wait_for(pid_t pid);
 unsigned long long start_time(pid_t pid);
 int alive(pid_t pid, unsigned long long started);
