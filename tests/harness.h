@@ -83,6 +83,9 @@ int start_bg(const char *script, ...) __attribute__((format(printf, 1, 2)));
  * a command line containing PATTERN (arguments joined by spaces); return
  * the last count. */
 int wait_procs(const char *pattern, int want, double timeout);
+/* A file on the host, in the test's state root, for a container to look
+ * for (the chroot escape tests); returns its path. */
+const char *host_marker(void);
 /* The host's hostname. */
 char *host_name(void);
 char *read_file(const char *path);	/* whole file, NUL-terminated, or NULL */
