@@ -225,7 +225,8 @@ static int create_v2(const char *id, const struct limits *l)
 		if (write_file(path, value) < 0)
 			return -1;
 		md_pathf(path, "%s/memory.swap.max", dir);
-		if (write_file(path, "0") < 0)
+		/* Absent where the kernel does not account swap: nothing to hold. */
+		if ((access(path, F_OK) == 0 || !cg.real) && write_file(path, "0") < 0)
 			return -1;
 	}
 	if (l->cpus > 0) {
