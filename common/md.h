@@ -64,6 +64,9 @@ void md_pathf(char *buf, const char *fmt, ...) MD_PRINTF(2, 3);
  * otherwise $XDG_DATA_HOME/minidocker, by default ~/.local/share/minidocker.
  * Images are ROOT/images/NAME, containers ROOT/containers/ID. */
 const char *md_state_root(void);
+/* ROOT/SUB into PATH (PATH_MAX bytes), with ROOT (mode 0700) and ROOT/SUB
+ * (MODE) made if missing; exit 125 if they cannot be. */
+void md_state_dir(char *path, const char *sub, int mode);
 
 /* Copy the contents of the folder SRC into the existing, empty folder DST:
  * folders, files, symlinks, device nodes and FIFOs, with their modes,

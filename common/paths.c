@@ -3,7 +3,9 @@
 
 #include <limits.h>
 #include <stdarg.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *md_state_root(void)
@@ -37,4 +39,13 @@ void md_pathf(char *buf, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || n >= PATH_MAX)
 		md_diex("path too long: %.64s...", buf);
+}
+
+void md_state_dir(char *path, const char *sub, int mode)
+{
+	md_pathf(path, "%s/%s", md_state_root(), sub);
+	if (mkdir(md_state_root(), 0700) < 0 && errno != EEXIST)
+		md_die("mkdir %s", md_state_root());
+	if (mkdir(path, mode) < 0 && errno != EEXIST)
+		md_die("mkdir %s", path);
 }

@@ -225,6 +225,10 @@ START_TEST(bad_image_names_are_refused)
 	r = md(NULL, "commit", "nn", "base", NULL);
 	ck_status(r, 125);
 	ck_contains(r.err, "image 'base' already exists");
+	/* A flag is a flag, not a tarball's name. */
+	r = md(NULL, "import", "--bogus", "x.tar", "fine", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "import: unknown flag '--bogus'");
 }
 END_TEST
 

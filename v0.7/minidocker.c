@@ -150,11 +150,7 @@ static const char *create_container(const char *image)
 	char id[65], dir[PATH_MAX];
 
 	md_new_id(id);
-	md_pathf(dir, "%s/containers", md_state_root());
-	if (mkdir(md_state_root(), 0700) < 0 && errno != EEXIST)
-		md_die("mkdir %s", md_state_root());
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		md_die("mkdir %s", dir);
+	md_state_dir(dir, "containers", 0700);
 	md_pathf(container_dir, "%s/%s", dir, id);
 	md_pathf(rootfs, "%s/rootfs", container_dir);
 	if (mkdir(container_dir, 0700) < 0 || mkdir(rootfs, 0700) < 0)

@@ -548,11 +548,7 @@ static void create_container(struct container *c, const char *image, char **cmd,
 	c->argv = cmd;
 	clock_gettime(CLOCK_REALTIME, &c->created);
 
-	md_pathf(dir, "%s/containers", md_state_root());
-	if (mkdir(md_state_root(), 0700) < 0 && errno != EEXIST)
-		md_die("mkdir %s", md_state_root());
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		md_die("mkdir %s", dir);
+	md_state_dir(dir, "containers", 0700);
 	container_path(dir, c->id, NULL);
 	container_path(rootfs, c->id, "rootfs");
 	if (mkdir(dir, 0700) < 0 || mkdir(rootfs, 0700) < 0)

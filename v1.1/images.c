@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,18 @@ int image_layers(const char *image, char *lowers)
 	return 0;
 }
 
+/* These commands take no options but -h/--help: parse them as the others
+ * do (an unknown flag is an error, not a file name); return the first
+ * argument's index. */
+static int no_options(const char *name, int argc, char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+
+	while (next_opt(find_command(name), argc, argv, "", opts) != -1)
+		;
+	return optind;
+}
+
 /* Image names: lower-case letters, digits, '_', '.', '-'; a letter or
  * digit first.  Never a path. */
 static void check_new_image(const char *name, char *path)
@@ -105,11 +118,7 @@ static void temp_image(char *tmp, const char *what)
 {
 	char dir[PATH_MAX];
 
-	md_pathf(dir, "%s/images", md_state_root());
-	if (mkdir(md_state_root(), 0700) < 0 && errno != EEXIST)
-		md_die("mkdir %s", md_state_root());
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		md_die("mkdir %s", dir);
+	md_state_dir(dir, "images", 0755);
 	md_pathf(tmp, "%s/.%s-XXXXXX", dir, what);
 	if (!mkdtemp(tmp))
 		md_die("mkdtemp %s", tmp);
@@ -192,12 +201,10 @@ int cmd_import(int argc, char **argv)
 	char path[PATH_MAX], tmp[PATH_MAX];
 	long skipped = 0;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		command_usage(find_command("import"), stdout);
-		return 0;
-	}
-	if (argc != 3)
+	int i = no_options("import", argc, argv);
+	if (argc - i != 2)
 		usage_error(find_command("import"), NULL, "a tarball and a name, please");
+	argv += i - 1;
 	check_new_image(argv[2], path);
 	struct archive *a = archive_read_new();
 	archive_read_support_filter_all(a);	/* gzip, xz, zstd... */
@@ -233,12 +240,10 @@ int cmd_commit(int argc, char **argv)
 	char path[PATH_MAX], tmp[PATH_MAX], upper[PATH_MAX];
 	struct container c;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		command_usage(find_command("commit"), stdout);
-		return 0;
-	}
-	if (argc != 3)
+	int i = no_options("commit", argc, argv);
+	if (argc - i != 2)
 		usage_error(find_command("commit"), NULL, "a container and a name, please");
+	argv += i - 1;
 	if (find_container(argv[1], &c) < 0)
 		return MD_EXIT_FAILED;
 	check_new_image(argv[2], path);
@@ -277,12 +282,9 @@ int cmd_images(int argc, char **argv)
 	char **names = NULL;
 	int n = 0;
 
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		command_usage(find_command("images"), stdout);
-		return 0;
-	}
-	if (argc > 1)
-		usage_error(find_command("images"), NULL, "unexpected argument '%s'", argv[1]);
+	int i = no_options("images", argc, argv);
+	if (i < argc)
+		usage_error(find_command("images"), NULL, "unexpected argument '%s'", argv[i]);
 	md_pathf(dir, "%s/images", md_state_root());
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -351,13 +353,10 @@ int cmd_rmi(int argc, char **argv)
 	char path[PATH_MAX];
 	int status = 0;
 
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		command_usage(find_command("rmi"), stdout);
-		return 0;
-	}
-	if (argc < 2)
+	int first = no_options("rmi", argc, argv);
+	if (first >= argc)
 		usage_error(find_command("rmi"), NULL, "no image given");
-	for (int i = 1; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		struct stat st;
 		if (strchr(argv[i], '/') || argv[i][0] == '.') {
 			md_warnx("invalid image name '%s'", argv[i]);

@@ -301,11 +301,7 @@ int lock_containers(void)
 {
 	char dir[PATH_MAX];
 
-	md_pathf(dir, "%s/containers", md_state_root());
-	if (mkdir(md_state_root(), 0700) < 0 && errno != EEXIST)
-		md_die("mkdir %s", md_state_root());
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		md_die("mkdir %s", dir);
+	md_state_dir(dir, "containers", 0700);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || flock(fd, LOCK_EX) < 0)
 		md_die("lock %s", dir);
