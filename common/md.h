@@ -38,6 +38,16 @@ void *md_realloc(void *p, size_t size);
  * command does not exist, 126 when it exists but cannot be run. */
 noreturn void md_exec_failed(const char *cmd);
 
+/* Just before a container's command is exec'd: fds from 3 up marked
+ * close-on-exec (only 0, 1 and 2 cross), every signal disposition back to
+ * its default, the signal mask empty.  See exec.c. */
+void md_exec_prepare(void);
+
+/* execve ARGV with minidocker itself, from a sealed copy in memory
+ * (memfd_create(2)), never from its file: a container process must not be
+ * able to reach, and overwrite, the runtime's binary (CVE-2019-5736). */
+noreturn void md_exec_self(char **argv);
+
 /* With MINIDOCKER_DEBUG=1 in the environment, print the seed's trace
  * "Process => [argv...] [pid]" on stderr, so the PIDs can be watched. */
 void md_trace(char **argv);

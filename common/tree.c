@@ -1,12 +1,21 @@
 /* Copying and removing folder trees, for images and containers.  No
  * shelling out to cp(1) or rm(1): the calls are few, and each failure is
- * reported with the path it happened on. */
+ * reported with the path it happened on.
+ *
+ * A tree may come from a container, and a container chooses its depth: a
+ * folder 3,000 levels deep has a path of 6,000 bytes, past PATH_MAX, so no
+ * path is ever built in a buffer here.  The walk holds directory fds and
+ * names entries relative to them (openat(2), mkdirat, unlinkat, fchownat,
+ * ...), keeps its own stack on the heap (so depth never meets the C
+ * stack), and holds at most FD_LEVELS levels' fds open: deeper, it closes
+ * them on the way down and reopens them with ".." on the way up, checking
+ * that ".." is the very folder it left (device and inode), so a tree that
+ * changes under the walk makes it stop instead of wander. */
 #include "md.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,100 +25,256 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-/* Extended attributes (xattr(7)) of a file or folder: file capabilities
- * (security.capability), overlayfs's markers (user.overlay.opaque), ACLs.
- * Others' files may carry some a user cannot set: like cp -a, skip those. */
-static int copy_xattrs(int sfd, const char *sname, int dfd, const char *name,
-		       const struct stat *st, const char *path)
+enum { FD_LEVELS = 32 };
+
+/* One folder of the walk: its fds, its entries (read up front, so no
+ * directory stream stays open below it), and which entry is next. */
+struct level {
+	int fd;			/* the folder (the source, when copying) */
+	int dfd;		/* copying: the folder it is copied to */
+	struct stat st;		/* fd's folder: to check "..", and to copy */
+	dev_t ddev;		/* dfd's folder, to check ".." */
+	ino_t dino;
+	char **names;
+	size_t n, next;
+	const char *name;	/* its name in the folder above */
+};
+
+struct walk {
+	const char *top;	/* the path the walk started at, for messages */
+	struct level *lv;
+	size_t depth, cap;	/* lv[depth - 1] is the current folder */
+};
+
+/* For messages only: TOP/a/b/NAME, cut in the middle if it is long. */
+static const char *where(const struct walk *w, const char *name)
 {
-	char names[4096], value[65536];
-	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (S_ISDIR(st->st_mode) ? O_DIRECTORY : 0);
+	static char buf[512];
+	size_t len = snprintf(buf, sizeof buf, "%s", w->top);
 
-	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
-		return 0;	/* no fd to hold for links and devices */
-	int in = openat(sfd, sname, flags), out = openat(dfd, name, flags);
-	ssize_t len = in < 0 ? -1 : flistxattr(in, names, sizeof names);
-	int rc = 0;
+	for (size_t i = 1; i < w->depth && len < sizeof buf; i++)
+		len += snprintf(buf + len, sizeof buf - len, "/%s", w->lv[i].name);
+	if (name && len < sizeof buf)
+		len += snprintf(buf + len, sizeof buf - len, "/%s", name);
+	if (len >= sizeof buf - 1)	/* keep the start and the last name */
+		snprintf(buf + 100, sizeof buf - 100, "/...(%zu levels)/%.300s", w->depth,
+			 name ? name : w->lv[w->depth - 1].name);
+	return buf;
+}
 
-	for (ssize_t i = 0; len > 0 && i < len && rc == 0; i += strlen(names + i) + 1) {
-		ssize_t n = fgetxattr(in, names + i, value, sizeof value);
-		if (n >= 0 && fsetxattr(out, names + i, value, n, 0) < 0 &&
-		    !((errno == EPERM || errno == ENOTSUP) && geteuid() != 0) && errno != ENOTSUP) {
-			md_warn("copy %s: set extended attribute %s", path, names + i);
-			rc = -1;
-		}
+static void free_names(struct level *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+	l->names = NULL;
+	l->n = l->next = 0;
+}
+
+/* Every entry of the folder FD but "." and "..". */
+static int read_names(struct walk *w, int fd, struct level *l)
+{
+	int copy = dup(fd);
+	DIR *dir = copy < 0 ? NULL : fdopendir(copy);
+	struct dirent *e;
+	size_t cap = 0;
+
+	l->names = NULL;
+	l->n = l->next = 0;
+	if (!dir) {
+		md_warn("open %s", where(w, NULL));
+		if (copy >= 0)
+			close(copy);
+		return -1;
 	}
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		close(out);
+	while ((errno = 0, e = readdir(dir))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (l->n == cap)
+			l->names = md_realloc(l->names, (cap = cap ? 2 * cap : 16) * sizeof *l->names);
+		if (!(l->names[l->n++] = strdup(e->d_name)))
+			md_die("out of memory");
+	}
+	int rc = errno ? -1 : 0;
+	if (rc < 0)
+		md_warn("read %s", where(w, NULL));
+	closedir(dir);
 	return rc;
 }
 
-/* Owner, mode, extended attributes and times of a copy, from the
- * original's.  Owner first: chown(2) clears set-user-ID bits and file
- * capabilities, so the mode and the attributes come after it.  A user who
- * is not root can only give files to themselves; like cp -a, keep going
- * with the files owned by that user. */
-static int set_attrs(int sfd, const char *sname, int dfd, const char *name, const struct stat *st,
-		     const char *path)
+static struct level *push(struct walk *w)
+{
+	if (w->depth == w->cap)
+		w->lv = md_realloc(w->lv, (w->cap = w->cap ? 2 * w->cap : 64) * sizeof *w->lv);
+	struct level *l = &w->lv[w->depth++];
+	memset(l, 0, sizeof *l);
+	l->fd = l->dfd = -1;
+	return l;
+}
+
+/* Open the folder NAME in DIR, without following a symlink. */
+static int open_dir(int dir, const char *name)
+{
+	return openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Reopen the folder above CHILD through "..", and check it is the one
+ * with DEV and INO.  Returns the fd, or -1 (errno ESTALE if it moved). */
+static int reopen_parent(int child, dev_t dev, ino_t ino)
+{
+	struct stat st;
+	int fd = open_dir(child, "..");
+
+	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_dev != dev || st.st_ino != ino)) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
+}
+
+/* Make sure the parent of the current level has its fds again. */
+static int regain_parent(struct walk *w, int copying)
+{
+	struct level *l = &w->lv[w->depth - 1], *p = l - 1;
+
+	if (p->fd < 0 && (p->fd = reopen_parent(l->fd, p->st.st_dev, p->st.st_ino)) < 0)
+		return -1;
+	if (copying && p->dfd < 0 && (p->dfd = reopen_parent(l->dfd, p->ddev, p->dino)) < 0)
+		return -1;
+	return 0;
+}
+
+/* Going down a level: past FD_LEVELS, the level above lets go of its fds. */
+static void let_go_above(struct walk *w)
+{
+	if (w->depth > FD_LEVELS) {
+		struct level *p = &w->lv[w->depth - 2];
+		close(p->fd);
+		p->fd = -1;
+		if (p->dfd >= 0)
+			close(p->dfd);
+		p->dfd = -1;
+	}
+}
+
+static void end_walk(struct walk *w)
+{
+	for (size_t i = 0; i < w->depth; i++) {
+		if (w->lv[i].fd >= 0)
+			close(w->lv[i].fd);
+		if (w->lv[i].dfd >= 0)
+			close(w->lv[i].dfd);
+		free_names(&w->lv[i]);
+	}
+	free(w->lv);
+}
+
+/* ---- copy ------------------------------------------------------------ */
+
+/* Extended attributes (xattr(7)) from the open file IN to OUT: file
+ * capabilities (security.capability), overlayfs's markers
+ * (user.overlay.opaque), ACLs.  Others' files may carry some a user cannot
+ * set: like cp -a, skip those. */
+static int copy_xattrs(int in, int out, const char *path)
+{
+	char names[4096], value[65536];
+	ssize_t len = flistxattr(in, names, sizeof names);
+
+	for (ssize_t i = 0; len > 0 && i < len; i += strlen(names + i) + 1) {
+		ssize_t n = fgetxattr(in, names + i, value, sizeof value);
+		if (n >= 0 && fsetxattr(out, names + i, value, n, 0) < 0 && errno != ENOTSUP &&
+		    !(errno == EPERM && geteuid() != 0)) {
+			md_warn("copy %s: set extended attribute %s", path, names + i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Owner, mode, extended attributes and times of the open copy OUT, from
+ * the original IN.  Owner first: chown(2) clears set-user-ID bits and
+ * file capabilities, so the mode and the attributes come after it.  A
+ * user who is not root can only give files to themselves; like cp -a,
+ * keep going with the files owned by that user. */
+static int set_attrs_fd(int in, int out, const struct stat *st, const char *path)
 {
 	const struct timespec times[2] = { st->st_atim, st->st_mtim };
-	int nofollow = S_ISLNK(st->st_mode) ? AT_SYMLINK_NOFOLLOW : 0;
 
-	if (fchownat(dfd, name, st->st_uid, st->st_gid, nofollow) < 0 &&
-	    !(errno == EPERM && geteuid() != 0)) {
+	if (fchown(out, st->st_uid, st->st_gid) < 0 && !(errno == EPERM && geteuid() != 0)) {
 		md_warn("copy %s: chown", path);
 		return -1;
 	}
-	/* Symlinks have no mode of their own on Linux. */
-	if (!S_ISLNK(st->st_mode) && fchmodat(dfd, name, st->st_mode & 07777, 0) < 0) {
+	if (fchmod(out, st->st_mode & 07777) < 0) {
 		md_warn("copy %s: chmod", path);
 		return -1;
 	}
-	if (copy_xattrs(sfd, sname, dfd, name, st, path) < 0)
+	if (copy_xattrs(in, out, path) < 0)
 		return -1;
-	if (utimensat(dfd, name, times, nofollow) < 0) {
+	if (futimens(out, times) < 0) {
 		md_warn("copy %s: set times", path);
 		return -1;
 	}
 	return 0;
 }
 
-static int copy_file(int sdir, int ddir, const char *name, const char *path)
+/* The same for what has no fd to hold: symlinks, devices, FIFOs.
+ * Symlinks have no mode of their own on Linux. */
+static int set_attrs_at(int dfd, const char *name, const struct stat *st, const char *path)
 {
-	int in = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	int out = in < 0 ? -1 : openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	int rc = 0;
+	const struct timespec times[2] = { st->st_atim, st->st_mtim };
 
-	if (in < 0 || out < 0) {
-		md_warn("copy %s", path);
-		rc = -1;
+	if (fchownat(dfd, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0 &&
+	    !(errno == EPERM && geteuid() != 0)) {
+		md_warn("copy %s: chown", path);
+		return -1;
 	}
+	if (!S_ISLNK(st->st_mode) && fchmodat(dfd, name, st->st_mode & 07777, 0) < 0) {
+		md_warn("copy %s: chmod", path);
+		return -1;
+	}
+	if (utimensat(dfd, name, times, AT_SYMLINK_NOFOLLOW) < 0) {
+		md_warn("copy %s: set times", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int copy_data(int in, int out, const char *path)
+{
 	/* copy_file_range(2) lets the kernel copy (or share, on filesystems
 	 * that can) without the data passing through us. */
-	while (rc == 0) {
+	for (;;) {
 		ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
 		if (n == 0)
-			break;
+			return 0;
 		if (n > 0)
 			continue;
-		if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP) {
-			md_warn("copy %s", path);
-			rc = -1;
+		if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
 			break;
-		}
 		/* Not supported here: the plain way. */
 		char buf[65536];
 		while ((n = read(in, buf, sizeof buf)) > 0)
 			if (write(out, buf, n) != n)
 				break;
-		if (n != 0) {
-			md_warn("copy %s", path);
-			rc = -1;
-		}
+		if (n == 0)
+			return 0;
 		break;
 	}
+	md_warn("copy %s", path);
+	return -1;
+}
+
+static int copy_file(int sdir, int ddir, const char *name, const struct stat *st, const char *path)
+{
+	int in = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int out = in < 0 ? -1 : openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int rc = -1;
+
+	if (in < 0 || out < 0)
+		md_warn("copy %s", path);
+	else if (copy_data(in, out, path) == 0)
+		rc = set_attrs_fd(in, out, st, path);
 	if (in >= 0)
 		close(in);
 	if (out >= 0)
@@ -117,48 +282,22 @@ static int copy_file(int sdir, int ddir, const char *name, const char *path)
 	return rc;
 }
 
-static int copy_dir(int sfd, int dfd, char *path, size_t len);
-
-static int copy_entry(int sfd, int dfd, const char *name, char *path, size_t len)
+/* Copy the entry NAME of the current level, but a folder: that is pushed. */
+static int copy_leaf(struct level *l, const char *name, const struct stat *st, const char *path)
 {
-	struct stat st;
 	char target[PATH_MAX];
 
-	if (fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		md_warn("copy %s", path);
-		return -1;
-	}
-	switch (st.st_mode & S_IFMT) {
-	case S_IFDIR: {
-		if (mkdirat(dfd, name, 0700) < 0) {
-			md_warn("copy %s: mkdir", path);
-			return -1;
-		}
-		int s = openat(sfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		int d = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		int rc = s < 0 || d < 0 ? -1 : copy_dir(s, d, path, len);
-		if ((s < 0 || d < 0))
-			md_warn("copy %s: open", path);
-		if (s >= 0)
-			close(s);
-		if (d >= 0)
-			close(d);
-		if (rc < 0)
-			return -1;
-		break;	/* attributes last: the folder's times change as it fills */
-	}
+	switch (st->st_mode & S_IFMT) {
 	case S_IFREG:
-		if (copy_file(sfd, dfd, name, path) < 0)
-			return -1;
-		break;
+		return copy_file(l->fd, l->dfd, name, st, path);
 	case S_IFLNK: {
-		ssize_t n = readlinkat(sfd, name, target, sizeof target - 1);
+		ssize_t n = readlinkat(l->fd, name, target, sizeof target - 1);
 		if (n < 0) {
 			md_warn("copy %s: readlink", path);
 			return -1;
 		}
 		target[n] = '\0';
-		if (symlinkat(target, dfd, name) < 0) {
+		if (symlinkat(target, l->dfd, name) < 0) {
 			md_warn("copy %s: symlink", path);
 			return -1;
 		}
@@ -167,7 +306,7 @@ static int copy_entry(int sfd, int dfd, const char *name, char *path, size_t len
 	case S_IFCHR:
 	case S_IFBLK:
 	case S_IFIFO:
-		if (mknodat(dfd, name, st.st_mode, st.st_rdev) < 0) {
+		if (mknodat(l->dfd, name, st->st_mode, st->st_rdev) < 0) {
 			md_warn("copy %s: mknod", path);
 			return -1;
 		}
@@ -175,79 +314,205 @@ static int copy_entry(int sfd, int dfd, const char *name, char *path, size_t len
 	default:	/* sockets belong to a running program, not to a tree */
 		return 0;
 	}
-	return set_attrs(sfd, name, dfd, name, &st, path);
+	return set_attrs_at(l->dfd, name, st, path);
 }
 
-/* PATH holds the source path of SFD (LEN bytes), for messages. */
-static int copy_dir(int sfd, int dfd, char *path, size_t len)
+/* Go down into the folder NAME (source status ST): make its copy, open
+ * both, and read its entries. */
+static int copy_down(struct walk *w, const char *name, const struct stat *st)
 {
-	int fd = dup(sfd);
-	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
-	struct dirent *e;
-	int rc = 0;
+	struct level *p = &w->lv[w->depth - 1];
+	struct stat dst;
 
-	if (!dir) {
-		md_warn("copy %s: opendir", path);
-		if (fd >= 0)
-			close(fd);
+	if (mkdirat(p->dfd, name, 0700) < 0) {
+		md_warn("copy %s: mkdir", where(w, name));
 		return -1;
 	}
-	while (rc == 0 && (errno = 0, e = readdir(dir))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(path + len, PATH_MAX - len, "/%s", e->d_name);
-		rc = copy_entry(sfd, dfd, e->d_name, path, len + 1 + strlen(e->d_name));
-		path[len] = '\0';
+	int fd = open_dir(p->fd, name), dfd = fd < 0 ? -1 : open_dir(p->dfd, name);
+	if (fd < 0 || dfd < 0 || fstat(dfd, &dst) < 0) {
+		md_warn("copy %s: open", where(w, name));
+		if (fd >= 0)
+			close(fd);
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
 	}
-	if (rc == 0 && errno) {
-		md_warn("copy %s: readdir", path);
+	struct level *l = push(w);	/* p is stale from here: push may move the stack */
+	l->fd = fd;
+	l->dfd = dfd;
+	l->st = *st;
+	l->ddev = dst.st_dev;
+	l->dino = dst.st_ino;
+	l->name = name;
+	let_go_above(w);
+	return read_names(w, fd, l);
+}
+
+/* The current folder is complete: its attributes last (its times change
+ * as it fills), then back up. */
+static int copy_up(struct walk *w)
+{
+	struct level *l = &w->lv[w->depth - 1];
+	int rc = 0;
+
+	if (w->depth > 1 && regain_parent(w, 1) < 0) {
+		md_warn("copy %s: the folder above changed during the copy", where(w, NULL));
 		rc = -1;
 	}
-	closedir(dir);
+	if (rc == 0)
+		rc = set_attrs_fd(l->fd, l->dfd, &l->st, where(w, NULL));
+	close(l->fd);
+	close(l->dfd);
+	free_names(l);
+	w->depth--;
 	return rc;
 }
 
 int md_copy_tree(const char *src, const char *dst)
 {
-	char path[PATH_MAX];
-	struct stat st;
-	int rc = -1;
+	struct walk w = { .top = src };
+	struct level *l = push(&w);
+	int rc = 0;
 
-	snprintf(path, sizeof path, "%s", src);
-	int s = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int d = open(dst, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (s < 0)
+	l->fd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	l->dfd = open(dst, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (l->fd < 0 || fstat(l->fd, &l->st) < 0) {
 		md_warn("copy %s", src);
-	else if (d < 0)
+		rc = -1;
+	} else if (l->dfd < 0) {
 		md_warn("copy to %s", dst);
-	else if (fstat(s, &st) < 0)
-		md_warn("copy %s", src);
-	else if (copy_dir(s, d, path, strlen(path)) == 0)
-		rc = set_attrs(AT_FDCWD, src, AT_FDCWD, dst, &st, src);
-	if (s >= 0)
-		close(s);
-	if (d >= 0)
-		close(d);
+		rc = -1;
+	} else {
+		rc = read_names(&w, l->fd, l);
+	}
+	while (rc == 0 && w.depth > 0) {
+		l = &w.lv[w.depth - 1];
+		if (l->next == l->n) {
+			rc = copy_up(&w);
+			continue;
+		}
+		const char *name = l->names[l->next++];
+		struct stat st;
+		if (fstatat(l->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			md_warn("copy %s", where(&w, name));
+			rc = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = copy_down(&w, name, &st);
+		} else {
+			rc = copy_leaf(l, name, &st, where(&w, name));
+		}
+	}
+	end_walk(&w);
 	return rc;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* ---- remove ---------------------------------------------------------- */
+
+/* Go down into the folder NAME.  A folder the user cannot read or search
+ * (overlayfs leaves its work/work mode 0 for a container run without
+ * root) is theirs to chmod first. */
+static int remove_down(struct walk *w, const char *name)
 {
-	(void)st;
-	(void)ftw;
-	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT) {
-		md_warn("remove %s", path);
+	struct level *p = &w->lv[w->depth - 1];
+	struct stat st;
+	int fd = open_dir(p->fd, name);
+
+	if (fd < 0 && errno == EACCES && fchmodat(p->fd, name, 0700, 0) == 0)
+		fd = open_dir(p->fd, name);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		md_warn("remove %s", where(w, name));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
-	return 0;
+	/* Never into another filesystem mounted inside the tree: its mount
+	 * point then fails to go, with EBUSY, which is what we want. */
+	if (st.st_dev != w->lv[0].st.st_dev) {
+		close(fd);
+		errno = EBUSY;
+		md_warn("remove %s", where(w, name));
+		return -1;
+	}
+	struct level *l = push(w);
+	l->fd = fd;
+	l->st = st;
+	l->name = name;
+	let_go_above(w);
+	return read_names(w, fd, l);
+}
+
+static int remove_entry(struct walk *w, const char *name)
+{
+	struct level *l = &w->lv[w->depth - 1];
+
+	int rc = unlinkat(l->fd, name, 0);
+
+	/* A folder of ours without write permission: give ourselves some. */
+	if (rc < 0 && errno == EACCES && fchmod(l->fd, 0700) == 0)
+		rc = unlinkat(l->fd, name, 0);
+	if (rc == 0 || errno == ENOENT)
+		return 0;
+	if (errno == EISDIR)
+		return remove_down(w, name);
+	md_warn("remove %s", where(w, name));
+	return -1;
+}
+
+/* The current folder is empty: remove it from the one above. */
+static int remove_up(struct walk *w)
+{
+	struct level *l = &w->lv[w->depth - 1];
+	int rc = 0;
+
+	if (w->depth > 1) {
+		if (regain_parent(w, 0) < 0) {
+			md_warn("remove %s: the folder above changed during the removal", where(w, NULL));
+			rc = -1;
+		} else if (unlinkat(l[-1].fd, l->name, AT_REMOVEDIR) < 0 && errno != ENOENT &&
+			   !(errno == EACCES && fchmod(l[-1].fd, 0700) == 0 &&
+			     unlinkat(l[-1].fd, l->name, AT_REMOVEDIR) == 0)) {
+			md_warn("remove %s", where(w, NULL));
+			rc = -1;
+		}
+	}
+	close(l->fd);
+	free_names(l);
+	w->depth--;
+	return rc;
 }
 
 int md_remove_tree(const char *path)
 {
-	/* FTW_PHYS: never follow a symlink out of the tree.  FTW_MOUNT: never
-	 * descend into another filesystem mounted inside it; its mount point
-	 * then fails to go, with EBUSY, which is what we want. */
-	if (nftw(path, remove_entry, 64, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 && errno != ENOENT)
+	struct walk w = { .top = path };
+	struct level *l = push(&w);
+	int rc;
+
+	l->fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (l->fd < 0 && errno == EACCES && chmod(path, 0700) == 0)
+		l->fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (l->fd < 0 && errno == ENOENT) {
+		end_walk(&w);
+		return 0;
+	}
+	if (l->fd < 0 || fstat(l->fd, &l->st) < 0) {
+		md_warn("remove %s", path);
+		end_walk(&w);
 		return -1;
-	return 0;
+	}
+	rc = read_names(&w, l->fd, l);
+	while (rc == 0) {
+		l = &w.lv[w.depth - 1];
+		if (l->next < l->n)
+			rc = remove_entry(&w, l->names[l->next++]);
+		else if (w.depth > 1)
+			rc = remove_up(&w);
+		else
+			break;
+	}
+	end_walk(&w);
+	if (rc == 0 && rmdir(path) < 0 && errno != ENOENT) {
+		md_warn("remove %s", path);
+		rc = -1;
+	}
+	return rc;
 }
