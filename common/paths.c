@@ -17,7 +17,14 @@ const char *md_state_root(void)
 
 	if (root[0])
 		return root;
-	if (env && env[0])
+	/* Set but empty is a mistake (a variable that was never filled in),
+	 * not a request for the default: that would be the system's root. */
+	if (env && !env[0]) {
+		md_warnx("MINIDOCKER_ROOT is set but empty");
+		md_hint("set it to a folder, or unset it for the default state root");
+		exit(MD_EXIT_FAILED);
+	}
+	if (env)
 		snprintf(root, sizeof root, "%s", env);
 	else if (geteuid() == 0)
 		snprintf(root, sizeof root, "/var/lib/minidocker");
