@@ -1,11 +1,16 @@
 /* See basics.h. */
 #include "basics.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct result md_run(const char *in, ...)
@@ -429,4 +434,181 @@ void add_image_tests(Suite *s)
 	add_root_test(tc, proc_lists_only_the_command);
 	add_root_test(tc, pid_1_ignores_sigterm_without_a_handler);
 	add_root_test(tc, init_is_internal);
+}
+
+/* Issue 11, items 2 and 6: what crosses from the caller into the command.
+ * The caller holds fds 7 (from this test process, as any program that
+ * runs minidocker might), 8 and 9 (from its shell): only 0, 1 and 2 may
+ * reach the command, or it could reach the host through them
+ * (CVE-2024-21626). */
+START_TEST(only_fds_0_1_2_reach_the_command)
+{
+	int fd = open("/", O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(dup2(fd, 7), 7);	/* without O_CLOEXEC */
+	struct result r = sh("exec 8</ 9>>\"$MINIDOCKER_ROOT/held\"; %s%s fds", run_line(),
+			     with_image ? "probe" : "\"$PROBE\"");
+	close(7);
+	close(fd);
+	ck_status(r, 0);
+	int n = 0;
+	for (const char *l = r.out; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l), n++)
+		ck_assert_msg(l[0] >= '0' && l[0] <= '2' && l[1] == ' ', "an fd other than 0-2:\n%s", r.out);
+	ck_assert_msg(n == 3, "want fds 0, 1 and 2:\n%s", r.out);
+}
+END_TEST
+
+/* A caller that ignored SIGINT, SIGQUIT and SIGPIPE (a shell's `trap ''`,
+ * a job started with &) and blocked others must not pass that on: the
+ * command starts with every signal at its default and none blocked.  The
+ * test process is that caller here (a shell would reset the mask). */
+START_TEST(signals_start_at_their_defaults)
+{
+	sigset_t block;
+	sigemptyset(&block);
+	sigaddset(&block, SIGWINCH);
+	sigaddset(&block, SIGURG);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	/* 32 and 33 too, which glibc's sigaction refuses to touch (all zeros
+	 * but the handler: SIG_IGN, no flags, empty mask). */
+	unsigned long ign[8] = { (unsigned long)SIG_IGN };
+	for (int sig = 32; sig <= 33; sig++)
+		ck_assert_int_eq(syscall(SYS_rt_sigaction, sig, ign, NULL, NSIG / 8), 0);
+	/* This test's process ends with the test (CK_FORK): nothing to undo. */
+	struct result r = md_run(NULL, "grep", "-E", "^Sig(Blk|Ign):", "/proc/self/status", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+}
+END_TEST
+
+/* With SIGPIPE ignored, `yes` never learns that `head` has gone: it gets
+ * EPIPE, and busybox's yes keeps writing forever.  At its default, SIGPIPE
+ * ends it: 128 + 13. */
+START_TEST(yes_piped_to_head_ends)
+{
+	char *script;
+	ck_assert_int_ge(asprintf(&script, "trap '' PIPE; %ssh -c '{ yes; echo \"yes=$?\" >&2; } | head -n 1'",
+				  run_line()), 0);
+	char *argv[] = { "/bin/sh", "-c", script, NULL };
+	struct result r = run_argv(NULL, 20, argv);
+	free(script);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "y\n");
+	ck_assert_str_eq(r.err, "yes=141\n");
+}
+END_TEST
+
+void add_exec_hygiene_tests(Suite *s, int root)
+{
+	TCase *tc = tcase(s, "exec hygiene");
+
+#define ADD(fn) do { if (!root || need_root(#fn)) tcase_add_test(tc, fn); } while (0)
+	ADD(only_fds_0_1_2_reach_the_command);
+	ADD(signals_start_at_their_defaults);
+	ADD(yes_piped_to_head_ends);
+#undef ADD
+}
+
+/* The first line of /proc/PID/task/PID/children: PID's first child, or 0. */
+static int first_child(int pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", pid, pid);
+	char *s = read_file(path);
+	int child = s ? atoi(s) : 0;
+	free(s);
+	return child;
+}
+
+/* The second word of PID's command line into WORD (read_file stops at the
+ * first NUL); "" if there is none. */
+static void second_word(int pid, char *word, size_t size)
+{
+	char path[64], buf[8192];
+	snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	size_t first = strlen(buf);
+	snprintf(word, size, "%s", (ssize_t)first + 1 < n ? buf + first + 1 : "");
+}
+
+/* Issue 11, item 3 (CVE-2019-5736): the process that minidocker re-executes
+ * into the container (`child` in v0.3-v0.4, `init` from v0.5) runs from a
+ * sealed copy in memory, not from the host's binary, which a process in
+ * the container could otherwise reopen through /proc/PID/exe.
+ *
+ * It is minidocker only until it execs the command, so the test holds it
+ * there: its debug trace goes to a pipe of one page that run's own trace
+ * has filled, and the write blocks.  The process is found by the PID this
+ * test started (its child), never by a scan of the host. */
+START_TEST(reexec_runs_from_a_sealed_memfd)
+{
+	int p[2];
+	char pad[2300], *argv[64] = { md_bin, "run" };
+	int n = 2;
+
+	memset(pad, 'x', sizeof pad - 1);
+	pad[sizeof pad - 1] = '\0';
+	for (int i = 0; run_words[i] && n < 32; i++)
+		argv[n++] = (char *)run_words[i];
+	argv[n++] = "true";
+	argv[n++] = pad;	/* two traces of over 2 KiB: one page holds one */
+	argv[n] = NULL;
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	ck_assert_int_eq(fcntl(p[1], F_SETPIPE_SZ, 4096), 4096);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(p[1], 2);
+		setenv("MINIDOCKER_DEBUG", "1", 1);
+		execv(md_bin, argv);
+		_exit(127);
+	}
+	close(p[1]);
+	/* Wait until the re-executed process has replaced `run`'s argv
+	 * with its own: `child ...` or `init ...`. */
+	char path[64], exe[4096] = "", word[64] = "";
+	int child = 0;
+	for (int i = 0; i < 400; i++, usleep(25000)) {
+		if (!child && !(child = first_child(pid)))
+			continue;
+		second_word(child, word, sizeof word);
+		if (word[0] && strcmp(word, "run"))
+			break;
+	}
+	ck_assert_msg(!strcmp(word, "child") || !strcmp(word, "init"),
+		      "no re-executed process under %d: '%s'", (int)pid, word);
+	snprintf(path, sizeof path, "/proc/%d/exe", child);
+	ck_assert_int_gt(readlink(path, exe, sizeof exe - 1), 0);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);	/* read-only: we write nothing */
+	ck_assert_int_ge(fd, 0);
+	int seals = fcntl(fd, F_GET_SEALS);
+	close(fd);
+	/* Let it go on: read everything it writes, then reap it. */
+	char buf[4096];
+	while (read(p[0], buf, sizeof buf) > 0)
+		;
+	close(p[0]);
+	int ws;
+	ck_assert_int_eq(waitpid(pid, &ws, 0), pid);
+	ck_assert_msg(!strncmp(exe, "/memfd:minidocker", 17), "%s runs from %s", word, exe);
+	ck_assert_msg(seals >= 0 && (seals & F_SEAL_WRITE) && (seals & F_SEAL_SEAL), "seals %d", seals);
+	ck_assert_msg(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "run ended with %d", ws);
+}
+END_TEST
+
+void add_reexec_tests(Suite *s)
+{
+	TCase *tc = tcase(s, "reexec");
+
+	add_root_test(tc, reexec_runs_from_a_sealed_memfd);
 }

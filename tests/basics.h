@@ -41,4 +41,11 @@ void add_mount_tests(Suite *s);
 /* From v0.5 on: the command is PID 1 in the image's root filesystem. */
 void add_image_tests(Suite *s);
 
+/* Issue 11: only fds 0-2 and default signals cross into the command
+ * (every stage; ROOT as for add_basic_tests). */
+void add_exec_hygiene_tests(Suite *s, int root);
+
+/* From v0.3 on: minidocker re-executes itself from a sealed memfd. */
+void add_reexec_tests(Suite *s);
+
 #endif

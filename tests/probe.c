@@ -12,10 +12,13 @@
  *                     it got: "cpu 0.50 of 1.00 s"
  *   probe escape PATH the classic chroot escape, then say whether PATH (a
  *                     host path) is visible: "escaped" or "contained"
+ *   probe exe PATH    what PATH (a /proc/PID/exe) links to, and the seals
+ *                     of the file it opens (read-only): "seals write,..."
  *
  * Linked -static so it runs in any root filesystem. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +184,29 @@ static int escape(const char *path)
 	return 0;
 }
 
+/* Where PATH (a /proc/PID/exe) leads, and the seals of what it opens
+ * (fcntl(2), "File sealing").  A sealed memfd holds a runtime that
+ * re-executed itself from memory; a file on disk has no seals (EINVAL).
+ * Opened read-only: a probe never writes to what it finds. */
+static int exe(const char *path)
+{
+	char target[4096];
+	ssize_t n = readlink(path, target, sizeof target - 1);
+	target[n > 0 ? n : 0] = '\0';
+	printf("exe %s\n", target);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int seals = fd < 0 ? -1 : fcntl(fd, F_GET_SEALS);
+	if (seals < 0) {
+		printf("seals none: %s\n", strerror(errno));
+		return fd < 0;
+	}
+	printf("seals%s%s%s%s%s\n", seals & F_SEAL_SEAL ? " seal" : "",
+	       seals & F_SEAL_SHRINK ? " shrink" : "", seals & F_SEAL_GROW ? " grow" : "",
+	       seals & F_SEAL_WRITE ? " write" : "", seals ? "" : " none");
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -202,6 +228,9 @@ int main(int argc, char **argv)
 		return spin(atof(argv[2]));
 	if (!strcmp(what, "escape") && argc > 2)
 		return escape(argv[2]);
-	fprintf(stderr, "usage: probe ns|fds|caps|ids|cgroup|eat MB|fork N|spin SECS|escape PATH\n");
+	if (!strcmp(what, "exe") && argc > 2)
+		return exe(argv[2]);
+	fprintf(stderr, "usage: probe ns|fds|caps|ids|cgroup|eat MB|fork N|spin SECS|escape PATH"
+		"|exe PATH\n");
 	return 2;
 }

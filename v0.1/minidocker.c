@@ -49,8 +49,8 @@ static void forward_signals(void)
 	sigprocmask(SIG_BLOCK, &forwarded, NULL);
 }
 
-/* Let the held-back signals in: in the parent once `child` is set, and in
- * the child before it execs (execve(2) keeps the signal mask). */
+/* Let the held-back signals in, in the parent once `child` is set.  (The
+ * child's mask is emptied by md_exec_prepare, just before it execs.) */
 static void release_signals(void)
 {
 	sigprocmask(SIG_UNBLOCK, &forwarded, NULL);
@@ -80,8 +80,11 @@ static int run(char **cmd)
 	if (child < 0)
 		md_die("fork");
 	if (child == 0) {
-		release_signals();
-		/* The handlers were inherited; execvp resets them to default. */
+		/* Only fds 0-2 cross into the command, with every signal at
+		 * its default and none blocked: execve(2) would pass on our
+		 * other fds, the signals our caller ignored and the mask
+		 * (common/exec.c; CVE-2024-21626). */
+		md_exec_prepare();
 		execvp(cmd[0], cmd);
 		md_exec_failed(cmd[0]);
 	}

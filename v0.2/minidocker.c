@@ -52,8 +52,8 @@ static void forward_signals(void)
 	sigprocmask(SIG_BLOCK, &forwarded, NULL);
 }
 
-/* Let the held-back signals in: in the parent once `child` is set, and in
- * the child before it execs (execve(2) keeps the signal mask). */
+/* Let the held-back signals in, in the parent once `child` is set.  (The
+ * child's mask is emptied by md_exec_prepare, just before it execs.) */
 static void release_signals(void)
 {
 	sigprocmask(SIG_UNBLOCK, &forwarded, NULL);
@@ -76,13 +76,15 @@ static int wait_for(pid_t pid)
 	return MD_EXIT_FAILED;
 }
 
-/* clone(2) starts the child here, on the stack run() hands it.  The
- * handlers were inherited; execvp resets them to default. */
+/* clone(2) starts the child here, on the stack run() hands it.  Only fds
+ * 0-2 cross into the command, with every signal at its default and none
+ * blocked: execve(2) would pass on our other fds, the signals our caller
+ * ignored and the mask (common/exec.c; CVE-2024-21626). */
 static int child_main(void *arg)
 {
 	char **cmd = arg;
 
-	release_signals();
+	md_exec_prepare();
 	execvp(cmd[0], cmd);
 	md_exec_failed(cmd[0]);
 }

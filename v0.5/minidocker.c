@@ -93,11 +93,15 @@ static int clone_main(void *arg)
 	release_signals();
 	/* If minidocker dies (even by SIGKILL), the kernel kills the child,
 	 * and with PID 1 gone, everything in its namespace (prctl(2)).  It
-	 * survives the execv below. */
+	 * survives the re-exec below. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		md_die("prctl PR_SET_PDEATHSIG");
-	execv("/proc/self/exe", argv);
-	md_die("re-exec /proc/self/exe");
+	/* From a sealed copy in memory, not from our file on the host, which
+	 * a process in the container could reopen through /proc/PID/exe and
+	 * overwrite (CVE-2019-5736; md_exec_self in common/exec.c).  And
+	 * like any command, with only fds 0-2 and default signals. */
+	md_exec_prepare();
+	md_exec_self(argv);
 }
 
 enum { STACK_SIZE = 1024 * 1024 };
@@ -190,6 +194,11 @@ static noreturn void container_init(const char *rootfs, char **cmd)
 	if (sethostname("container", strlen("container")) < 0)
 		md_die("sethostname container");
 	enter_rootfs(rootfs);
+	/* Only fds 0-2 cross into the command, with every signal at its
+	 * default and none blocked: execve(2) would pass on any other fd (a
+	 * caller's `exec 8</` is a way out of the chroot), the signals our
+	 * caller ignored and the mask (common/exec.c; CVE-2024-21626). */
+	md_exec_prepare();
 	execvp(cmd[0], cmd);
 	md_exec_failed(cmd[0]);
 }

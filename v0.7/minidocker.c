@@ -107,19 +107,23 @@ static int clone_main(void *arg)
 	release_signals();
 	/* If minidocker dies (even by SIGKILL), the kernel kills the child,
 	 * and with PID 1 gone, everything in its namespace (prctl(2)).  It
-	 * survives the execv below. */
+	 * survives the re-exec below. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		md_die("prctl PR_SET_PDEATHSIG");
 	/* Until the maps are written, our uid here is the overflow uid 65534,
-	 * and execv would drop every capability (capabilities(7)).  A byte on
+	 * and the exec would drop every capability (capabilities(7)).  A byte on
 	 * the pipe says the maps are there; end of file says the parent died
 	 * (before or after the prctl above: no window left) or gave up. */
 	close(ca->sync[1]);
 	if (read(ca->sync[0], &go, 1) != 1)
 		_exit(MD_EXIT_FAILED);
 	close(ca->sync[0]);
-	execv("/proc/self/exe", ca->argv);
-	md_die("re-exec /proc/self/exe");
+	/* From a sealed copy in memory, not from our file on the host, which
+	 * a process in the container could reopen through /proc/PID/exe and
+	 * overwrite (CVE-2019-5736; md_exec_self in common/exec.c).  And
+	 * like any command, with only fds 0-2 and default signals. */
+	md_exec_prepare();
+	md_exec_self(ca->argv);
 }
 
 enum { STACK_SIZE = 1024 * 1024 };
@@ -307,6 +311,11 @@ static noreturn void container_init(const char *rootfs, char **cmd)
 		md_die("sethostname container");
 	enter_rootfs(rootfs);
 	container_env();
+	/* Only fds 0-2 cross into the command, with every signal at its
+	 * default and none blocked: execve(2) would pass on any other fd (a
+	 * caller's `exec 8</` is a way out of the chroot), the signals our
+	 * caller ignored and the mask (common/exec.c; CVE-2024-21626). */
+	md_exec_prepare();
 	execvp(cmd[0], cmd);
 	md_exec_failed(cmd[0]);
 }
