@@ -612,3 +612,59 @@ void add_reexec_tests(Suite *s)
 
 	add_root_test(tc, reexec_runs_from_a_sealed_memfd);
 }
+
+/* Bad input about the state root (from v0.5 on, where there is one). */
+START_TEST(empty_minidocker_root_is_refused)
+{
+	/* Empty is a mistake, not a request for the system's state root. */
+	struct result r = sh("MINIDOCKER_ROOT= %strue", run_line());
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: MINIDOCKER_ROOT is set but empty\n");
+	ck_assert_str_eq(r.out, "");
+}
+END_TEST
+
+START_TEST(a_missing_state_root_is_not_created)
+{
+	struct result r = sh("MINIDOCKER_ROOT=\"$MINIDOCKER_ROOT/absent\" %strue; echo run=$?; "
+			     "test -e \"$MINIDOCKER_ROOT/absent\" || echo absent", run_line());
+	ck_assert_str_eq(r.out, "run=125\nabsent\n");
+	ck_contains(r.err, "image 'base' not found");
+}
+END_TEST
+
+void add_state_root_tests(Suite *s)
+{
+	TCase *tc = tcase(s, "state root");
+
+	tcase_add_test(tc, empty_minidocker_root_is_refused);
+	add_root_test(tc, a_missing_state_root_is_not_created);
+}
+
+/* Bad input: exit 125 with a clear message, as any usage error. */
+START_TEST(help_with_an_argument_is_a_usage_error)
+{
+	struct result r = md(NULL, "help", "extra", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: help takes no arguments\n");
+	ck_contains(r.err, "Usage:");
+	ck_assert_str_eq(r.out, "");
+}
+END_TEST
+
+START_TEST(run_with_only_dash_dash_is_a_usage_error)
+{
+	struct result r = md(NULL, "run", "--", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: run: no command given\n");
+	ck_assert_str_eq(r.out, "");
+}
+END_TEST
+
+void add_bad_input_tests(Suite *s)
+{
+	TCase *tc = tcase(s, "bad input");
+
+	tcase_add_test(tc, help_with_an_argument_is_a_usage_error);
+	tcase_add_test(tc, run_with_only_dash_dash_is_a_usage_error);
+}

@@ -48,4 +48,11 @@ void add_exec_hygiene_tests(Suite *s, int root);
 /* From v0.3 on: minidocker re-executes itself from a sealed memfd. */
 void add_reexec_tests(Suite *s);
 
+/* From v0.5 on: an empty MINIDOCKER_ROOT is refused; a missing one is
+ * not created by a run. */
+void add_state_root_tests(Suite *s);
+
+/* v0.1-v0.7: `help extra` and `run --` are usage errors (exit 125). */
+void add_bad_input_tests(Suite *s);
+
 #endif

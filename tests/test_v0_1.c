@@ -38,6 +38,7 @@ int main(void)
 	stage = "v0.1";
 	Suite *s = suite_create(stage);
 	add_basic_tests(s, 0, 0);
+	add_bad_input_tests(s);
 	add_exec_hygiene_tests(s, 0);
 	TCase *tc = tcase(s, "run");
 	tcase_add_test(tc, nothing_is_isolated_yet);

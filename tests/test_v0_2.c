@@ -54,6 +54,7 @@ int main(void)
 	stage = "v0.2";
 	Suite *s = suite_create(stage);
 	add_basic_tests(s, 1, 0);
+	add_bad_input_tests(s);
 	add_exec_hygiene_tests(s, 1);
 	TCase *tc = tcase(s, "uts");
 	add_root_test(tc, hostname_set_inside_stays_inside);

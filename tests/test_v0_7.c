@@ -139,8 +139,10 @@ int main(void)
 	with_image = 1;
 	Suite *s = suite_create(stage);
 	add_basic_tests(s, 1, 1);
+	add_bad_input_tests(s);
 	add_exec_hygiene_tests(s, 1);
 	add_reexec_tests(s);
+	add_state_root_tests(s);
 	add_session_tests(s);
 	add_mount_tests(s);
 	add_image_tests(s);

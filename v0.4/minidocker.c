@@ -188,6 +188,10 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		md_usage_error(usage, "no command given");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		/* Nothing follows: a word after it is a mistake to point out,
+		 * not something to ignore. */
+		if (argc > 2)
+			md_usage_error(usage, "%s takes no arguments", argv[1]);
 		fputs(usage, stdout);
 		return 0;
 	}
