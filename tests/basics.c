@@ -641,6 +641,33 @@ void add_state_root_tests(Suite *s)
 	add_root_test(tc, a_missing_state_root_is_not_created);
 }
 
+void make_deep_tree(const char *dir, int levels)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_msg(fd >= 0, "open %s: %s", dir, strerror(errno));
+	for (int i = 0; i < levels; i++) {
+		ck_assert_int_eq(mkdirat(fd, "d", 0755), 0);
+		int sub = openat(fd, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		ck_assert_int_ge(sub, 0);
+		close(fd);
+		fd = sub;
+	}
+	/* A file at the bottom, so that the copy has contents to carry. */
+	int f = openat(fd, "bottom", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	ck_assert_int_ge(f, 0);
+	ck_assert_int_eq(write(f, "deep\n", 5), 5);
+	close(f);
+	close(fd);
+}
+
+void remove_state_root_deeply(void)
+{
+	/* rm walks with directory fds: any depth (nftw stops at PATH_MAX). */
+	char *argv[] = { "rm", "-rf", "--one-file-system", (char *)state_root(), NULL };
+	struct result r = run_argv(NULL, 60, argv);
+	free_result(&r);
+}
+
 /* Bad input: exit 125 with a clear message, as any usage error. */
 START_TEST(help_with_an_argument_is_a_usage_error)
 {

@@ -52,6 +52,13 @@ void add_reexec_tests(Suite *s);
  * not created by a run. */
 void add_state_root_tests(Suite *s);
 
+/* Make DIR/d/d/.../d, LEVELS folders deep (too deep for any PATH_MAX
+ * buffer), with a file 'bottom' at the end. */
+void make_deep_tree(const char *dir, int levels);
+/* A teardown for tests that make such trees: remove the state root with
+ * rm -rf, which, unlike nftw, walks any depth. */
+void remove_state_root_deeply(void);
+
 /* v0.1-v0.7: `help extra` and `run --` are usage errors (exit 125). */
 void add_bad_input_tests(Suite *s);
 

@@ -14,6 +14,7 @@
  *                     host path) is visible: "escaped" or "contained"
  *   probe exe PATH    what PATH (a /proc/PID/exe) links to, and the seals
  *                     of the file it opens (read-only): "seals write,..."
+ *   probe depth DIR   how many folders named d nest under DIR (d/d/d...)
  *
  * Linked -static so it runs in any root filesystem. */
 #include <dirent.h>
@@ -207,6 +208,24 @@ static int exe(const char *path)
 	return 0;
 }
 
+/* How deep d/d/d... goes under DIR, walked with openat(2) one level at a
+ * time, so that no path is ever longer than "d". */
+static int depth(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), n = 0;
+	if (fd < 0) {
+		perror("probe: open");
+		return 1;
+	}
+	for (int sub; (sub = openat(fd, "d", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0; n++) {
+		close(fd);
+		fd = sub;
+	}
+	close(fd);
+	printf("%d\n", n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -230,7 +249,9 @@ int main(int argc, char **argv)
 		return escape(argv[2]);
 	if (!strcmp(what, "exe") && argc > 2)
 		return exe(argv[2]);
+	if (!strcmp(what, "depth") && argc > 2)
+		return depth(argv[2]);
 	fprintf(stderr, "usage: probe ns|fds|caps|ids|cgroup|eat MB|fork N|spin SECS|escape PATH"
-		"|exe PATH\n");
+		"|exe PATH|depth DIR\n");
 	return 2;
 }

@@ -118,6 +118,36 @@ START_TEST(concurrent_first_runs_make_one_copy)
 }
 END_TEST
 
+/* Issue 11, item 4: 3,000 folders deep is far past PATH_MAX (each level
+ * adds "d/").  Three first runs at once all copy the image; the two that
+ * lose the rename remove their copies, deep tree included. */
+START_TEST(a_3000_level_tree_is_copied_and_removed)
+{
+	char deep[8400];
+	snprintf(deep, sizeof deep, "%s/deep", image_dir());
+	ck_assert_int_eq(mkdir(deep, 0755), 0);
+	make_deep_tree(deep, 3000);
+	struct result r = sh("for i in 1 2 3; do \"$MD\" run probe depth /deep > \"$MINIDOCKER_ROOT/depth.$i\" & done; "
+			     "fails=0; for j in 1 2 3; do wait %%$j || fails=$((fails+1)); done; "
+			     "echo fails=$fails; cat \"$MINIDOCKER_ROOT\"/depth.*; ls -A \"$MINIDOCKER_ROOT/containers\"");
+	ck_assert_msg(!strcmp(r.out, "fails=0\n3000\n3000\n3000\nrootfs\n"), "%s\nstderr: %s", r.out, r.err);
+	remove_state_root_deeply();
+}
+END_TEST
+
+START_TEST(a_fresh_state_root_is_private)
+{
+	/* A run needs the image, so the state root exists before the first
+	 * run: `make image` (scripts/mkimage) makes it, 0700, as
+	 * md_state_dir would.  Images keep setuid files; no other user of the
+	 * host may reach them.  The run keeps it so, and its own folder. */
+	struct result r = sh("R=\"$MINIDOCKER_ROOT/fresh\"; \"%s/scripts/mkimage\" \"$R\" 2>/dev/null || echo mkimage failed; "
+			     "MINIDOCKER_ROOT=\"$R\" \"$MD\" run true; echo run=$?; "
+			     "stat -c '%%a' \"$R\" \"$R/containers\"", TOP);
+	ck_assert_str_eq(r.out, "run=0\n700\n700\n");
+}
+END_TEST
+
 int main(void)
 {
 	stage = "v0.6";
@@ -139,5 +169,10 @@ int main(void)
 	add_root_test(tc, path_is_dockers_default);
 	add_root_test(tc, the_hosts_environment_stays_outside);
 	add_root_test(tc, concurrent_first_runs_make_one_copy);
+	tc = tcase(s, "deep");
+	/* rm -rf, not the harness's nftw, can remove what a failed test left. */
+	tcase_add_checked_fixture(tc, NULL, remove_state_root_deeply);
+	add_root_test(tc, a_3000_level_tree_is_copied_and_removed);
+	add_root_test(tc, a_fresh_state_root_is_private);
 	return run_suite(s);
 }

@@ -133,6 +133,37 @@ START_TEST(without_user_namespaces_it_says_why)
 }
 END_TEST
 
+/* Issue 11, item 4: 3,000 folders deep is far past PATH_MAX (each level
+ * adds "d/"): the run's copy has all of it, and is removed afterwards. */
+START_TEST(a_3000_level_tree_is_copied_and_removed)
+{
+	char deep[8400];
+	snprintf(deep, sizeof deep, "%s/deep", image_dir());
+	ck_assert_int_eq(mkdir(deep, 0755), 0);
+	make_deep_tree(deep, 3000);
+	struct result r = md_run(NULL, "probe", "depth", "/deep", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "3000\n");
+	ck_assert_str_eq(r.err, "");
+	r = sh("ls -A \"$MINIDOCKER_ROOT/containers\"");
+	ck_assert_str_eq(r.out, "");
+	remove_state_root_deeply();
+}
+END_TEST
+
+START_TEST(a_fresh_state_root_is_private)
+{
+	/* A run needs the image, so the state root exists before the first
+	 * run: `make image` (scripts/mkimage) makes it, 0700, as
+	 * md_state_dir would.  Images keep setuid files; no other user of the
+	 * host may reach them.  The run keeps it so, and its own folder. */
+	struct result r = sh("R=\"$MINIDOCKER_ROOT/fresh\"; \"%s/scripts/mkimage\" \"$R\" 2>/dev/null || echo mkimage failed; "
+			     "MINIDOCKER_ROOT=\"$R\" \"$MD\" run true; echo run=$?; "
+			     "stat -c '%%a' \"$R\" \"$R/containers\"", TOP);
+	ck_assert_str_eq(r.out, "run=0\n700\n700\n");
+}
+END_TEST
+
 int main(void)
 {
 	stage = "v0.7";
@@ -156,5 +187,10 @@ int main(void)
 	add_root_test(tc, ten_concurrent_runs_all_succeed);
 	add_root_test(tc, a_run_as_an_unprivileged_user_works);
 	add_root_test(tc, without_user_namespaces_it_says_why);
+	tc = tcase(s, "deep");
+	/* rm -rf, not the harness's nftw, can remove what a failed test left. */
+	tcase_add_checked_fixture(tc, NULL, remove_state_root_deeply);
+	add_root_test(tc, a_3000_level_tree_is_copied_and_removed);
+	add_root_test(tc, a_fresh_state_root_is_private);
 	return run_suite(s);
 }
