@@ -1136,6 +1136,37 @@ static int columns(const char *s)
 	return n;
 }
 
+/* The containers ps shows (ALL: the stopped ones too) into *CS, newest
+ * first; returns how many. */
+static int load_all(int all, struct container **cs)
+{
+	char **ids;
+	int n = list_ids(&ids), shown = 0;
+
+	*cs = calloc(n ? n : 1, sizeof **cs);
+	if (!*cs)
+		md_die("calloc");
+	for (int i = 0; i < n; i++) {
+		struct container *c = &(*cs)[shown];
+		int state = load_state(ids[i], c);
+		/* STATE_MISSING: another minidocker is still making it. */
+		if (state == STATE_DAMAGED)
+			damaged(ids[i]);
+		if (state != STATE_OK)
+			continue;
+		settle(c);
+		if (all || c->status == RUNNING)
+			shown++;
+		else
+			free_state(c);
+	}
+	for (int i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	qsort(*cs, shown, sizeof **cs, newest_first);
+	return shown;
+}
+
 static int cmd_ps(int argc, char **argv)
 {
 	static const struct option opts[] = { { "all", no_argument, NULL, 'a' },
@@ -1152,25 +1183,8 @@ static int cmd_ps(int argc, char **argv)
 	if (optind < argc)
 		usage_error(cmd, NULL, "unexpected argument '%s'", argv[optind]);
 
-	char **ids;
-	int n = list_ids(&ids), shown = 0;
-	struct container *cs = calloc(n ? n : 1, sizeof *cs);
-	if (!cs)
-		md_die("calloc");
-	for (int i = 0; i < n; i++) {
-		int state = load_state(ids[i], &cs[shown]);
-		/* STATE_MISSING: another minidocker is still making it. */
-		if (state == STATE_DAMAGED)
-			damaged(ids[i]);
-		if (state != STATE_OK)
-			continue;
-		settle(&cs[shown]);
-		if (all || cs[shown].status == RUNNING)
-			shown++;
-		else
-			free_state(&cs[shown]);
-	}
-	qsort(cs, shown, sizeof *cs, newest_first);
+	struct container *cs;
+	int shown = load_all(all, &cs);
 	/* A table as Docker prints it: each column as wide as its widest
 	 * cell, three spaces apart.  So build the cells first. */
 	enum { COLS = 5 };
@@ -1223,11 +1237,8 @@ static int cmd_ps(int argc, char **argv)
 				       j < COLS - 1 ? "" : "\n");
 	}
 	free(cell);
-	for (int i = 0; i < n; i++)
-		free(ids[i]);
 	for (int i = 0; i < shown; i++)
 		free_state(&cs[i]);
-	free(ids);
 	free(cs);
 	return 0;
 }
