@@ -15,6 +15,9 @@
  *   probe exe PATH    what PATH (a /proc/PID/exe) links to, and the seals
  *                     of the file it opens (read-only): "seals write,..."
  *   probe depth DIR   how many folders named d nest under DIR (d/d/d...)
+ *   probe exewatch SECS  for SECS seconds or until SIGTERM, open every other
+ *                     process's /proc/PID/exe read-only, and print each one
+ *                     that is neither this probe's file nor a sealed memfd
  *
  * Linked -static so it runs in any root filesystem. */
 #include <dirent.h>
@@ -226,6 +229,75 @@ static int depth(const char *dir)
 	return 0;
 }
 
+static volatile sig_atomic_t watch_done;
+
+static void end_watch(int sig)
+{
+	(void)sig;
+	watch_done = 1;
+}
+
+/* Is FD, an open /proc/PID/exe, harmless to hold: this probe's own file,
+ * or a sealed memfd (a runtime's copy of itself that no one can write,
+ * see "File sealing" in fcntl(2))? */
+static int harmless_exe(int fd, const struct stat *self)
+{
+	struct stat st;
+	int seals = fcntl(fd, F_GET_SEALS);
+
+	if (seals >= 0 && (seals & F_SEAL_WRITE))
+		return 1;
+	return fstat(fd, &st) == 0 && st.st_dev == self->st_dev && st.st_ino == self->st_ino;
+}
+
+/* The first half of the CVE-2019-5736 attack, as a container process
+ * would run it: watch /proc for a process of the runtime entering the
+ * container and get an fd of its /proc/PID/exe, the runtime's binary on
+ * the host, to write once the runtime has exited.  Opened read-only: a
+ * test never writes.  Prints what it got (nothing, when the runtime is
+ * out of reach); on stderr, how many opens were refused. */
+static int exewatch(double secs)
+{
+	struct stat self;
+	struct timespec a, b;
+	long refused = 0, printed = 0, scans = 0;
+
+	if (stat("/proc/self/exe", &self) < 0) {
+		perror("probe: /proc/self/exe");
+		return 1;
+	}
+	signal(SIGTERM, end_watch);	/* as PID 1, the only way to end it */
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	do {
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			char path[300], target[4096];
+			if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == getpid())
+				continue;
+			snprintf(path, sizeof path, "/proc/%s/exe", e->d_name);
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0) {
+				refused += errno == EACCES || errno == EPERM;
+				continue;
+			}
+			if (!harmless_exe(fd, &self) && printed++ < 20) {
+				ssize_t n = readlink(path, target, sizeof target - 1);
+				target[n > 0 ? n : 0] = '\0';
+				printf("PID %s: opened %s\n", e->d_name, target);
+				fflush(stdout);
+			}
+			close(fd);
+		}
+		if (d)
+			closedir(d);
+		scans++;
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	} while (!watch_done && (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9 < secs);
+	fprintf(stderr, "probe: %ld scans, %ld opens refused\n", scans, refused);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -251,7 +323,9 @@ int main(int argc, char **argv)
 		return exe(argv[2]);
 	if (!strcmp(what, "depth") && argc > 2)
 		return depth(argv[2]);
+	if (!strcmp(what, "exewatch") && argc > 2)
+		return exewatch(atof(argv[2]));
 	fprintf(stderr, "usage: probe ns|fds|caps|ids|cgroup|eat MB|fork N|spin SECS|escape PATH"
-		"|exe PATH|depth DIR\n");
+		"|exe PATH|depth DIR|exewatch SECS\n");
 	return 2;
 }

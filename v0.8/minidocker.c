@@ -28,6 +28,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -43,6 +44,11 @@ struct command {
 	const char *usage;	/* after "minidocker " */
 	const char *options;	/* one line per option, or NULL */
 	int (*handler)(int argc, char **argv);
+	/* Its arguments end with a command, whose flags are the command's
+	 * own: options stop at the first word that is not one.  Elsewhere
+	 * the words are names, and options may come after them, as Docker
+	 * takes `stop c1 -t 1`. */
+	int command_follows;
 };
 
 static int cmd_run(int argc, char **argv);
@@ -56,19 +62,19 @@ static int cmd_help(int argc, char **argv);
 static const struct command commands[] = {
 	{ "run", "Run a command in a new container",
 	  "run [OPTIONS] IMAGE [COMMAND [ARG...]]",
-	  "      --rm        Remove the container when it exits\n", cmd_run },
+	  "      --rm        Remove the container when it exits\n", cmd_run, 1 },
 	{ "ps", "List containers", "ps [OPTIONS]",
 	  "  -a, --all       Show all containers (default: only running ones)\n"
-	  "  -q, --quiet     Show only container ids\n", cmd_ps },
+	  "  -q, --quiet     Show only container ids\n", cmd_ps, 0 },
 	{ "exec", "Run a command in a running container",
-	  "exec CONTAINER COMMAND [ARG...]", NULL, cmd_exec },
+	  "exec CONTAINER COMMAND [ARG...]", NULL, cmd_exec, 1 },
 	{ "start", "Start one or more stopped containers, attached",
-	  "start CONTAINER...", NULL, cmd_start },
+	  "start CONTAINER...", NULL, cmd_start, 0 },
 	{ "stop", "Stop one or more running containers",
 	  "stop [OPTIONS] CONTAINER...",
-	  "  -t, --time N    Seconds to wait for SIGTERM before SIGKILL (default 10)\n", cmd_stop },
-	{ "version", "Show the minidocker version", "version", NULL, cmd_version },
-	{ "help", "Help on a command", "help [COMMAND]", NULL, cmd_help },
+	  "  -t, --time N    Seconds to wait for SIGTERM before SIGKILL (default 10)\n", cmd_stop, 0 },
+	{ "version", "Show the minidocker version", "version", NULL, cmd_version, 0 },
+	{ "help", "Help on a command", "help [COMMAND]", NULL, cmd_help, 0 },
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -151,15 +157,31 @@ static noreturn void usage_error(const struct command *c, const char *suggest, c
 	exit(MD_EXIT_FAILED);
 }
 
-/* getopt_long for command C.  "+" stops at the first word that is not an
- * option, so a container's command keeps its own flags; unknown options
- * are ours to report, with a suggestion.  Returns the option, or -1. */
+/* The flag getopt_long just stopped at, as the user typed it.  A long
+ * option is the word before optind.  A short one may sit in a cluster
+ * ("-it"), where optind has not moved on yet and the word before it is
+ * another one ("exec"): optopt names the letter. */
+static const char *bad_flag(char **argv, int unknown)
+{
+	static char letter[3];
+
+	if (!strncmp(argv[optind - 1], "--", 2) && (unknown ? !optopt : 1))
+		return argv[optind - 1];
+	snprintf(letter, sizeof letter, "-%c", optopt);
+	return letter;
+}
+
+/* getopt_long for command C.  For run and exec, "+" stops at the first
+ * word that is not an option, so a container's command keeps its own
+ * flags; for the others, getopt_long moves the names after the options.
+ * Unknown options are ours to report, with a suggestion.  Returns the
+ * option, or -1. */
 static int next_opt(const struct command *c, int argc, char **argv, const char *shortopts,
 		    const struct option *longopts)
 {
 	char spec[32];
 
-	snprintf(spec, sizeof spec, "+:h%s", shortopts);
+	snprintf(spec, sizeof spec, "%s:h%s", c->command_follows ? "+" : "", shortopts);
 	opterr = 0;
 	int opt = getopt_long(argc, argv, spec, longopts, NULL);
 	if (opt == 'h') {
@@ -167,9 +189,9 @@ static int next_opt(const struct command *c, int argc, char **argv, const char *
 		exit(0);
 	}
 	if (opt == ':')
-		usage_error(c, NULL, "flag '%s' needs a value", argv[optind - 1]);
+		usage_error(c, NULL, "flag '%s' needs a value", bad_flag(argv, 0));
 	if (opt == '?') {
-		const char *bad = argv[optind - 1], *best = NULL;
+		const char *bad = bad_flag(argv, 1), *best = NULL;
 		int bestd = 3;
 		for (const struct option *o = longopts; o && o->name; o++) {
 			int d = distance(bad + strspn(bad, "-"), o->name);
@@ -314,18 +336,64 @@ struct container {
 	char image[256];
 	int argc;
 	char **argv;		/* the command */
-	struct timespec created, finished;
+	struct timespec created, finished;	/* finished: 0 if not known */
 	enum status status;
 	pid_t pid;		/* the container's PID 1, as the host sees it */
 	unsigned long long pid_start;
 	pid_t monitor;		/* the minidocker process waiting for it */
 	unsigned long long monitor_start;
 	int exit_code;
+	int rm;			/* run --rm: remove it when it exits */
 };
 
 static void container_path(char *buf, const char *id, const char *file)
 {
 	md_pathf(buf, "%s/containers/%s%s%s", md_state_root(), id, file ? "/" : "", file ? file : "");
+}
+
+/* Locks (flock(2)).  Several minidockers may work on one container at
+ * once: a run and the `start` of it, a `ps` that tidies up after a killed
+ * run.  Every change to a container's folder (its state file, and its
+ * removal) is made holding an exclusive lock on the folder.  The kernel
+ * drops a process's locks when it dies, even by SIGKILL, so a lock that
+ * can be taken means that no one is in the middle of a change.
+ * Returns the locked fd (close it to unlock), or -1. */
+static int lock_dir(const char *dir, int how)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	int r;
+	while ((r = flock(fd, how)) < 0 && errno == EINTR)
+		;
+	if (r < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int lock_container(const char *id, int how)
+{
+	char dir[PATH_MAX];
+
+	container_path(dir, id, NULL);
+	return lock_dir(dir, how);
+}
+
+/* ROOT/containers itself is locked only while a new container's folder is
+ * made and locked: between mkdir and flock, the folder has no state and
+ * no lock, and must not be taken for debris (see tidy). */
+static int lock_containers(void)
+{
+	char dir[PATH_MAX];
+
+	md_pathf(dir, "%s/containers", md_state_root());
+	int fd = lock_dir(dir, LOCK_EX);
+	if (fd < 0)
+		md_die("lock %s", dir);
+	return fd;
 }
 
 /* A value with its backslashes and newlines escaped, so one line holds it. */
@@ -357,16 +425,21 @@ static void unescape(char *s)
 
 /* Write the state file atomically: a reader (ps, another minidocker) sees
  * the old file or the new one, never half of one.  Write a temporary file
- * beside it, flush it to disk, and rename(2) it over the old one. */
-static void save_state(const struct container *c)
+ * beside it, flush it to disk, and rename(2) it over the old one.  The
+ * caller holds the container's lock, so one name, state.tmp, is enough;
+ * one that a killed writer left is overwritten, or removed by tidy.
+ * Returns 0, or -1 after saying what failed. */
+static int save_state(const struct container *c)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
 
 	container_path(path, c->id, "state");
-	md_pathf(tmp, "%s.%d", path, (int)getpid());
+	container_path(tmp, c->id, "state.tmp");
 	FILE *f = fopen(tmp, "we");
-	if (!f)
-		md_die("write %s", tmp);
+	if (!f) {
+		md_warn("write %s", tmp);
+		return -1;
+	}
 	fprintf(f, "id=%s\nimage=%s\nstatus=%s\n", c->id, c->image, status_names[c->status]);
 	fprintf(f, "created=%lld.%09ld\n", (long long)c->created.tv_sec, c->created.tv_nsec);
 	for (int i = 0; i < c->argc; i++) {
@@ -376,92 +449,234 @@ static void save_state(const struct container *c)
 	}
 	fprintf(f, "pid=%d\npid_start=%llu\nmonitor=%d\nmonitor_start=%llu\n",
 		(int)c->pid, c->pid_start, (int)c->monitor, c->monitor_start);
-	fprintf(f, "exit_code=%d\nfinished=%lld.%09ld\n", c->exit_code,
-		(long long)c->finished.tv_sec, c->finished.tv_nsec);
-	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fclose(f) != 0) {
+	fprintf(f, "exit_code=%d\nfinished=%lld.%09ld\nrm=%d\n", c->exit_code,
+		(long long)c->finished.tv_sec, c->finished.tv_nsec, c->rm);
+	if (fflush(f) != 0 || fsync(fileno(f)) < 0) {
+		md_warn("write %s", tmp);
+		fclose(f);
 		unlink(tmp);
-		md_die("write %s", tmp);
+		return -1;
 	}
+	fclose(f);
 	if (rename(tmp, path) < 0) {
+		md_warn("rename %s", tmp);
 		unlink(tmp);
-		md_die("rename %s", tmp);
+		return -1;
 	}
+	return 0;
 }
 
-static void parse_time(const char *s, struct timespec *t)
+/* "SECONDS.NANOSECONDS", as save_state writes it. */
+static int parse_time(const char *s, struct timespec *t)
 {
-	long long sec = 0;
-	long nsec = 0;
-	sscanf(s, "%lld.%ld", &sec, &nsec);
+	long long sec;
+	long nsec;
+	int end = -1;
+
+	if (sscanf(s, "%lld.%9ld%n", &sec, &nsec, &end) != 2 || end < 0 || s[end] || sec < 0 || nsec < 0)
+		return -1;
 	t->tv_sec = sec;
 	t->tv_nsec = nsec;
+	return 0;
 }
 
-/* Read a container's state; 0 on success, -1 if it has none. */
+/* A decimal number from 0 to MAX, and nothing else. */
+static int parse_number(const char *s, unsigned long long max, unsigned long long *v)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return errno || *end || *v > max ? -1 : 0;
+}
+
+static void free_state(struct container *c)
+{
+	for (int i = 0; i < c->argc; i++)
+		free(c->argv[i]);
+	free(c->argv);
+	c->argv = NULL;
+	c->argc = 0;
+}
+
+/* The keys of a state file, in the order save_state writes them. */
+enum { K_ID, K_IMAGE, K_STATUS, K_CREATED, K_ARG, K_PID, K_PID_START, K_MONITOR,
+       K_MONITOR_START, K_EXIT_CODE, K_FINISHED, K_RM, NKEYS };
+static const char *const keys[NKEYS] = { "id", "image", "status", "created", "arg", "pid",
+					 "pid_start", "monitor", "monitor_start", "exit_code",
+					 "finished", "rm" };
+
+/* One "key=value" line of a state file into C.  Returns the key (K_...),
+ * or -1 if the line is not one that save_state writes. */
+static int parse_line(struct container *c, const char *key, char *val)
+{
+	unsigned long long n;
+	int k = 0;
+
+	while (k < NKEYS && strcmp(key, keys[k]))
+		k++;
+	switch (k) {
+	case K_ID:
+		if (strlen(val) != 64)
+			return -1;
+		memcpy(c->id, val, 65);
+		return k;
+	case K_IMAGE:
+		if (!val[0] || strlen(val) >= sizeof c->image)
+			return -1;
+		memcpy(c->image, val, strlen(val) + 1);
+		return k;
+	case K_STATUS:
+		for (int s = CREATED; s <= EXITED; s++)
+			if (!strcmp(val, status_names[s])) {
+				c->status = s;
+				return k;
+			}
+		return -1;
+	case K_CREATED:
+		return parse_time(val, &c->created) < 0 ? -1 : k;
+	case K_FINISHED:
+		return parse_time(val, &c->finished) < 0 ? -1 : k;
+	case K_ARG: {
+		char **argv = realloc(c->argv, (c->argc + 2) * sizeof *argv);
+		if (!argv)
+			md_die("realloc");
+		c->argv = argv;
+		unescape(val);
+		if (!(c->argv[c->argc] = strdup(val)))
+			md_die("strdup");
+		c->argv[++c->argc] = NULL;
+		return k;
+	}
+	case K_PID_START:
+		return parse_number(val, ULLONG_MAX, &c->pid_start) < 0 ? -1 : k;
+	case K_MONITOR_START:
+		return parse_number(val, ULLONG_MAX, &c->monitor_start) < 0 ? -1 : k;
+	case K_PID:
+	case K_MONITOR:
+		if (parse_number(val, INT_MAX, &n) < 0)
+			return -1;
+		*(k == K_PID ? &c->pid : &c->monitor) = n;
+		return k;
+	case K_EXIT_CODE:
+	case K_RM:
+		if (parse_number(val, k == K_RM ? 1 : 255, &n) < 0)
+			return -1;
+		*(k == K_RM ? &c->rm : &c->exit_code) = n;
+		return k;
+	}
+	return -1;
+}
+
+enum { STATE_OK, STATE_MISSING, STATE_DAMAGED };
+
+/* Read container ID's state.  STATE_MISSING: it has no state file (yet,
+ * or its creation was killed); STATE_DAMAGED: the file is not one that
+ * save_state wrote, whole: a line it does not write, a key missing, no
+ * newline at the end (cut short), another container's id. */
 static int load_state(const char *id, struct container *c)
 {
 	char path[PATH_MAX], *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
+	unsigned seen = 0, bad = 0;
 
 	memset(c, 0, sizeof *c);
 	container_path(path, id, "state");
 	FILE *f = fopen(path, "re");
 	if (!f)
-		return -1;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		if (line[n - 1] == '\n')
-			line[n - 1] = '\0';
+		return errno == ENOENT ? STATE_MISSING : STATE_DAMAGED;
+	while (!bad && (n = getline(&line, &cap, f)) > 0) {
 		char *val = strchr(line, '=');
-		if (!val)
-			continue;
+		if (line[n - 1] != '\n' || !val) {
+			bad = 1;
+			break;
+		}
+		line[n - 1] = '\0';
 		*val++ = '\0';
-		if (!strcmp(line, "id"))
-			snprintf(c->id, sizeof c->id, "%s", val);
-		else if (!strcmp(line, "image"))
-			snprintf(c->image, sizeof c->image, "%s", val);
-		else if (!strcmp(line, "status"))
-			c->status = !strcmp(val, "running") ? RUNNING : !strcmp(val, "exited") ? EXITED : CREATED;
-		else if (!strcmp(line, "created"))
-			parse_time(val, &c->created);
-		else if (!strcmp(line, "finished"))
-			parse_time(val, &c->finished);
-		else if (!strcmp(line, "arg")) {
-			unescape(val);
-			c->argv = realloc(c->argv, (c->argc + 2) * sizeof *c->argv);
-			if (!c->argv)
-				md_die("realloc");
-			c->argv[c->argc++] = strdup(val);
-			c->argv[c->argc] = NULL;
-		} else if (!strcmp(line, "pid"))
-			c->pid = atoi(val);
-		else if (!strcmp(line, "pid_start"))
-			c->pid_start = strtoull(val, NULL, 10);
-		else if (!strcmp(line, "monitor"))
-			c->monitor = atoi(val);
-		else if (!strcmp(line, "monitor_start"))
-			c->monitor_start = strtoull(val, NULL, 10);
-		else if (!strcmp(line, "exit_code"))
-			c->exit_code = atoi(val);
+		int k = parse_line(c, line, val);
+		/* Every key once, but for one "arg" line per word. */
+		bad = k < 0 || (k != K_ARG && (seen & 1u << k));
+		if (!bad)
+			seen |= 1u << k;
 	}
 	free(line);
 	fclose(f);
-	return c->id[0] && c->argc ? 0 : -1;
+	if (bad || seen != (1u << NKEYS) - 1 || strcmp(c->id, id)) {
+		free_state(c);
+		return STATE_DAMAGED;
+	}
+	return STATE_OK;
 }
 
 /* The state file may say "running" about a container whose minidocker was
  * killed (SIGKILL leaves no chance to write "exited").  The kernel then
- * killed the container too (PR_SET_PDEATHSIG), so: exited, with 137. */
+ * killed the container too (PR_SET_PDEATHSIG), so: exited, with 137, at a
+ * time no one knows. */
 static void settle(struct container *c)
 {
 	if (c->status == RUNNING && !alive(c->pid, c->pid_start) &&
 	    !alive(c->monitor, c->monitor_start)) {
 		c->status = EXITED;
 		c->exit_code = 128 + SIGKILL;
+		c->finished = (struct timespec){ 0 };
 	}
 }
 
-/* Every container id, newest first would need the states: just the ids. */
+/* What a killed minidocker leaves behind: a folder with no state (killed
+ * while it made the container), a state.tmp (killed while it wrote the
+ * state), a `run --rm` container that has ended (killed before it removed
+ * it).  Is container ID, whose state is C, one of those? */
+static int is_debris(const char *id, int state, const struct container *c)
+{
+	char tmp[PATH_MAX];
+
+	container_path(tmp, id, "state.tmp");
+	return state == STATE_MISSING || (state == STATE_OK && c->rm && c->status != RUNNING) ||
+	       access(tmp, F_OK) == 0;
+}
+
+/* Clean up after a killed minidocker, if container ID needs it; return -1
+ * if the container is gone.  Only under the container's lock, taken
+ * without waiting: if someone holds it, they are making, starting or
+ * finishing the container, and its state is theirs to write. */
+static int tidy(const char *id)
+{
+	struct container c;
+	int state = load_state(id, &c);
+
+	if (state == STATE_OK)
+		settle(&c);
+	if (!is_debris(id, state, &c)) {
+		free_state(&c);
+		return 0;
+	}
+	free_state(&c);
+	int all = lock_containers();
+	int lock = lock_container(id, LOCK_EX | LOCK_NB);
+	close(all);
+	if (lock < 0)
+		return errno == ENOENT ? -1 : 0;
+	/* Look again, under the lock: it may have changed meanwhile. */
+	char path[PATH_MAX];
+	container_path(path, id, "state.tmp");
+	unlink(path);
+	state = load_state(id, &c);
+	if (state == STATE_OK)
+		settle(&c);
+	int gone = is_debris(id, state, &c);
+	free_state(&c);
+	if (gone) {
+		container_path(path, id, NULL);
+		gone = md_remove_tree(path) == 0;
+	}
+	close(lock);
+	return gone ? -1 : 0;
+}
+
+/* Every container id, in no order; tidy sweeps debris on the way. */
 static int list_ids(char ***ids)
 {
 	char dir[PATH_MAX];
@@ -477,7 +692,8 @@ static int list_ids(char ***ids)
 	}
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		if (strlen(e->d_name) != 64 || strspn(e->d_name, "0123456789abcdef") != 64)
+		if (strlen(e->d_name) != 64 || strspn(e->d_name, "0123456789abcdef") != 64 ||
+		    tidy(e->d_name) < 0)
 			continue;
 		*ids = realloc(*ids, (n + 1) * sizeof **ids);
 		if (!*ids)
@@ -488,30 +704,44 @@ static int list_ids(char ***ids)
 	return n;
 }
 
+/* Say that container ID has a state file minidocker cannot read, and how
+ * to get rid of it. */
+static void damaged(const char *id)
+{
+	char path[PATH_MAX];
+
+	container_path(path, id, "state");
+	md_warnx("container %.12s has a damaged state file: %s", id, path);
+	container_path(path, id, NULL);
+	md_hint("nothing can be done with it but removing it: rm -rf %s", path);
+}
+
 /* Find the container that NAME names: its full id, or a unique prefix. */
 static int find_container(const char *name, struct container *c)
 {
 	char **ids;
-	int n = list_ids(&ids), found = 0;
+	int n = list_ids(&ids), found = 0, state = STATE_MISSING;
 	const char *match = NULL;
 
+	memset(c, 0, sizeof *c);
 	for (int i = 0; i < n; i++)
 		if (name[0] && !strncmp(ids[i], name, strlen(name))) {
 			found++;
 			match = ids[i];
 		}
-	if (found == 0)
-		md_warnx("no such container: %s", name);
-	else if (found > 1)
+	if (found > 1)
 		md_warnx("'%s' is ambiguous: %d containers have ids starting with it", name, found);
-	else if (load_state(match, c) < 0)
-		md_warnx("container %s has no readable state", name);
-	else
+	else if (found == 1 && (state = load_state(match, c)) == STATE_DAMAGED)
+		damaged(match);
+	/* No state yet: another minidocker is still making it. */
+	if (found == 0 || state == STATE_MISSING)
+		md_warnx("no such container: %s", name);
+	if (state == STATE_OK)
 		settle(c);
 	for (int i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);
-	return found == 1 && c->id[0] ? 0 : -1;
+	return found == 1 && state == STATE_OK ? 0 : -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -535,8 +765,10 @@ static void image_path(const char *image, char *path)
 }
 
 /* A new container: ROOT/containers/ID with a copy of the image as its
- * rootfs and a state file saying "created". */
-static void create_container(struct container *c, const char *image, char **cmd, int ncmd)
+ * rootfs and a state file saying "created".  Returns the container's
+ * lock, held from the mkdir on: until the state file is there, a folder
+ * whose lock is free is debris of a killed run (see tidy). */
+static int create_container(struct container *c, const char *image, char **cmd, int ncmd, int rm)
 {
 	char src[PATH_MAX], dir[PATH_MAX], rootfs[PATH_MAX];
 
@@ -546,32 +778,42 @@ static void create_container(struct container *c, const char *image, char **cmd,
 	snprintf(c->image, sizeof c->image, "%s", image);
 	c->argc = ncmd;
 	c->argv = cmd;
+	c->rm = rm;
 	clock_gettime(CLOCK_REALTIME, &c->created);
 
 	md_state_dir(dir, "containers", 0700);
 	container_path(dir, c->id, NULL);
 	container_path(rootfs, c->id, "rootfs");
-	if (mkdir(dir, 0700) < 0 || mkdir(rootfs, 0700) < 0)
+	int all = lock_containers();
+	if (mkdir(dir, 0700) < 0)
+		md_die("mkdir %s", dir);
+	int lock = lock_container(c->id, LOCK_EX);
+	if (lock < 0)
+		md_die("lock %s", dir);
+	close(all);
+	if (mkdir(rootfs, 0700) < 0)
 		md_die("mkdir %s", rootfs);
-	if (md_copy_tree(src, rootfs) < 0) {
+	if (md_copy_tree(src, rootfs) < 0 || save_state(c) < 0) {
 		md_remove_tree(dir);
-		md_diex("cannot copy the image %s to %s", src, rootfs);
+		md_diex("cannot make the container %.12s from %s", c->id, src);
 	}
-	save_state(c);
+	return lock;
 }
 
 /* ------------------------------------------------------------------ */
 /* Starting a container (v0.7), now recording its state               */
 
-/* What clone_main needs: the init's argv, and the pipe it waits on. */
+/* What clone_main needs: the init's argv, and the sync channel: a pair of
+ * connected sockets (socketpair(2)), a pipe that works both ways. */
 struct clone_args {
 	char **argv;
-	int sync[2];
+	int sync[2];	/* [0]: the child's end, [1]: the parent's */
 };
 
 /* clone(2) starts the new process here, in the new namespaces.  It waits
  * for the parent to write its uid and gid maps, then replaces itself with
- * a fresh copy of minidocker: `minidocker init ROOTFS COMMAND...`. */
+ * a fresh copy of minidocker: `minidocker init FD ROOTFS COMMAND...`,
+ * which keeps its end of the sync channel, fd FD, to say when it is ready. */
 static int clone_main(void *arg)
 {
 	struct clone_args *ca = arg;
@@ -590,9 +832,11 @@ static int clone_main(void *arg)
 	close(ca->sync[1]);
 	if (read(ca->sync[0], &go, 1) != 1)
 		_exit(MD_EXIT_FAILED);
-	close(ca->sync[0]);
-	execv("/proc/self/exe", ca->argv);
-	md_die("re-exec /proc/self/exe");
+	/* The init needs its end of the channel: keep it open across exec. */
+	if (fcntl(ca->sync[0], F_SETFD, 0) < 0)
+		md_die("fcntl");
+	/* Not execv("/proc/self/exe"): see md_exec_self in common/exec.c. */
+	md_exec_self(ca->argv);
 }
 
 enum { STACK_SIZE = 1024 * 1024 };
@@ -631,25 +875,10 @@ static int write_id_maps(pid_t pid)
 	return write_proc(pid, "gid_map", map);
 }
 
-/* Run container C's command in new namespaces, attached to our stdio, and
- * record in its state that it runs and then how it ended.  LOCK, if not -1,
- * is released once the state says "running".  Returns the exit status. */
-static int start_container(struct container *c, const char *self, int lock)
+/* Start the container's first process, in six new namespaces, with its
+ * end of the sync channel.  Returns its PID, or -1 after saying why. */
+static pid_t clone_container(struct clone_args *ca)
 {
-	char rootfs[PATH_MAX];
-
-	container_path(rootfs, c->id, "rootfs");
-	char **argv = calloc(c->argc + 4, sizeof *argv);
-	if (!argv)
-		md_die("calloc");
-	argv[0] = (char *)self;
-	argv[1] = "init";
-	argv[2] = rootfs;
-	memcpy(argv + 3, c->argv, (c->argc + 1) * sizeof *argv);
-
-	struct clone_args ca = { .argv = argv };
-	if (pipe2(ca.sync, O_CLOEXEC) < 0)
-		md_die("pipe");
 	forward_signals();
 	/* Without CLONE_VM the child gets a copy of our memory, this stack
 	 * included; clone wants its top, since stacks grow down on x86. */
@@ -661,45 +890,89 @@ static int start_container(struct container *c, const char *self, int lock)
 	 * namespace, where the child has every capability: no root needed. */
 	child = clone(clone_main, stack + STACK_SIZE,
 		      CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS |
-		      CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD, &ca);
+		      CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD, ca);
 	release_signals();
 	if (child < 0) {
 		int err = errno;
-		if (lock >= 0)
-			close(lock);
 		md_warnx("clone with all six namespaces: %s", strerror(err));
 		if (err == EPERM || err == EACCES || err == ENOSPC || err == EUSERS)
 			md_userns_hint(err);
-		return MD_EXIT_FAILED;
 	}
-	close(ca.sync[0]);
-	if (write_id_maps(child) < 0) {
-		if (lock >= 0)
-			close(lock);
-		close(ca.sync[1]);	/* "give up" */
-		wait_for(child);
-		return MD_EXIT_FAILED;
+	close(ca->sync[0]);
+	return child;
+}
+
+/* Record how container C ended, or remove it (--rm), under its lock like
+ * every change to its folder.  If the folder was removed by hand while
+ * the container ran, there is nothing to record it in: say so, and go on
+ * (the command's status is still the run's). */
+static void record_exit(struct container *c, int status)
+{
+	char dir[PATH_MAX];
+
+	container_path(dir, c->id, NULL);
+	int lock = lock_container(c->id, LOCK_EX);
+	if (lock < 0) {
+		md_warn("record that container %.12s exited: lock %s", c->id, dir);
+		return;
 	}
-	/* Recorded before the command may start, so that ps, exec and stop
-	 * can find it from its first instruction on. */
-	c->status = RUNNING;
-	c->pid = child;
-	c->pid_start = start_time(child);
-	c->monitor = getpid();
-	c->monitor_start = start_time(getpid());
-	save_state(c);
-	if (lock >= 0)
-		close(lock);
-	int status = MD_EXIT_FAILED;
-	if (write(ca.sync[1], "1", 1) == 1)
-		status = wait_for(child);
-	else
-		wait_for(child);
-	close(ca.sync[1]);
 	c->status = EXITED;
 	c->exit_code = status;
 	clock_gettime(CLOCK_REALTIME, &c->finished);
-	save_state(c);
+	if (c->rm)
+		md_remove_tree(dir);
+	else
+		save_state(c);
+	close(lock);
+}
+
+/* Run container C's command in new namespaces, attached to our stdio, and
+ * record in its state that it runs and then how it ended.  The caller holds
+ * LOCK, C's lock; it is released once the state says "running" (or the
+ * start failed).  Returns the exit status. */
+static int start_container(struct container *c, const char *self, int lock)
+{
+	char rootfs[PATH_MAX], fd[16], ready;
+
+	container_path(rootfs, c->id, "rootfs");
+	char **argv = calloc(c->argc + 5, sizeof *argv);
+	struct clone_args ca = { .argv = argv };
+	if (!argv)
+		md_die("calloc");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ca.sync) < 0)
+		md_die("socketpair");
+	snprintf(fd, sizeof fd, "%d", ca.sync[0]);
+	argv[0] = (char *)self;
+	argv[1] = "init";
+	argv[2] = fd;
+	argv[3] = rootfs;
+	memcpy(argv + 4, c->argv, (c->argc + 1) * sizeof *argv);
+	if (clone_container(&ca) < 0) {
+		close(lock);
+		close(ca.sync[1]);
+		return MD_EXIT_FAILED;
+	}
+	c->pid = child;
+	c->pid_start = start_time(child);	/* now, while it waits for us */
+	c->monitor = getpid();
+	c->monitor_start = start_time(getpid());
+	c->exit_code = 0;
+	c->finished = (struct timespec){ 0 };
+	/* Two handshakes on the sync channel.  We write "1": the maps are
+	 * there, go on.  The init writes "1" back once it is in its root,
+	 * with its /proc, just before it execs the command.  Only then does
+	 * the state say "running": `exec` joins a running container, and
+	 * before the init's chroot its root is the host's /.  If the maps
+	 * cannot be written, closing our end tells the child to give up. */
+	if (write_id_maps(child) == 0 && write(ca.sync[1], "1", 1) == 1 &&
+	    read(ca.sync[1], &ready, 1) == 1) {
+		c->status = RUNNING;
+		save_state(c);
+	}
+	close(lock);
+	close(ca.sync[1]);
+	int status = wait_for(child);
+	record_exit(c, status);
 	return status;
 }
 
@@ -747,16 +1020,19 @@ static void container_env(void)
 	free(keep);
 }
 
-/* `minidocker init ROOTFS COMMAND...`: the container side, PID 1 of its
- * PID namespace.  Name the host, enter the root filesystem, then become
- * the command: execvp keeps our PID, so the command is PID 1.  No unmount
- * at the end: the mount namespace, and every mount in it, goes away with
- * its last process. */
-static noreturn void container_init(const char *rootfs, char **cmd)
+/* `minidocker init FD ROOTFS COMMAND...`: the container side, PID 1 of its
+ * PID namespace.  Name the host, enter the root filesystem, tell the
+ * runtime on fd FD that the container is ready, then become the command:
+ * execvp keeps our PID, so the command is PID 1.  No unmount at the end:
+ * the mount namespace, and every mount in it, goes away with its last
+ * process. */
+static noreturn void container_init(const char *fd, const char *rootfs, char **cmd)
 {
+	int sync = atoi(fd);
+
 	/* Only ever run by `run`: outside a new PID namespace, sethostname
 	 * below would rename the host. */
-	if (getpid() != 1)
+	if (getpid() != 1 || sync < 3)
 		md_diex("init is internal to `minidocker run`; use run");
 	/* A session of its own (setsid(2)): in minidocker's process group,
 	 * kill(0, sig) in the container would reach the host's processes of
@@ -767,6 +1043,14 @@ static noreturn void container_init(const char *rootfs, char **cmd)
 		md_die("sethostname container");
 	enter_rootfs(rootfs);
 	container_env();
+	/* The second handshake (see start_container): from here on, what
+	 * joins our namespaces finds the container's root and /proc. */
+	if (write(sync, "1", 1) != 1)
+		md_die("tell minidocker that the container is ready");
+	close(sync);
+	/* Only fds 0-2 cross, and signals start at their defaults (see
+	 * common/exec.c): nothing of the caller's reaches the command. */
+	md_exec_prepare();
 	execvp(cmd[0], cmd);
 	md_exec_failed(cmd[0]);
 }
@@ -794,14 +1078,8 @@ static int cmd_run(int argc, char **argv)
 	int ncmd = optind < argc ? argc - optind : 1;
 
 	struct container ct;
-	create_container(&ct, image, cmd, ncmd);
-	int status = start_container(&ct, self_path, -1);
-	if (rm) {
-		char dir[PATH_MAX];
-		container_path(dir, ct.id, NULL);
-		md_remove_tree(dir);
-	}
-	return status;
+	int lock = create_container(&ct, image, cmd, ncmd, rm);
+	return start_container(&ct, self_path, lock);
 }
 
 /* Docker's words for a duration (go-units HumanDuration). */
@@ -858,6 +1136,37 @@ static int columns(const char *s)
 	return n;
 }
 
+/* The containers ps shows (ALL: the stopped ones too) into *CS, newest
+ * first; returns how many. */
+static int load_all(int all, struct container **cs)
+{
+	char **ids;
+	int n = list_ids(&ids), shown = 0;
+
+	*cs = calloc(n ? n : 1, sizeof **cs);
+	if (!*cs)
+		md_die("calloc");
+	for (int i = 0; i < n; i++) {
+		struct container *c = &(*cs)[shown];
+		int state = load_state(ids[i], c);
+		/* STATE_MISSING: another minidocker is still making it. */
+		if (state == STATE_DAMAGED)
+			damaged(ids[i]);
+		if (state != STATE_OK)
+			continue;
+		settle(c);
+		if (all || c->status == RUNNING)
+			shown++;
+		else
+			free_state(c);
+	}
+	for (int i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	qsort(*cs, shown, sizeof **cs, newest_first);
+	return shown;
+}
+
 static int cmd_ps(int argc, char **argv)
 {
 	static const struct option opts[] = { { "all", no_argument, NULL, 'a' },
@@ -874,18 +1183,8 @@ static int cmd_ps(int argc, char **argv)
 	if (optind < argc)
 		usage_error(cmd, NULL, "unexpected argument '%s'", argv[optind]);
 
-	char **ids;
-	int n = list_ids(&ids), shown = 0;
-	struct container *cs = calloc(n ? n : 1, sizeof *cs);
-	if (!cs)
-		md_die("calloc");
-	for (int i = 0; i < n; i++)
-		if (load_state(ids[i], &cs[shown]) == 0) {
-			settle(&cs[shown]);
-			if (all || cs[shown].status == RUNNING)
-				shown++;
-		}
-	qsort(cs, shown, sizeof *cs, newest_first);
+	struct container *cs;
+	int shown = load_all(all, &cs);
 	/* A table as Docker prints it: each column as wide as its widest
 	 * cell, three spaces apart.  So build the cells first. */
 	enum { COLS = 5 };
@@ -913,6 +1212,9 @@ static int cmd_ps(int argc, char **argv)
 		if (c->status == RUNNING) {
 			human_duration(since(&c->created), ago, sizeof ago);
 			snprintf(row[4], sizeof row[4], "Up %s", ago);
+		} else if (c->status == EXITED && !c->finished.tv_sec) {
+			/* Its minidocker was killed: when it ended is unknown. */
+			snprintf(row[4], sizeof row[4], "Exited (%d)", c->exit_code);
 		} else if (c->status == EXITED) {
 			human_duration(since(&c->finished), ago, sizeof ago);
 			snprintf(row[4], sizeof row[4], "Exited (%d) %s ago", c->exit_code, ago);
@@ -935,42 +1237,53 @@ static int cmd_ps(int argc, char **argv)
 				       j < COLS - 1 ? "" : "\n");
 	}
 	free(cell);
-	for (int i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
+	for (int i = 0; i < shown; i++)
+		free_state(&cs[i]);
 	free(cs);
 	return 0;
 }
 
-/* Join the namespaces of the container whose PID 1 is PID, and its root.
- * The user namespace comes first: it is what gives us the capabilities
- * that joining the others requires (setns(2)). */
-static void join_container(pid_t pid)
+/* Join the namespaces of container C, and its root; -1 if it is not
+ * running.  A PID is only a number: the container's PID 1 may end, and its
+ * number go to another process, between any check and the open of /proc/PID/ns/user.  A
+ * pidfd names the process itself (pidfd_open(2)), and setns(2) takes one
+ * (Linux 5.8): it joins the namespaces of that very process, all at once,
+ * the user namespace first, which gives us the capabilities that joining
+ * the others requires. */
+static int join_container(const struct container *c)
 {
-	static const char *const kinds[] = { "user", "ipc", "uts", "net", "pid", "mnt" };
-	int fds[6], root;
+	int pidfd = pidfd_open(c->pid), root = -1;
 	char path[64];
 
-	/* Open everything first: after joining the mount namespace, /proc
-	 * would be the container's, where PID means something else. */
-	for (int i = 0; i < 6; i++) {
-		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, kinds[i]);
-		if ((fds[i] = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			md_die("open %s", path);
-	}
-	snprintf(path, sizeof path, "/proc/%d/root", (int)pid);
+	/* The pidfd was opened on our process if, after the open, the PID
+	 * still has our start time. */
+	if (pidfd < 0 || !alive(c->pid, c->pid_start))
+		goto gone;
+	snprintf(path, sizeof path, "/proc/%d/root", (int)c->pid);
 	if ((root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		md_die("open %s", path);
-	for (int i = 0; i < 6; i++) {
-		if (setns(fds[i], 0) < 0)
-			md_die("setns %s namespace of PID %d", kinds[i], (int)pid);
-		close(fds[i]);
+		goto gone;
+	/* Still alive, so /proc/PID was still it when we opened its root. */
+	if (pidfd_wait(pidfd, 0))
+		goto gone;
+	if (setns(pidfd, CLONE_NEWUSER | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET |
+			 CLONE_NEWPID | CLONE_NEWNS) < 0) {
+		if (errno == ESRCH)
+			goto gone;
+		md_die("setns into the namespaces of PID %d", (int)c->pid);
 	}
+	close(pidfd);
 	/* setns into a mount namespace puts us at its root mount, the host's
 	 * /: the container's root is a chroot, so enter it the same way. */
 	if (fchdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0)
 		md_die("enter the container's root");
 	close(root);
+	return 0;
+gone:
+	if (pidfd >= 0)
+		close(pidfd);
+	if (root >= 0)
+		close(root);
+	return -1;
 }
 
 /* Is container C running?  If not, say so. */
@@ -995,7 +1308,20 @@ static int cmd_exec(int argc, char **argv)
 	const char *name = argv[optind];
 	if (find_container(name, &c) < 0 || check_running(&c, name) < 0)
 		return MD_EXIT_FAILED;
-	join_container(c.pid);
+	/* From setns on, this process (and the child it forks) is minidocker,
+	 * from the host's file, inside the container, where a process can
+	 * open /proc/PID/exe: the host's minidocker.  If it kept that fd, it
+	 * could reopen it for writing once no one runs the file, and replace
+	 * the binary root runs next (runc's CVE-2019-5736).  A process that
+	 * is not dumpable has a /proc/PID that only root of the host can
+	 * open (proc(5), PR_SET_DUMPABLE in prctl(2)); the child inherits it,
+	 * and execve of the command makes it dumpable again. */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0)
+		md_die("prctl PR_SET_DUMPABLE");
+	if (join_container(&c) < 0) {
+		md_warnx("container %s is not running", name);
+		return MD_EXIT_FAILED;
+	}
 	/* Joining a PID namespace applies to our children only: fork, so the
 	 * command is a process of the container. */
 	forward_signals();
@@ -1007,6 +1333,8 @@ static int cmd_exec(int argc, char **argv)
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 			md_die("prctl PR_SET_PDEATHSIG");
 		container_env();
+		/* Only fds 0-2 cross, signals at their defaults (exec.c). */
+		md_exec_prepare();
 		execvp(argv[optind + 1], argv + optind + 1);
 		md_exec_failed(argv[optind + 1]);
 	}
@@ -1026,21 +1354,27 @@ static int cmd_start(int argc, char **argv)
 		usage_error(cmd, NULL, "no container given");
 	for (int i = optind; i < argc; i++) {
 		struct container c;
-		char dir[PATH_MAX];
 		if (find_container(argv[i], &c) < 0) {
 			status = MD_EXIT_FAILED;
 			continue;
 		}
-		/* Two starts at once must not both see "not running": hold a
-		 * lock on the container's folder (flock(2)) while checking. */
+		/* Two starts at once must not both see "not running": hold the
+		 * container's lock while checking. */
 		char id[65];
 		snprintf(id, sizeof id, "%s", c.id);
-		container_path(dir, id, NULL);
-		int lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (lock < 0 || flock(lock, LOCK_EX) < 0)
-			md_die("lock %s", dir);
-		if (load_state(id, &c) < 0)
-			md_diex("container %s has no readable state", argv[i]);
+		free_state(&c);
+		int lock = lock_container(id, LOCK_EX), state = lock < 0 ? STATE_MISSING : load_state(id, &c);
+		if (state != STATE_OK) {
+			/* Removed, or damaged, since find_container read it. */
+			if (state == STATE_DAMAGED)
+				damaged(id);
+			else
+				md_warnx("no such container: %s", argv[i]);
+			status = MD_EXIT_FAILED;
+			if (lock >= 0)
+				close(lock);
+			continue;
+		}
 		settle(&c);
 		if (c.status == RUNNING) {
 			md_warnx("container %s is already running", argv[i]);
@@ -1057,13 +1391,16 @@ static int cmd_start(int argc, char **argv)
 
 /* Stop one container: SIGTERM, then SIGKILL after TIMEOUT seconds.  The
  * pidfd makes sure the signals reach the container's PID 1 and no process
- * that took its number since. */
+ * that took its number since.  One that is not running is stopped
+ * already: that is success, as for Docker. */
 static int stop_one(const char *name, int timeout)
 {
 	struct container c;
 
-	if (find_container(name, &c) < 0 || check_running(&c, name) < 0)
+	if (find_container(name, &c) < 0)
 		return -1;
+	if (c.status != RUNNING || !alive(c.pid, c.pid_start))
+		return 0;
 	int pidfd = pidfd_open(c.pid);
 	int monfd = pidfd_open(c.monitor);
 	if (pidfd < 0 || !alive(c.pid, c.pid_start)) {
@@ -1120,8 +1457,12 @@ static int cmd_version(int argc, char **argv)
 {
 	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 
-	while (next_opt(find_command("version"), argc, argv, "", opts) != -1)
+	const struct command *cmd = find_command("version");
+
+	while (next_opt(cmd, argc, argv, "", opts) != -1)
 		;
+	if (optind < argc)
+		usage_error(cmd, NULL, "unexpected argument '%s'", argv[optind]);
 	printf("minidocker %s\nbuilt from: %s\nbuilt with: %s, %s %s\n", MD_STAGE, MD_BUILD,
 	       __VERSION__, __DATE__, __TIME__);
 	return 0;
@@ -1142,16 +1483,29 @@ static int cmd_help(int argc, char **argv)
 	const struct command *c = find_command(argv[1]);
 	if (!c)
 		usage_error(NULL, NULL, "help: unknown command '%s'", argv[1]);
+	if (argc > 2)
+		usage_error(find_command("help"), NULL, "unexpected argument '%s'", argv[2]);
 	command_usage(c, stdout);
 	return 0;
+}
+
+/* --root DIR.  An empty DIR is a mistake (an unset variable in a script:
+ * `--root "$DIR"`), never a request for the default root, where it
+ * would quietly act on other containers than the user meant. */
+static void set_root(const char *dir)
+{
+	if (!dir[0])
+		usage_error(NULL, NULL, "flag '--root' needs a folder, not an empty word");
+	if (setenv("MINIDOCKER_ROOT", dir, 1) < 0)
+		md_die("setenv");
 }
 
 int main(int argc, char **argv)
 {
 	md_trace(argv);
 	self_path = argv[0];
-	if (argc > 3 && !strcmp(argv[1], "init"))
-		container_init(argv[2], argv + 3);
+	if (argc > 4 && !strcmp(argv[1], "init"))
+		container_init(argv[2], argv[3], argv + 4);
 
 	/* Global options come before the command. */
 	int i = 1;
@@ -1160,9 +1514,9 @@ int main(int argc, char **argv)
 			main_usage(stdout);
 			return 0;
 		} else if (!strcmp(argv[i], "--root") && i + 1 < argc) {
-			setenv("MINIDOCKER_ROOT", argv[++i], 1);
+			set_root(argv[++i]);
 		} else if (!strncmp(argv[i], "--root=", 7)) {
-			setenv("MINIDOCKER_ROOT", argv[i] + 7, 1);
+			set_root(argv[i] + 7);
 		} else if (!strcmp(argv[i], "--root")) {
 			usage_error(NULL, NULL, "flag '--root' needs a value");
 		} else {
