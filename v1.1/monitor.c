@@ -188,7 +188,8 @@ int supervise(struct container *c, const struct run_opts *o, int ready, int lock
 	}
 	if (attached)
 		forward_signals();
-	child = spawn_container(c, stdio, o->tty);
+	int failed;
+	child = spawn_container(c, stdio, o->tty, &failed);
 	if (attached)
 		release_signals();
 	if (lock >= 0)
@@ -203,14 +204,28 @@ int supervise(struct container *c, const struct run_opts *o, int ready, int lock
 			close(stdio[0]);
 	}
 	if (child < 0) {
-		if (c->autoremove) {
-			container_path(path, c->id, NULL);
+		container_path(path, c->id, NULL);
+		if (c->autoremove)
 			md_remove_tree(path);
+		else {
+			c->monitor = 0;	/* not starting any more: "created" */
+			try_save_state(c);
 		}
 		return MD_EXIT_FAILED;
 	}
+	if (failed && o->detach) {
+		/* The init said it on its stderr, which goes to the log: say it
+		 * where the user of run -d or start sees it, as Docker does. */
+		errno = failed;
+		if (c->exit_code == MD_EXIT_NOT_FOUND)
+			md_warnx("%s: command not found", c->argv[0]);
+		else
+			md_warn("cannot run %s", c->argv[0]);
+	}
 	if (ready >= 0) {
-		if (write(ready, "1", 1) != 1)
+		/* 0: it runs; else the exit status of its failed exec. */
+		char code = failed ? c->exit_code : 0;
+		if (write(ready, &code, 1) != 1)
 			md_warn("tell minidocker run that the container runs");
 		close(ready);
 	}
@@ -218,8 +233,8 @@ int supervise(struct container *c, const struct run_opts *o, int ready, int lock
 		/* From now on nobody reads our stderr: the log and the state
 		 * file say what happens. */
 		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (null >= 0)
-			dup2(null, 2);
+		if (null >= 0 && dup2(null, 2) >= 0 && null != 2)
+			close(null);
 	}
 	if (attached && o->tty && isatty(0)) {
 		raw_mode(0);
@@ -236,15 +251,22 @@ int supervise(struct container *c, const struct run_opts *o, int ready, int lock
 	cgroup_remove(c->id);
 	close(log);
 
-	c->status = EXITED;
-	c->exit_code = status;
-	clock_gettime(CLOCK_REALTIME, &c->finished);
-	if (c->autoremove) {
-		container_path(path, c->id, NULL);
-		md_remove_tree(path);
-	} else {
-		save_state(c);
+	/* A command that could not be exec'd never ran: the container stays
+	 * "created", with the exit code of the failed exec, as in Docker. */
+	if (!failed) {
+		c->status = EXITED;
+		c->exit_code = status;
+		clock_gettime(CLOCK_REALTIME, &c->finished);
 	}
+	c->monitor = 0;
+	c->monitor_start = 0;
+	container_path(path, c->id, NULL);
+	if (c->autoremove)
+		md_remove_tree(path);
+	/* ENOENT: someone removed the container's folder while it ran;
+	 * there is nothing left to record, and no reason to fail. */
+	else if (try_save_state(c) < 0 && errno != ENOENT)
+		md_warn("record the exit of container %.12s", c->id);
 	return status;
 }
 
@@ -267,6 +289,8 @@ int start_detached(struct container *c, const struct run_opts *o, int lock)
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0)
 			md_die("open /dev/null");
+		if (null > 2)
+			close(null);
 		_exit(supervise(c, o, ready[1], lock));
 	}
 	close(ready[1]);
@@ -277,8 +301,9 @@ int start_detached(struct container *c, const struct run_opts *o, int lock)
 	while ((n = read(ready[0], &byte, 1)) < 0 && errno == EINTR)
 		;
 	close(ready[0]);
+	/* 0: it runs; 126 or 127: its command could not be exec'd. */
 	if (n == 1)
-		return 0;
+		return (unsigned char)byte;
 	/* The monitor could not start the container and said why. */
 	wait_for(monitor);
 	return MD_EXIT_FAILED;
