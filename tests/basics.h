@@ -41,4 +41,10 @@ void add_mount_tests(Suite *s);
 /* From v0.5 on: the command is PID 1 in the image's root filesystem. */
 void add_image_tests(Suite *s);
 
+/* From v0.9 on: exec right after run -d, fds, signals and the runtime's
+ * binary at the container boundary; killed runs, damaged state. */
+void add_lifecycle_tests(Suite *s);
+/* v0.9 and v1.0, which copy the image: Ctrl-C during the copy. */
+void add_image_copy_tests(Suite *s);
+
 #endif
