@@ -442,6 +442,9 @@ int cmd_rmi(int argc, char **argv)
 	int first = no_options("rmi", argc, argv);
 	if (first >= argc)
 		usage_error(find_command("rmi"), NULL, "no image given");
+	/* The lock `run` holds while it creates a container: no container
+	 * of the image can appear between the check and the removal. */
+	int lock = lock_containers();
 	for (int i = first; i < argc; i++) {
 		struct stat st;
 		if (strchr(argv[i], '/') || argv[i][0] == '.') {
@@ -467,5 +470,6 @@ int cmd_rmi(int argc, char **argv)
 		unlink(path);
 		printf("%s\n", argv[i]);
 	}
+	close(lock);
 	return status;
 }
