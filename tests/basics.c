@@ -507,15 +507,19 @@ static void only_stdio(const char *out)
 START_TEST(exec_right_after_run_d_is_inside)
 {
 	/* The state said "running" before the init had entered its root: an
-	 * exec then joined a mount namespace still the host's.  Every exec,
-	 * however soon, sees the container's / and /proc: 100 times, by four
-	 * workers at once to keep it short (each line in one write). */
+	 * exec then joined a mount namespace still the host's, as root.  So
+	 * exec as early as it can: again and again while `run -d` is still
+	 * starting the container, until the first one gets in.  That one too
+	 * must see the container's / and /proc.  100 times, by four workers
+	 * at once to keep it short (each line in one write). */
 	char *script;
-	ck_assert_int_ge(asprintf(&script, "work() { i=0; while [ $i -lt 25 ]; do "
-			     "id=$(\"$MD\" run -d base sleep 30) || { echo run-failed; break; }; "
-			     "\"$MD\" exec $id sh -c 'test -e %s && echo HOST-ROOT; echo \"$(tr \"\\0\" \" \" < /proc/1/cmdline)\"'; "
-			     "\"$MD\" rm -f $id >/dev/null & i=$((i+1)); done; wait; }; "
-			     "work & work & work & work & wait", host_marker()), 0);
+	ck_assert_int_ge(asprintf(&script, "work() { i=0; while [ $i -lt 25 ]; do n=r$1-$i; "
+			     "\"$MD\" run -d --name $n base sleep 30 >/dev/null & k=0; "
+			     "until out=$(\"$MD\" exec $n sh -c 'test -e %s && echo HOST-ROOT; "
+			     "echo \"$(tr \"\\0\" \" \" < /proc/1/cmdline)\"' 2>/dev/null) || [ $k -ge 2000 ]; "
+			     "do k=$((k+1)); done; echo \"$out\"; wait; "
+			     "\"$MD\" rm -f $n >/dev/null & i=$((i+1)); done; wait; }; "
+			     "work 1 & work 2 & work 3 & work 4 & wait", host_marker()), 0);
 	char *argv[] = { "/bin/sh", "-c", script, NULL };
 	struct result r = run_argv(NULL, 200, argv);
 	int good = 0;
@@ -682,7 +686,7 @@ START_TEST(killed_runs_leave_nothing_rm_f_cannot_remove)
 	/* The next run sweeps the image copies (v0.9, v1.0) of killed runs. */
 	struct result r = md(NULL, "run", "--rm", "base", "true", NULL);
 	ck_status(r, 0);
-	r = sh("cd \"$MINIDOCKER_ROOT/containers\" && for id in *; do "
+	r = sh("cd \"$MINIDOCKER_ROOT/containers\" && for id in $(ls); do "
 	       "\"$MD\" rm -f $id >/dev/null || echo \"rm -f $id failed\"; done; ls -A");
 	ck_assert_msg(!strcmp(r.out, ""), "left: %s\n%s", r.out, r.err);
 	if (strcmp(stage, "v1.0") >= 0)
