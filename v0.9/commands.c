@@ -141,14 +141,21 @@ int cmd_ps(int argc, char **argv)
 		usage_error(cmd, NULL, "unexpected argument '%s'", argv[optind]);
 
 	char **ids;
-	int n = list_ids(&ids), shown = 0;
+	int n = list_ids(&ids), shown = 0, lock;
 	struct container *cs = calloc(n ? n : 1, sizeof *cs);
 	if (!cs)
 		md_die("calloc");
 	for (int i = 0; i < n; i++)
-		if (load_state(ids[i], &cs[shown]) == 0 && !settle(&cs[shown]))
-			if (all || cs[shown].status == RUNNING)
+		if (load_state(ids[i], &cs[shown]) == 0) {
+			if (!settle(&cs[shown]) && (all || cs[shown].status == RUNNING))
 				shown++;
+		} else if (all && (lock = lock_container(ids[i], 0)) >= 0) {
+			/* No readable state, and nobody making it: a run killed
+			 * between its mkdir and its state, or a damaged file. */
+			close(lock);
+			snprintf(cs[shown].id, sizeof cs[shown].id, "%s", ids[i]);
+			cs[shown++].status = DEAD;
+		}
 	qsort(cs, shown, sizeof *cs, newest_first);
 	/* A table as Docker prints it: each column as wide as its widest
 	 * cell, three spaces apart.  So build the cells first. */
@@ -174,7 +181,12 @@ int cmd_ps(int argc, char **argv)
 			snprintf(row[2], sizeof row[2], "\"%s\"", command);
 		human_duration(since(&c->created), ago, sizeof ago);
 		snprintf(row[3], sizeof row[3], "%s ago", ago);
-		if (c->status == RUNNING) {
+		if (c->status == DEAD) {
+			snprintf(row[1], sizeof row[1], "-");
+			snprintf(row[2], sizeof row[2], "-");
+			snprintf(row[3], sizeof row[3], "-");
+			snprintf(row[4], sizeof row[4], "Dead");
+		} else if (c->status == RUNNING) {
 			human_duration(since(&c->created), ago, sizeof ago);
 			snprintf(row[4], sizeof row[4], "Up %s", ago);
 		} else if (c->status == EXITED && !c->finished.tv_sec) {

@@ -44,7 +44,7 @@ static int stale_temp(const char *name)
 	return sscanf(name, ".rootfs-%d-%llu-", &pid, &started) == 2 && !alive(pid, started);
 }
 
-/* Copy the image into a temporary folder beside the containers, whose
+/* Copy the image SRC into a temporary folder TMP beside the containers, whose
  * name holds our PID and start time (so that the next run can tell the
  * leftovers of a killed one from the work of one still running, and
  * remove them); in a child process, so that on SIGINT or SIGTERM (Ctrl-C
@@ -74,6 +74,7 @@ static void copy_image(const char *src, const char *containers, char *tmp)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, &old);
+	signal(SIGCHLD, SIG_DFL);	/* ignored, the child would leave no status */
 	pid_t pid = fork();
 	if (pid < 0)
 		md_die("fork");
@@ -81,8 +82,12 @@ static void copy_image(const char *src, const char *containers, char *tmp)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		_exit(md_copy_tree(src, tmp) == 0 ? 0 : 1);
 	}
-	while (sigwaitinfo(&set, &si) < 0 || si.si_signo != SIGCHLD || waitpid(pid, &ws, WNOHANG) != pid) {
-		if (si.si_signo == SIGINT || si.si_signo == SIGTERM) {
+	for (;;) {
+		if (sigwaitinfo(&set, &si) < 0)
+			continue;
+		if (si.si_signo == SIGCHLD && waitpid(pid, &ws, WNOHANG) == pid)
+			break;
+		if (si.si_signo != SIGCHLD) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 			md_remove_tree(tmp);

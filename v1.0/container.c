@@ -74,6 +74,7 @@ static void copy_image(const char *src, const char *containers, char *tmp)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, &old);
+	signal(SIGCHLD, SIG_DFL);	/* ignored, the child would leave no status */
 	pid_t pid = fork();
 	if (pid < 0)
 		md_die("fork");

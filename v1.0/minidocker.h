@@ -68,7 +68,9 @@ int pidfd_wait(int pidfd, int ms);
 
 /* ---- state.c --------------------------------------------------------- */
 
-enum status { CREATED, RUNNING, EXITED };
+/* DEAD: a folder whose state is missing or damaged, and that nobody is
+ * creating (ps shows it so, Docker's word; rm removes it).  Never saved. */
+enum status { CREATED, RUNNING, EXITED, DEAD };
 
 /* What run -m, --cpus and --pids-limit asked for; 0: no limit. */
 struct limits {

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const status_names[] = { "created", "running", "exited" };
+static const char *const status_names[] = { "created", "running", "exited", "dead" };
 
 
 void container_path(char *buf, const char *id, const char *file)
@@ -303,7 +303,8 @@ int list_ids(char ***ids)
 		*ids = realloc(*ids, (n + 1) * sizeof **ids);
 		if (!*ids)
 			md_die("realloc");
-		(*ids)[n++] = strdup(e->d_name);
+		if (!((*ids)[n++] = strdup(e->d_name)))
+			md_die("strdup");
 	}
 	closedir(d);
 	return n;

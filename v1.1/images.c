@@ -167,6 +167,7 @@ static int fill_temp(const char *tmp, int (*fn)(void *), void *arg)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, &old);
+	signal(SIGCHLD, SIG_DFL);	/* ignored, the child would leave no status */
 	pid_t pid = fork();
 	if (pid < 0)
 		md_die("fork");
