@@ -694,4 +694,398 @@ void add_bad_input_tests(Suite *s)
 
 	tcase_add_test(tc, help_with_an_argument_is_a_usage_error);
 	tcase_add_test(tc, run_with_only_dash_dash_is_a_usage_error);
+/* ---- The container lifecycle under attack and under SIGKILL (issue 11):
+ * v0.9 on.  Every process a test signals is one it started, or one named
+ * in a state file of its own state root. */
+
+/* FIELD of container ID's state file ("pid"), or "" if there is none. */
+static char *state_field(const char *id, const char *field)
+{
+	static char value[256];
+	char path[8300], *text;
+
+	value[0] = '\0';
+	snprintf(path, sizeof path, "%s/containers/%s/state", state_root(), id);
+	if (!(text = read_file(path)))
+		return value;
+	size_t len = strlen(field);
+	for (char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (!strncmp(line, field, len) && line[len] == '=') {
+			snprintf(value, sizeof value, "%.*s", (int)strcspn(line + len + 1, "\n"), line + len + 1);
+			break;
+		}
+	free(text);
+	return value;
+}
+
+/* Is PID a live process (not a zombie: the test is the subreaper of
+ * what its runs leave, and a zombie still answers kill(pid, 0))? */
+static int live(int pid)
+{
+	char path[64], *stat;
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	if (pid <= 0 || !(stat = read_file(path)))
+		return 0;
+	char *p = strrchr(stat, ')');
+	int yes = p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+	free(stat);
+	return yes;
+}
+
+/* `run -d ARGS...`'s id, which the test asserts it printed. */
+static char *run_d(const char *args)
+{
+	struct result r = sh("\"$MD\" run -d %s", args);
+	ck_status(r, 0);
+	r.out[strcspn(r.out, "\n")] = '\0';
+	ck_assert_msg(strlen(r.out) == 64, "no id: %s", r.out);
+	return r.out;
+}
+
+/* Wait until `ps -a` shows NAME with a STATUS starting with WANT. */
+static void wait_ps(const char *name, const char *want)
+{
+	struct result r;
+	for (int i = 0; i < 300; i++) {
+		r = sh("\"$MD\" ps -a | grep ' %s$'", name);
+		if (strstr(r.out, want))
+			return;
+		usleep(50000);
+	}
+	ck_abort_msg("%s never showed '%s': %s", name, want, r.out);
+}
+
+/* The lines of `probe fds` (or ls -l /proc/self/fd) naming an fd from 3
+ * up: none may cross into a container. */
+static void only_stdio(const char *out)
+{
+	for (const char *p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		while (*p == '\r')
+			p++;
+		ck_assert_msg(!(p[0] >= '0' && p[0] <= '9') || atoi(p) <= 2, "an fd crossed:\n%s", out);
+	}
+}
+
+START_TEST(exec_right_after_run_d_is_inside)
+{
+	/* The state said "running" before the init had entered its root: an
+	 * exec then joined a mount namespace still the host's, as root.  So
+	 * exec as early as it can: again and again while `run -d` is still
+	 * starting the container, until the first one gets in.  That one too
+	 * must see the container's / and /proc.  100 times, by four workers
+	 * at once to keep it short (each line in one write). */
+	char *script;
+	ck_assert_int_ge(asprintf(&script, "work() { i=0; while [ $i -lt 25 ]; do n=r$1-$i; "
+			     "\"$MD\" run -d --name $n base sleep 30 >/dev/null & k=0; "
+			     "until out=$(\"$MD\" exec $n sh -c 'test -e %s && echo HOST-ROOT; "
+			     "echo \"$(tr \"\\0\" \" \" < /proc/1/cmdline)\"' 2>/dev/null) || [ $k -ge 2000 ]; "
+			     "do k=$((k+1)); done; echo \"$out\"; wait; "
+			     "\"$MD\" rm -f $n >/dev/null & i=$((i+1)); done; wait; }; "
+			     "work 1 & work 2 & work 3 & work 4 & wait", host_marker()), 0);
+	char *argv[] = { "/bin/sh", "-c", script, NULL };
+	struct result r = run_argv(NULL, 200, argv);
+	int good = 0;
+	for (char *p = r.out; (p = strstr(p, "sleep 30 \n")); p++)
+		good++;
+	ck_assert_msg(good == 100 && !strstr(r.out, "HOST"), "%d of 100 inside:\n%s\n%s", good, r.out, r.err);
+	free(script);
+}
+END_TEST
+
+START_TEST(caller_fds_never_cross)
+{
+	/* exec 8</ in the caller: the container must not get the host's /. */
+	struct result r = sh("exec 8</; \"$MD\" run --name fa base probe fds");
+	ck_status(r, 0);
+	ck_contains(r.out, "0 ");
+	only_stdio(r.out);
+	r = sh("exec 8</; \"$MD\" start -a fa");
+	ck_status(r, 0);
+	only_stdio(r.out);
+	char *id = run_d("--name fd base sh -c 'probe fds; sleep 30'");
+	wait_ps("fd", "Up");
+	r = md(NULL, "logs", "fd", NULL);
+	ck_contains(r.out, "0 ");
+	only_stdio(r.out);
+	r = sh("exec 8</; \"$MD\" exec fd probe fds");
+	ck_status(r, 0);
+	ck_contains(r.out, "0 ");
+	only_stdio(r.out);
+	/* The monitor's own: its log, pipes and /dev/null are close-on-exec,
+	 * and it keeps no stray copy of /dev/null. */
+	r = sh("ls -l /proc/%s/fd | awk '$9 > 2 && $11 == \"/dev/null\"'", state_field(id, "monitor"));
+	ck_assert_str_eq(r.out, "");
+	struct pty p;
+	pty_start(&p, 24, 80, "exec 8</; \"$MD\" run -it base probe fds");
+	ck_assert_int_eq(pty_finish(&p, 20), 0);
+	ck_contains(p.out, "0 /dev/pts/");
+	only_stdio(p.out);
+	md(NULL, "rm", "-f", "fd", NULL);
+}
+END_TEST
+
+START_TEST(exec_never_shows_the_runtime_binary)
+{
+	/* CVE-2019-5736: a process in the container opens /proc/PID/exe of
+	 * every other one, as an attacker who would reopen it for writing.
+	 * While exec joins the container again and again, it must never get
+	 * the host's minidocker: exec is not dumpable until the command's
+	 * execve, and the init runs from a sealed memfd. */
+	run_d("--name watch base probe exe-watch 10");
+	for (int i = 0; i < 30; i++)
+		md(NULL, "exec", "watch", "true", NULL);
+	wait_ps("watch", "Exited (0)");
+	struct result r = md(NULL, "logs", "watch", NULL);
+	ck_contains(r.out, "exe-watch: opened ");
+	ck_lacks(r.out, "foreign exe");
+}
+END_TEST
+
+START_TEST(signals_start_at_their_defaults)
+{
+	/* A caller that ignores INT, QUIT and PIPE (a shell's background
+	 * job), and the monitor's own SIGPIPE, pass nothing on. */
+	const char *want = "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n";
+	struct result r = sh("trap '' INT QUIT PIPE; \"$MD\" run --name sg base grep -E '^Sig(Blk|Ign)' /proc/self/status");
+	ck_assert_str_eq(r.out, want);
+	r = sh("trap '' INT QUIT PIPE; \"$MD\" run -d --name sd base sh -c "
+	       "'grep -E \"^Sig(Blk|Ign)\" /proc/self/status; sleep 30'");
+	ck_status(r, 0);
+	wait_ps("sd", "Up");
+	r = md(NULL, "logs", "sd", NULL);
+	ck_assert_str_eq(r.out, want);
+	r = sh("trap '' INT QUIT PIPE; \"$MD\" exec sd grep -E '^Sig(Blk|Ign)' /proc/self/status");
+	ck_assert_str_eq(r.out, want);
+	/* With SIGPIPE ignored, yes would spin for ever. */
+	r = sh("timeout 20 \"$MD\" run --rm base sh -c 'yes | head -n 1'");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "y\n");
+	run_d("--name yy base sh -c 'yes | head -n 1'");
+	wait_ps("yy", "Exited (0)");
+	md(NULL, "rm", "-f", "sd", NULL);
+}
+END_TEST
+
+/* Is there a cgroup of container ID anywhere (v1.0 on)? */
+static int has_cgroup(const char *id)
+{
+	struct result r = sh("find /sys/fs/cgroup -maxdepth 4 -type d -name %s 2>/dev/null", id);
+	return r.out[0] != '\0';
+}
+
+START_TEST(run_d_of_a_missing_command_is_127)
+{
+	/* As Docker: the error and status of the exec, no id, and the
+	 * container left "created" with that exit code. */
+	struct result r = md(NULL, "run", "-d", "--name", "nf", "base", "no-such-command-y", NULL);
+	ck_status(r, 127);
+	ck_assert_str_eq(r.out, "");
+	ck_contains(r.err, "no-such-command-y: command not found");
+	r = md(NULL, "run", "-d", "--name", "nx", "base", "/etc/passwd", NULL);
+	ck_status(r, 126);
+	ck_contains(r.err, "cannot run /etc/passwd");
+	r = sh("\"$MD\" ps -a | grep -c ' Created '");
+	ck_assert_str_eq(r.out, "2\n");
+	r = md(NULL, "start", "nf", NULL);
+	ck_status(r, 127);
+	r = md(NULL, "exec", "nf", "true", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "not running");
+	struct result ids = sh("ls \"$MINIDOCKER_ROOT/containers\"");
+	r = md(NULL, "rm", "nf", "nx", NULL);
+	ck_status(r, 0);
+	r = sh("ls -A \"$MINIDOCKER_ROOT/containers\"");
+	ck_assert_str_eq(r.out, "");
+	for (char *id = ids.out; strcmp(stage, "v1.0") >= 0 && *id; id = strchr(id, '\n') + 1) {
+		char one[65];
+		snprintf(one, sizeof one, "%.64s", id);
+		ck_assert_msg(!has_cgroup(one), "cgroup of %s left", one);
+	}
+}
+END_TEST
+
+START_TEST(killed_runs_leave_nothing_rm_f_cannot_remove)
+{
+	/* SIGKILL to run, run -d or the monitor, at random moments: then
+	 * ps -a tells the truth, and rm -f removes every container and its
+	 * cgroups. */
+	srand(getpid());
+	for (int i = 0; i < 30; i++) {
+		int how = i % 3, pid;
+		if (how == 0)
+			pid = start_bg("\"$MD\" run base sleep 40");
+		else
+			pid = start_bg("\"$MD\" run -d base sleep 40");
+		usleep(rand() % 300000);
+		if (how == 2) {	/* the monitor, from the state file */
+			struct result r = sh("cat \"$MINIDOCKER_ROOT\"/containers/*/state 2>/dev/null | "
+					     "sed -n 's/^monitor=//p' | grep -v '^0$'");
+			for (char *p = r.out; *p; p = strchr(p, '\n') + 1) {
+				int mon = atoi(p);
+				if (mon > 0)
+					kill(mon, SIGKILL);
+			}
+		}
+		kill(pid, SIGKILL);
+	}
+	usleep(300000);
+	/* Every container whose ps status is "Up" has a live PID 1; no other
+	 * has one; no time is made up. */
+	struct result ls = sh("ls \"$MINIDOCKER_ROOT/containers\"");
+	struct result ps = md(NULL, "ps", "-a", NULL);
+	ck_status(ps, 0);
+	ck_lacks(ps.out, "years ago");
+	for (char *id = ls.out; *id; id = strchr(id, '\n') + 1) {
+		char one[65];
+		snprintf(one, sizeof one, "%.64s", id);
+		int pid = atoi(state_field(one, "pid"));
+		char *status = state_field(one, "status");
+		int up = !strcmp(status, "running") && live(pid);
+		struct result row = sh("\"$MD\" ps -a | grep '^%.12s '", one);
+		if (row.out[0])
+			ck_assert_msg(!!strstr(row.out, " Up ") == up, "%s: pid %d\n%s", one, pid, row.out);
+	}
+	/* The next run sweeps the image copies (v0.9, v1.0) of killed runs. */
+	struct result r = md(NULL, "run", "--rm", "base", "true", NULL);
+	ck_status(r, 0);
+	r = sh("cd \"$MINIDOCKER_ROOT/containers\" && for id in $(ls); do "
+	       "\"$MD\" rm -f $id >/dev/null || echo \"rm -f $id failed\"; done; ls -A");
+	ck_assert_msg(!strcmp(r.out, ""), "left: %s\n%s", r.out, r.err);
+	if (strcmp(stage, "v1.0") >= 0)
+		for (char *id = ls.out; *id; id = strchr(id, '\n') + 1) {
+			char one[65];
+			snprintf(one, sizeof one, "%.64s", id);
+			ck_assert_msg(!has_cgroup(one), "cgroup of %s left", one);
+		}
+}
+END_TEST
+
+START_TEST(damaged_state_is_removed_by_rm)
+{
+	/* A truncated or garbage state file: rm removes the container and
+	 * says so; never "success" with the folder still there. */
+	char *a = strdup(run_d("base sleep 30"));
+	char *b = strdup(run_d("base true"));
+	struct result r = sh("cd \"$MINIDOCKER_ROOT/containers\" && printf 'garbage\\0\\377' > %s/state && "
+			     "head -c 20 %s/state > t && mv t %s/state && mkdir %064d", a, b, b, 7);
+	ck_status(r, 0);
+	/* ps -a shows them, as Docker shows a container it cannot use. */
+	r = sh("\"$MD\" ps -a | grep -c ' Dead '");
+	ck_assert_str_eq(r.out, "3\n");
+	r = md(NULL, "rm", "-f", a, b, "0000000000000000000000000000000000000000000000000000000000000007", NULL);
+	ck_status(r, 0);
+	ck_contains(r.err, "state was missing or damaged");
+	r = sh("ls -A \"$MINIDOCKER_ROOT/containers\"");
+	ck_assert_str_eq(r.out, "");
+	if (strcmp(stage, "v1.0") >= 0)
+		ck_assert(!has_cgroup(a));
+}
+END_TEST
+
+START_TEST(stale_state_temps_are_swept)
+{
+	/* state.PID of a writer killed before its rename. */
+	pid_t dead = fork();
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	char *id = run_d("--name st base true");
+	wait_ps("st", "Exited (0)");
+	struct result r = sh("cd \"$MINIDOCKER_ROOT/containers/%s\" && echo x > state.%d && "
+			     "\"$MD\" start -a st && ls | grep '^state'", id, (int)dead);
+	ck_assert_str_eq(r.out, "state\n");
+}
+END_TEST
+
+START_TEST(a_deleted_state_folder_crashes_nothing)
+{
+	/* Attached: the command's status, whatever happened to the folder. */
+	struct result r = sh("\"$MD\" run base sh -c 'sleep 1; echo done' & pid=$!; sleep 0.5; "
+			     "rm -rf \"$MINIDOCKER_ROOT\"/containers/*; wait $pid; echo status $?");
+	ck_assert_msg(!strcmp(r.out, "done\nstatus 0\n"), "%s\n%s", r.out, r.err);
+	/* Detached: the monitor ends with its container. */
+	char *id = run_d("base sleep 1");
+	int mon = atoi(state_field(id, "monitor"));
+	ck_assert_int_gt(mon, 0);
+	r = sh("rm -rf \"$MINIDOCKER_ROOT\"/containers/*");
+	for (int i = 0; i < 100 && live(mon); i++)
+		usleep(50000);
+	ck_assert_msg(!live(mon), "monitor %d still there", mon);
+	r = md(NULL, "ps", "-a", NULL);
+	ck_status(r, 0);
+	if (strcmp(stage, "v1.0") >= 0)
+		ck_assert(!has_cgroup(id));
+}
+END_TEST
+
+void add_lifecycle_tests(Suite *s)
+{
+	TCase *tc = tcase(s, "lifecycle");
+
+	tcase_set_timeout(tc, 240);
+	add_root_test(tc, exec_right_after_run_d_is_inside);
+	add_root_test(tc, caller_fds_never_cross);
+	add_root_test(tc, exec_never_shows_the_runtime_binary);
+	add_root_test(tc, signals_start_at_their_defaults);
+	add_root_test(tc, run_d_of_a_missing_command_is_127);
+	add_root_test(tc, killed_runs_leave_nothing_rm_f_cannot_remove);
+	add_root_test(tc, damaged_state_is_removed_by_rm);
+	add_root_test(tc, stale_state_temps_are_swept);
+	add_root_test(tc, a_deleted_state_folder_crashes_nothing);
+}
+
+/* Wait until a run's temporary copy of the image exists (v0.9, v1.0). */
+static void wait_rootfs_temp(void)
+{
+	for (int i = 0; i < 300; i++) {
+		struct result r = sh("ls -d \"$MINIDOCKER_ROOT\"/containers/.rootfs-* 2>/dev/null");
+		if (r.out[0])
+			return;
+		usleep(20000);
+	}
+	ck_abort_msg("no containers/.rootfs-* appeared");
+}
+
+START_TEST(an_interrupted_image_copy_leaves_nothing)
+{
+	/* An image big enough for a copy to take a while. */
+	struct result r = sh("cd \"$MINIDOCKER_ROOT/images\" && cp -a base big && mkdir big/many && "
+			     "cd big/many && seq 30000 | xargs touch");
+	ck_status(r, 0);
+	/* Ctrl-C at the terminal... */
+	struct pty p;
+	pty_start(&p, 24, 80, "exec \"$MD\" run big true");
+	wait_rootfs_temp();
+	pty_send(&p, "\x03");
+	ck_assert_int_eq(pty_finish(&p, 30), 130);
+	/* ...and SIGTERM. */
+	int pid = start_bg("exec \"$MD\" run -d big true");
+	wait_rootfs_temp();
+	kill(pid, SIGTERM);
+	r = sh("sleep 1; ls -A \"$MINIDOCKER_ROOT/containers\"");
+	ck_assert_str_eq(r.out, "");
+	/* A SIGKILLed run's copy goes at the next run; a live creator's (the
+	 * test's own PID and start time) stays. */
+	char *stat = read_file("/proc/self/stat");
+	unsigned long long started = 0;
+	sscanf(strrchr(stat, ')') + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
+	       "%*d %*d %*d %*d %*d %*d %llu", &started);
+	pid_t dead = fork();
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	r = sh("cd \"$MINIDOCKER_ROOT/containers\" && mkdir .rootfs-%d-%llu-AAAAAA .rootfs-%d-%llu-BBBBBB && "
+	       "\"$MD\" run --rm base true && ls -A", (int)dead, started, (int)getpid(), started);
+	ck_status(r, 0);
+	char want[100];
+	snprintf(want, sizeof want, ".rootfs-%d-%llu-BBBBBB\n", (int)getpid(), started);
+	ck_assert_str_eq(r.out, want);
+}
+END_TEST
+
+void add_image_copy_tests(Suite *s)
+{
+	TCase *tc = tcase(s, "image copy");
+
+	add_root_test(tc, an_interrupted_image_copy_leaves_nothing);
 }

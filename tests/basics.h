@@ -61,5 +61,10 @@ void remove_state_root_deeply(void);
 
 /* v0.1-v0.7: `help extra` and `run --` are usage errors (exit 125). */
 void add_bad_input_tests(Suite *s);
+/* From v0.9 on: exec right after run -d, fds, signals and the runtime's
+ * binary at the container boundary; killed runs, damaged state. */
+void add_lifecycle_tests(Suite *s);
+/* v0.9 and v1.0, which copy the image: Ctrl-C during the copy. */
+void add_image_copy_tests(Suite *s);
 
 #endif

@@ -18,9 +18,14 @@
  *   probe exewatch SECS  for SECS seconds or until SIGTERM, open every other
  *                     process's /proc/PID/exe read-only, and print each one
  *                     that is neither this probe's file nor a sealed memfd
+ *   probe exe-watch SECS  for SECS seconds, open /proc/PID/exe of every
+ *                     other process, as a CVE-2019-5736 attacker would; print
+ *                     "foreign exe PID: TARGET" for each that is neither a
+ *                     file of this container nor a sealed memfd, then a count
  *
  * Linked -static so it runs in any root filesystem. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -297,6 +302,7 @@ static int exewatch(double secs)
 	fprintf(stderr, "probe: %ld scans, %ld opens refused\n", scans, refused);
 	return 0;
 }
+static int exe_watch(double secs);
 
 int main(int argc, char **argv)
 {
@@ -325,7 +331,62 @@ int main(int argc, char **argv)
 		return depth(argv[2]);
 	if (!strcmp(what, "exewatch") && argc > 2)
 		return exewatch(atof(argv[2]));
+	if (!strcmp(what, "exe-watch") && argc > 2)
+		return exe_watch(atof(argv[2]));
 	fprintf(stderr, "usage: probe ns|fds|caps|ids|cgroup|eat MB|fork N|spin SECS|escape PATH"
-		"|exe PATH|depth DIR|exewatch SECS\n");
+		"|exe PATH|depth DIR|exewatch SECS|exe-watch SECS\n");
 	return 2;
+}
+
+/* Is the open file FD, an opened /proc/PID/exe, harmless: a sealed memfd
+ * (minidocker's copy of itself), or a file of this container (its own
+ * programs), found at the path /proc/self/fd/FD names?  TARGET gets it. */
+static int foreign_exe_target(int fd, char *target, size_t len)
+{
+	struct stat a, b;
+	char self[64];
+	int seals = fcntl(fd, F_GET_SEALS);
+
+	snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(self, target, len - 1);
+	target[n > 0 ? n : 0] = '\0';
+	if (seals >= 0 && (seals & F_SEAL_WRITE))
+		return 1;
+	return fstat(fd, &a) == 0 && stat(target, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* The CVE-2019-5736 attack's first half, without the second: poll for a
+ * process whose /proc/PID/exe we can open and that is not ours, which an
+ * attacker would reopen for writing once it exits.  Opened O_RDONLY only;
+ * nothing is ever written. */
+static int exe_watch(double secs)
+{
+	struct timespec a, b;
+	long opened = 0, foreign = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	do {
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			char path[300], target[4096];
+			int pid = atoi(e->d_name);
+			if (pid <= 0 || pid == getpid())
+				continue;
+			snprintf(path, sizeof path, "/proc/%d/exe", pid);
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			opened++;
+			/* The first few are enough to tell. */
+			if (!foreign_exe_target(fd, target, sizeof target) && foreign++ < 5)
+				printf("foreign exe %d: %s\n", pid, target);
+			close(fd);
+		}
+		if (d)
+			closedir(d);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	} while ((b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9 < secs);
+	printf("exe-watch: opened %ld, foreign %ld\n", opened, foreign);
+	return 0;
 }

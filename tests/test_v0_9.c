@@ -283,6 +283,8 @@ int main(void)
 	add_session_tests(s);
 	add_mount_tests(s);
 	add_image_tests(s);
+	add_lifecycle_tests(s);
+	add_image_copy_tests(s);
 	TCase *tc = tcase(s, "detach");
 	add_root_test(tc, a_detached_container_outlives_run);
 	add_root_test(tc, logs_hold_both_streams);

@@ -250,6 +250,8 @@ int main(void)
 	add_session_tests(s);
 	add_mount_tests(s);
 	add_image_tests(s);
+	add_lifecycle_tests(s);
+	add_image_copy_tests(s);
 	TCase *tc = tcase(s, "limits");
 	add_root_test(tc, a_memory_hog_is_killed_with_137);
 	add_root_test(tc, a_small_job_fits_its_limit);

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 const char *run_words[] = { "-i", "base", NULL };
@@ -243,6 +245,75 @@ START_TEST(overlay_works_without_root)
 }
 END_TEST
 
+START_TEST(rootless_rm_works_after_deletions)
+{
+	/* Once a rootless container deletes something, overlayfs leaves a
+	 * mode-0 work/work folder that nobody could remove: rm and --rm
+	 * failed with "Is a directory". */
+	nobody_root();
+	struct result r = sh(AS_NOBODY " run --name rr base sh -c 'rm /etc/group; rm -r /root'");
+	ck_status(r, 0);
+	r = sh(AS_NOBODY " rm rr");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "rr\n");
+	r = sh(AS_NOBODY " run --rm base sh -c 'rm /etc/passwd; echo gone'");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "gone\n");
+	ck_assert_str_eq(r.err, "");
+	r = sh("ls -A \"$MINIDOCKER_ROOT/nobody/containers\"");
+	ck_assert_str_eq(r.out, "");
+}
+END_TEST
+
+/* Wait until an import's temporary folder exists. */
+static void wait_import_temp(void)
+{
+	for (int i = 0; i < 200; i++) {
+		struct result r = sh("ls -d \"$MINIDOCKER_ROOT\"/images/.import-* 2>/dev/null");
+		if (r.out[0])
+			return;
+		usleep(20000);
+	}
+	ck_abort_msg("no images/.import-* appeared");
+}
+
+START_TEST(an_interrupted_import_leaves_no_temporary)
+{
+	struct result r = sh("cd \"$MINIDOCKER_ROOT\" && mkdir big && cd big && seq 30000 | xargs touch && "
+			     "tar -cf ../big.tar .");
+	ck_status(r, 0);
+	/* Ctrl-C at the terminal... */
+	struct pty p;
+	pty_start(&p, 24, 80, "cd \"$MINIDOCKER_ROOT\" && exec \"$MD\" import big.tar big1");
+	wait_import_temp();
+	pty_send(&p, "\x03");
+	ck_assert_int_eq(pty_finish(&p, 20), 130);
+	/* ...and SIGTERM. */
+	int pid = start_bg("cd \"$MINIDOCKER_ROOT\" && exec \"$MD\" import big.tar big2");
+	wait_import_temp();
+	kill(pid, SIGTERM);
+	r = sh("sleep 1; ls -A \"$MINIDOCKER_ROOT/images\"");
+	ck_assert_str_eq(r.out, "base\n");
+	/* A SIGKILLed import's temporary goes at the next one; a live
+	 * importer's (ours, by its PID and start time) stays. */
+	char *stat = read_file("/proc/self/stat");
+	unsigned long long started = 0;
+	sscanf(strrchr(stat, ')') + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
+	       "%*d %*d %*d %*d %*d %*d %llu", &started);
+	pid_t dead = fork();
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	r = sh("cd \"$MINIDOCKER_ROOT\" && mkdir images/.import-%d-%llu-AAAAAA images/.import-%d-%llu-BBBBBB && "
+	       "mkdir -p s/x && tar -cf s.tar -C s . && \"$MD\" import s.tar small && ls -A images",
+	       (int)dead, started, (int)getpid(), started);
+	ck_status(r, 0);
+	char want[200];
+	snprintf(want, sizeof want, "small\n.import-%d-%llu-BBBBBB\n.meta\nbase\nsmall\n", (int)getpid(), started);
+	ck_assert_str_eq(r.out, want);
+}
+END_TEST
+
 int main(void)
 {
 	stage = "v1.1";
@@ -252,6 +323,7 @@ int main(void)
 	add_session_tests(s);
 	add_mount_tests(s);
 	add_image_tests(s);
+	add_lifecycle_tests(s);
 	TCase *tc = tcase(s, "overlay");
 	add_root_test(tc, writes_and_deletions_never_reach_the_image);
 	add_root_test(tc, two_containers_on_one_image_keep_apart);
@@ -259,6 +331,7 @@ int main(void)
 	add_root_test(tc, the_mount_table_holds_no_host_path);
 	add_root_test(tc, no_overlay_is_left_on_the_host);
 	add_root_test(tc, overlay_works_without_root);
+	add_root_test(tc, rootless_rm_works_after_deletions);
 	tc = tcase(s, "images");
 	add_root_test(tc, import_keeps_links_modes_owners_and_times);
 	add_root_test(tc, hostile_tarballs_are_refused);
@@ -266,5 +339,6 @@ int main(void)
 	add_root_test(tc, rmi_refuses_an_image_in_use);
 	add_root_test(tc, proc_is_never_mounted_through_a_symlink);
 	add_root_test(tc, bad_image_names_are_refused);
+	add_root_test(tc, an_interrupted_import_leaves_no_temporary);
 	return run_suite(s);
 }

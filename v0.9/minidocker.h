@@ -66,7 +66,9 @@ int pidfd_wait(int pidfd, int ms);
 
 /* ---- state.c --------------------------------------------------------- */
 
-enum status { CREATED, RUNNING, EXITED };
+/* DEAD: a folder whose state is missing or damaged, and that nobody is
+ * creating (ps shows it so, Docker's word; rm removes it).  Never saved. */
+enum status { CREATED, RUNNING, EXITED, DEAD };
 
 struct container {
 	char id[65];
@@ -86,12 +88,20 @@ struct container {
 
 void container_path(char *buf, const char *id, const char *file);
 void save_state(const struct container *c);
+/* save_state, but -1 (errno set) instead of exit 125 on failure. */
+int try_save_state(const struct container *c);
 int load_state(const char *id, struct container *c);
-void settle(struct container *c);
+/* Record the truth about a container whose run or start was killed (and
+ * remove it if it was a --rm one): 1 if it was removed.  settle_locked:
+ * the same, for a caller holding lock_container(). */
+int settle(struct container *c);
+int settle_locked(struct container *c);
+int lock_container(const char *id, int wait);
 int list_ids(char ***ids);
 void free_ids(char **ids, int n);
 /* The container NAME names: its name, its full id, or a unique prefix of
- * its id.  0, or -1 after saying why not. */
+ * its id.  0, or -1 after saying why not; -2 if it has no readable state
+ * (C->id is then its id, and nothing else is filled in). */
 int find_container(const char *name, struct container *c);
 int is_running(const struct container *c);
 /* Docker's rule for names; a free name; a new random one.  Callers hold
@@ -104,14 +114,17 @@ int lock_containers(void);
 /* ---- container.c ----------------------------------------------------- */
 
 void image_path(const char *image, char *path);
-void create_container(struct container *c, const char *image, char **cmd, int ncmd);
+/* A new container, "created"; returns its lock (lock_container). */
+int create_container(struct container *c, const char *image, char **cmd, int ncmd);
 /* Start C's command in new namespaces with STDIO as its fds 0, 1, 2
- * (TTY: they are a terminal, to become its controlling terminal).
- * Returns the PID of its PID 1, or -1 after saying why. */
-pid_t spawn_container(struct container *c, const int stdio[3], int tty);
+ * (TTY: they are a terminal, to become its controlling terminal), and
+ * record it "running" once the command is exec'd in its root.  Returns
+ * the PID of its PID 1, or -1 after saying why; *FAILED gets the errno
+ * of the command's exec if it failed (the container stays "created"). */
+pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *failed);
 noreturn void container_init(int argc, char **argv);
 void container_env(void);
-void join_container(pid_t pid);
+void join_container(const struct container *c);
 
 /* ---- monitor.c ------------------------------------------------------- */
 
@@ -125,7 +138,8 @@ struct run_opts {
  * is closed then.  Returns the exit status. */
 int supervise(struct container *c, const struct run_opts *o, int ready, int lock);
 /* Fork a monitor in a session of its own for C, and return once C runs:
- * 0, or 125 if it could not start (the monitor said why on stderr). */
+ * 0; 126 or 127 if its command could not be exec'd; 125 if it could not
+ * start (the monitor said why on stderr). */
 int start_detached(struct container *c, const struct run_opts *o, int lock);
 
 /* ---- tty.c ----------------------------------------------------------- */

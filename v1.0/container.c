@@ -2,6 +2,7 @@
  * becomes the command, and setns for exec (v0.5 - v0.8). */
 #include "minidocker.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -13,6 +14,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The image's root filesystem, checked before anything is created. */
@@ -32,12 +34,83 @@ void image_path(const char *image, char *path)
 	}
 }
 
+/* Is NAME (".rootfs-PID-START-XXXXXX") the temporary copy of a creator,
+ * the process (PID, START), that is gone?  Killed, it could not remove it. */
+static int stale_temp(const char *name)
+{
+	int pid;
+	unsigned long long started;
+
+	return sscanf(name, ".rootfs-%d-%llu-", &pid, &started) == 2 && !alive(pid, started);
+}
+
+/* Copy the image SRC into a temporary folder TMP beside the containers, whose
+ * name holds our PID and start time (so that the next run can tell the
+ * leftovers of a killed one from the work of one still running, and
+ * remove them); in a child process, so that on SIGINT or SIGTERM (Ctrl-C
+ * during a long copy) this one, which only waits, can remove the copy: a
+ * signal handler could not safely walk a tree.  SIGINT, SIGTERM and
+ * SIGCHLD are blocked and taken with sigwaitinfo(2). */
+static void copy_image(const char *src, const char *containers, char *tmp)
+{
+	sigset_t set, old;
+	siginfo_t si;
+	struct dirent *e;
+	int ws;
+
+	DIR *d = opendir(containers);
+	while (d && (e = readdir(d)))
+		if (stale_temp(e->d_name)) {
+			md_pathf(tmp, "%s/%s", containers, e->d_name);
+			md_remove_tree(tmp);
+		}
+	if (d)
+		closedir(d);
+	md_pathf(tmp, "%s/.rootfs-%d-%llu-XXXXXX", containers, (int)getpid(), start_time(getpid()));
+	if (!mkdtemp(tmp))
+		md_die("mkdtemp %s", tmp);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	signal(SIGCHLD, SIG_DFL);	/* ignored, the child would leave no status */
+	pid_t pid = fork();
+	if (pid < 0)
+		md_die("fork");
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		_exit(md_copy_tree(src, tmp) == 0 ? 0 : 1);
+	}
+	for (;;) {
+		if (sigwaitinfo(&set, &si) < 0)
+			continue;
+		if (si.si_signo == SIGCHLD && waitpid(pid, &ws, WNOHANG) == pid)
+			break;
+		if (si.si_signo != SIGCHLD) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			md_remove_tree(tmp);
+			md_warnx("interrupted: removed %s", tmp);
+			exit(128 + si.si_signo);
+		}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
+		md_remove_tree(tmp);
+		md_diex("cannot copy the image %s", src);
+	}
+}
+
 /* A new container: ROOT/containers/ID with a copy of the image as its
  * rootfs and a state file saying "created".  The caller has filled in the
- * rest of C (name, options). */
-void create_container(struct container *c, const char *image, char **cmd, int ncmd)
+ * rest of C (name, options).  The folder appears only once the copy is
+ * complete, locked from its first instant (rm leaves a folder without
+ * state alone while we hold it, state.c): returns that lock, for the
+ * caller to close once it has started the container. */
+int create_container(struct container *c, const char *image, char **cmd, int ncmd)
 {
-	char src[PATH_MAX], dir[PATH_MAX], rootfs[PATH_MAX];
+	char src[PATH_MAX], containers[PATH_MAX], dir[PATH_MAX], rootfs[PATH_MAX], tmp[PATH_MAX];
 
 	image_path(image, src);
 	md_new_id(c->id);
@@ -46,25 +119,38 @@ void create_container(struct container *c, const char *image, char **cmd, int nc
 	c->argv = cmd;
 	clock_gettime(CLOCK_REALTIME, &c->created);
 
-	md_state_dir(dir, "containers", 0700);
+	md_state_dir(containers, "containers", 0700);
+	copy_image(src, containers, tmp);
 	container_path(dir, c->id, NULL);
 	container_path(rootfs, c->id, "rootfs");
-	if (mkdir(dir, 0700) < 0 || mkdir(rootfs, 0700) < 0)
-		md_die("mkdir %s", rootfs);
-	if (md_copy_tree(src, rootfs) < 0) {
+	if (mkdir(dir, 0700) < 0)
+		md_die("mkdir %s", dir);
+	int lock = lock_container(c->id, 0);
+	if (lock < 0)
+		md_die("lock %s", dir);
+	if (rename(tmp, rootfs) < 0) {
+		md_warn("rename %s to %s", tmp, rootfs);
+		md_remove_tree(tmp);
 		md_remove_tree(dir);
-		md_diex("cannot copy the image %s to %s", src, rootfs);
+		exit(MD_EXIT_FAILED);
 	}
 	save_state(c);
+	return lock;
 }
 
 /* What clone_main needs: the init's argv, the pipe it waits on, and the
  * fds that become its stdin, stdout and stderr. */
 struct clone_args {
 	char **argv;
-	int sync[2];
+	int sync[2];		/* the runtime's "go" to the init */
+	int report[2];		/* the init's "ready", then how its exec went */
 	const int *stdio;
 };
+
+/* The init's end of the report pipe is always this fd: it crosses the
+ * re-exec (no FD_CLOEXEC), and md_exec_prepare marks it close-on-exec
+ * just before the command's exec, so that a successful exec closes it. */
+enum { REPORT_FD = 3 };
 
 /* clone(2) starts the new process here, in the new namespaces.  It waits
  * for the parent to write its uid and gid maps, then replaces itself with
@@ -88,11 +174,17 @@ static int clone_main(void *arg)
 	if (read(ca->sync[0], &go, 1) != 1)
 		_exit(MD_EXIT_FAILED);
 	close(ca->sync[0]);
+	close(ca->report[0]);
 	for (int i = 0; i < 3; i++)
 		if (dup2(ca->stdio[i], i) < 0)
 			md_die("dup2");
-	execv("/proc/self/exe", ca->argv);
-	md_die("re-exec /proc/self/exe");
+	/* dup2 clears FD_CLOEXEC on the copy; if the pipe is fd 3 already,
+	 * clear it by hand. */
+	if ((ca->report[1] == REPORT_FD ? fcntl(REPORT_FD, F_SETFD, 0) : dup2(ca->report[1], REPORT_FD)) < 0)
+		md_die("dup2");
+	/* From a sealed copy in memory: the container's PID 1 must never
+	 * show it the host's minidocker as /proc/1/exe (CVE-2019-5736). */
+	md_exec_self(ca->argv);
 }
 
 enum { STACK_SIZE = 1024 * 1024 };
@@ -131,15 +223,34 @@ static int write_id_maps(pid_t pid)
 	return write_proc(pid, "gid_map", map);
 }
 
-/* Start C's command in new namespaces, as v0.8's start_container did, and
- * record that it runs: the caller watches it from then on. */
-pid_t spawn_container(struct container *c, const int stdio[3], int tty)
+/* The init's report, once the runtime has said "go": a byte when its
+ * root is ready, then end of file if the command's exec succeeded (the
+ * pipe is close-on-exec), or the errno of the failed exec.  Returns 0
+ * (exec'd), that errno, or -1: the init died before it was ready, after
+ * saying why. */
+static int await_exec(int fd)
 {
-	char rootfs[PATH_MAX];
+	char ready;
+	int err;
+	ssize_t n;
+
+	while ((n = read(fd, &ready, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		return -1;
+	while ((n = read(fd, &err, sizeof err)) < 0 && errno == EINTR)
+		;
+	if (n == 0)
+		return 0;
+	return n == sizeof err && err > 0 ? err : EIO;
+}
+
+/* The init's argv: `minidocker init [--tty] ROOTFS COMMAND...`. */
+static char **init_argv(const struct container *c, int tty, char *rootfs)
+{
+	char **argv = calloc(c->argc + 5, sizeof *argv);
 	int n = 0;
 
-	container_path(rootfs, c->id, "rootfs");
-	char **argv = calloc(c->argc + 5, sizeof *argv);
 	if (!argv)
 		md_die("calloc");
 	argv[n++] = (char *)self_path;
@@ -148,14 +259,36 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty)
 		argv[n++] = "--tty";
 	argv[n++] = rootfs;
 	memcpy(argv + n, c->argv, (c->argc + 1) * sizeof *argv);
+	return argv;
+}
 
+/* Start C's command in new namespaces, as v0.8's start_container did.
+ * The state says "running" only once the init has entered its root and
+ * exec'd the command: before that, exec would join a mount namespace that
+ * is still a copy of the host's.  *FAILED gets 0, or the errno of the
+ * command's failed exec (the init said why on its stderr and exits 126 or
+ * 127; the container stays "created" with that exit code, as Docker leaves
+ * it).  Returns the PID of its PID 1, or -1 after saying why. */
+pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *failed)
+{
+	char rootfs[PATH_MAX];
+
+	*failed = 0;
+	container_path(rootfs, c->id, "rootfs");
+	/* Whose start this is: if we are killed from here on, whoever reads
+	 * the state next sees a dead monitor and removes the cgroup. */
+	c->status = CREATED;
+	c->pid = 0;
+	c->pid_start = 0;
+	c->monitor = getpid();
+	c->monitor_start = start_time(getpid());
+	save_state(c);
 	/* The cgroup, with its limits, exists before the container does. */
-	if (cgroup_create(c->id, &c->limits) < 0) {
-		free(argv);
+	if (cgroup_create(c->id, &c->limits) < 0)
 		return -1;
-	}
+	char **argv = init_argv(c, tty, rootfs);
 	struct clone_args ca = { .argv = argv, .stdio = stdio };
-	if (pipe2(ca.sync, O_CLOEXEC) < 0)
+	if (pipe2(ca.sync, O_CLOEXEC) < 0 || pipe2(ca.report, O_CLOEXEC) < 0)
 		md_die("pipe");
 	/* Without CLONE_VM the child gets a copy of our memory, this stack
 	 * included; clone wants its top, since stacks grow down on x86. */
@@ -172,33 +305,40 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty)
 	munmap(stack, STACK_SIZE);
 	free(argv);
 	close(ca.sync[0]);
+	close(ca.report[1]);
 	if (pid < 0) {
 		close(ca.sync[1]);
+		close(ca.report[0]);
 		cgroup_remove(c->id);
 		md_warnx("clone with all six namespaces: %s", strerror(err));
 		if (err == EPERM || err == EACCES || err == ENOSPC || err == EUSERS)
 			md_userns_hint(err);
 		return -1;
 	}
+	/* Its start time now, while it waits: a command that ends at once
+	 * would leave only a zombie, which has none. */
+	unsigned long long started = start_time(pid);
 	/* Into the cgroup while it waits on the pipe: the limits hold from
 	 * the command's first instruction (cgroups(7), "cgroup.procs"). */
-	if (write_id_maps(pid) < 0 || cgroup_join(c->id, pid) < 0) {
-		close(ca.sync[1]);	/* "give up" */
+	int ok = write_id_maps(pid) == 0 && cgroup_join(c->id, pid) == 0 && write(ca.sync[1], "1", 1) == 1;
+	close(ca.sync[1]);	/* without the byte: "give up" */
+	int result = ok ? await_exec(ca.report[0]) : -1;
+	close(ca.report[0]);
+	if (result < 0) {
 		wait_for(pid);
 		cgroup_remove(c->id);
 		return -1;
 	}
-	/* Recorded before the command may start, so that ps, exec and stop
-	 * can find it from its first instruction on. */
-	c->status = RUNNING;
+	/* Recorded once the command runs in its root, so that ps, exec and
+	 * stop find it in there. */
 	c->pid = pid;
-	c->pid_start = start_time(pid);
-	c->monitor = getpid();
-	c->monitor_start = start_time(getpid());
+	c->pid_start = started;
+	if (result == 0)
+		c->status = RUNNING;
+	else	/* the exit status md_exec_failed gives the init */
+		c->exit_code = (*failed = result) == ENOENT || result == ENOTDIR ? MD_EXIT_NOT_FOUND
+										: MD_EXIT_CANNOT_RUN;
 	save_state(c);
-	if (write(ca.sync[1], "1", 1) != 1)
-		md_warn("start container %s", c->id);
-	close(ca.sync[1]);
 	return pid;
 }
 
@@ -272,18 +412,34 @@ noreturn void container_init(int argc, char **argv)
 		md_die("sethostname container");
 	enter_rootfs(rootfs);
 	container_env();
+	/* Tell the runtime the root is ready: from now on the container may
+	 * be joined.  Then only 0, 1 and 2 cross, with default signals. */
+	if (write(REPORT_FD, "r", 1) != 1)
+		_exit(MD_EXIT_FAILED);
+	md_exec_prepare();
 	execvp(cmd[0], cmd);
+	int err = errno;
+	/* How it failed, for `run -d`, which cannot see our stderr. */
+	if (write(REPORT_FD, &err, sizeof err) < 0)
+		_exit(MD_EXIT_FAILED);
+	errno = err;
 	md_exec_failed(cmd[0]);
 }
 
-/* Join the namespaces of the container whose PID 1 is PID, and its root.
- * The user namespace comes first: it is what gives us the capabilities
- * that joining the others requires (setns(2)). */
-void join_container(pid_t pid)
+/* Join the namespaces of container C, whose PID 1 is C->pid, and its
+ * root.  The user namespace comes first: it is what gives us the
+ * capabilities that joining the others requires (setns(2)).  A PID alone
+ * is a weak name: the container may end, and its number go to another
+ * process, between the caller's check and our opening of /proc/PID/ns/ and root.
+ * So check again once they are open: a process that still has the start
+ * time we recorded is the one we opened them from (a live process keeps
+ * its PID), and the fds name its namespaces for good. */
+void join_container(const struct container *c)
 {
 	static const char *const kinds[] = { "user", "ipc", "uts", "net", "pid", "mnt" };
 	int fds[6], root;
 	char path[64];
+	pid_t pid = c->pid;
 
 	/* Open everything first: after joining the mount namespace, /proc
 	 * would be the container's, where PID means something else. */
@@ -295,6 +451,8 @@ void join_container(pid_t pid)
 	snprintf(path, sizeof path, "/proc/%d/root", (int)pid);
 	if ((root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		md_die("open %s", path);
+	if (!alive(pid, c->pid_start))
+		md_diex("container %.12s ended while exec was joining it", c->id);
 	for (int i = 0; i < 6; i++) {
 		if (setns(fds[i], 0) < 0)
 			md_die("setns %s namespace of PID %d", kinds[i], (int)pid);
@@ -306,4 +464,3 @@ void join_container(pid_t pid)
 		md_die("enter the container's root");
 	close(root);
 }
-

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const status_names[] = { "created", "running", "exited" };
+static const char *const status_names[] = { "created", "running", "exited", "dead" };
 
 
 void container_path(char *buf, const char *id, const char *file)
@@ -48,18 +48,40 @@ static void unescape(char *s)
 	*out = '\0';
 }
 
+/* A state.PID temporary that its writer, now dead, never renamed (it was
+ * killed in between): nobody will finish it. */
+static void sweep_temps(const char *id)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct dirent *e;
+
+	container_path(dir, id, NULL);
+	DIR *d = opendir(dir);
+	while (d && (e = readdir(d))) {
+		char *end;
+		long pid = strncmp(e->d_name, "state.", 6) ? 0 : strtol(e->d_name + 6, &end, 10);
+		if (pid > 0 && !*end && kill(pid, 0) < 0 && errno == ESRCH) {
+			md_pathf(path, "%s/%s", dir, e->d_name);
+			unlink(path);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
 /* Write the state file atomically: a reader (ps, another minidocker) sees
  * the old file or the new one, never half of one.  Write a temporary file
  * beside it, flush it to disk, and rename(2) it over the old one. */
-void save_state(const struct container *c)
+int try_save_state(const struct container *c)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
+	int err;
 
 	container_path(path, c->id, "state");
 	md_pathf(tmp, "%s.%d", path, (int)getpid());
 	FILE *f = fopen(tmp, "we");
 	if (!f)
-		md_die("write %s", tmp);
+		return -1;
 	fprintf(f, "id=%s\nname=%s\nimage=%s\nstatus=%s\n", c->id, c->name, c->image,
 		status_names[c->status]);
 	fprintf(f, "tty=%d\ninteractive=%d\nautoremove=%d\n", c->tty, c->interactive, c->autoremove);
@@ -75,13 +97,23 @@ void save_state(const struct container *c)
 		(int)c->pid, c->pid_start, (int)c->monitor, c->monitor_start);
 	fprintf(f, "exit_code=%d\nfinished=%lld.%09ld\n", c->exit_code,
 		(long long)c->finished.tv_sec, c->finished.tv_nsec);
-	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fclose(f) != 0) {
+	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fclose(f) != 0 || rename(tmp, path) < 0) {
+		err = errno;
 		unlink(tmp);
-		md_die("write %s", tmp);
+		errno = err;
+		return -1;
 	}
-	if (rename(tmp, path) < 0) {
-		unlink(tmp);
-		md_die("rename %s", tmp);
+	sweep_temps(c->id);
+	return 0;
+}
+
+void save_state(const struct container *c)
+{
+	char path[PATH_MAX];
+
+	if (try_save_state(c) < 0) {
+		container_path(path, c->id, "state");
+		md_die("write %s", path);
 	}
 }
 
@@ -142,7 +174,8 @@ int load_state(const char *id, struct container *c)
 			c->argv = realloc(c->argv, (c->argc + 2) * sizeof *c->argv);
 			if (!c->argv)
 				md_die("realloc");
-			c->argv[c->argc++] = strdup(val);
+			if (!(c->argv[c->argc++] = strdup(val)))
+				md_die("strdup");
 			c->argv[c->argc] = NULL;
 		} else if (!strcmp(line, "pid"))
 			c->pid = atoi(val);
@@ -160,19 +193,93 @@ int load_state(const char *id, struct container *c)
 	return c->id[0] && c->argc ? 0 : -1;
 }
 
-/* The state file may say "running" about a container whose minidocker was
- * killed (SIGKILL leaves no chance to write "exited").  The kernel then
- * killed the container too (PR_SET_PDEATHSIG), so: exited, with 137. */
-void settle(struct container *c)
+/* An exclusive lock on container ID's folder (flock(2)), shared by start
+ * (held until the container runs), rm, settle and rmi: whoever holds it
+ * may change what is on disk.  WAIT: block until it is free; otherwise
+ * -1 at once if someone holds it.  An fd to close, or -1. */
+int lock_container(const char *id, int wait)
 {
-	if (c->status == RUNNING && !alive(c->pid, c->pid_start) &&
-	    !alive(c->monitor, c->monitor_start)) {
+	char dir[PATH_MAX];
+
+	container_path(dir, id, NULL);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Is C the record of a start or a run that was killed?  Its monitor (the
+ * minidocker that started it and would have recorded its end) is dead,
+ * and so is its PID 1, which the kernel killed with it (PR_SET_PDEATHSIG). */
+static int orphaned(const struct container *c)
+{
+	if (c->status == RUNNING)
+		return !alive(c->pid, c->pid_start) && !alive(c->monitor, c->monitor_start);
+	return c->status == CREATED && c->monitor && !alive(c->monitor, c->monitor_start);
+}
+
+/* settle, for a caller that holds C's lock and has just read its state. */
+int settle_locked(struct container *c)
+{
+	char dir[PATH_MAX];
+
+	if (!orphaned(c))
+		return 0;
+	/* Its monitor cannot remove its cgroups any more: we do. */
+	cgroup_remove(c->id);
+	if (c->autoremove) {	/* what its run would have done */
+		container_path(dir, c->id, NULL);
+		md_remove_tree(dir);
+		return 1;
+	}
+	if (c->status == RUNNING) {
+		/* Killed with its minidocker: 137.  When is unknown: no time. */
 		c->status = EXITED;
 		c->exit_code = 128 + SIGKILL;
-		/* Its monitor cannot remove its cgroups any more: whoever
-		 * notices first does (cgroup_remove is idempotent). */
-		cgroup_remove(c->id);
+		c->finished.tv_sec = c->finished.tv_nsec = 0;
 	}
+	c->monitor = 0;
+	c->monitor_start = 0;
+	try_save_state(c);
+	return 0;
+}
+
+/* The state file may say "running" about a container whose minidocker was
+ * killed (SIGKILL leaves no chance to write "exited"), or "created" by a
+ * start that was killed.  Whoever reads it first records the truth, and
+ * removes what is left (cgroup_remove is idempotent) -- but only under the
+ * container's lock, after reading the state again: a `start` that holds
+ * the lock may just have made a new cgroup, which must stay.  Returns 1
+ * if the container was removed (a --rm one). */
+int settle(struct container *c)
+{
+	if (!orphaned(c))
+		return 0;
+	int lock = lock_container(c->id, 0);
+	if (lock < 0) {
+		/* Someone is starting or removing it; show it as it ends. */
+		if (c->status == RUNNING) {
+			c->status = EXITED;
+			c->exit_code = 128 + SIGKILL;
+			c->finished.tv_sec = c->finished.tv_nsec = 0;
+		}
+		return 0;
+	}
+	struct container now;
+	int removed = 0;
+	if (load_state(c->id, &now) == 0) {	/* C is not NOW: c->id is intact */
+		removed = settle_locked(&now);
+		for (int i = 0; i < c->argc; i++)	/* load_state's */
+			free(c->argv[i]);
+		free(c->argv);
+		*c = now;
+	}
+	close(lock);
+	return removed;
 }
 
 /* Every container id, newest first would need the states: just the ids. */
@@ -196,7 +303,8 @@ int list_ids(char ***ids)
 		*ids = realloc(*ids, (n + 1) * sizeof **ids);
 		if (!*ids)
 			md_die("realloc");
-		(*ids)[n++] = strdup(e->d_name);
+		if (!((*ids)[n++] = strdup(e->d_name)))
+			md_die("strdup");
 	}
 	closedir(d);
 	return n;
@@ -234,12 +342,17 @@ int find_container(const char *name, struct container *c)
 		md_warnx("no such container: %s", name);
 	else if (found > 1)
 		md_warnx("'%s' is ambiguous: %d containers have ids starting with it", name, found);
-	else if (load_state(match, c) < 0)
+	int rc = found == 1 ? 0 : -1;
+	if (found == 1 && load_state(match, c) < 0) {
 		md_warnx("container %s has no readable state", name);
-	else
-		settle(c);
+		snprintf(c->id, sizeof c->id, "%s", match);	/* for rm */
+		rc = -2;
+	} else if (found == 1 && settle(c)) {
+		md_warnx("no such container: %s (its run was killed; it was a --rm one)", name);
+		rc = -1;
+	}
 	free_ids(ids, n);
-	return found == 1 && c->id[0] ? 0 : -1;
+	return rc;
 }
 
 int is_running(const struct container *c)

@@ -104,12 +104,16 @@ int cmd_run(int argc, char **argv)
 		random_name(ct.name, sizeof ct.name);
 	ct.tty = o.tty;
 	ct.interactive = o.interactive;
-	create_container(&ct, image, command, ncmd);
+	int mine = create_container(&ct, image, command, ncmd);
 	close(lock);
 
+	/* MINE, the new container's lock, is released once it runs (or its
+	 * command failed to): until then rm and settle leave it alone. */
 	if (!o.detach)
-		return supervise(&ct, &o, -1, -1);
-	int status = start_detached(&ct, &o, -1);
+		return supervise(&ct, &o, -1, mine);
+	/* 0, or the start's failure: 125; 126 or 127 if the command could
+	 * not be exec'd (the container then stays "created", as in Docker). */
+	int status = start_detached(&ct, &o, mine);
 	if (status == 0)
 		printf("%s\n", ct.id);
 	return status;
@@ -186,15 +190,20 @@ int cmd_ps(int argc, char **argv)
 		usage_error(cmd, NULL, "unexpected argument '%s'", argv[optind]);
 
 	char **ids;
-	int n = list_ids(&ids), shown = 0;
+	int n = list_ids(&ids), shown = 0, lock;
 	struct container *cs = calloc(n ? n : 1, sizeof *cs);
 	if (!cs)
 		md_die("calloc");
 	for (int i = 0; i < n; i++)
 		if (load_state(ids[i], &cs[shown]) == 0) {
-			settle(&cs[shown]);
-			if (all || cs[shown].status == RUNNING)
+			if (!settle(&cs[shown]) && (all || cs[shown].status == RUNNING))
 				shown++;
+		} else if (all && (lock = lock_container(ids[i], 0)) >= 0) {
+			/* No readable state, and nobody making it: a run killed
+			 * between its mkdir and its state, or a damaged file. */
+			close(lock);
+			snprintf(cs[shown].id, sizeof cs[shown].id, "%s", ids[i]);
+			cs[shown++].status = DEAD;
 		}
 	qsort(cs, shown, sizeof *cs, newest_first);
 	/* A table as Docker prints it: each column as wide as its widest
@@ -221,9 +230,18 @@ int cmd_ps(int argc, char **argv)
 			snprintf(row[2], sizeof row[2], "\"%s\"", command);
 		human_duration(since(&c->created), ago, sizeof ago);
 		snprintf(row[3], sizeof row[3], "%s ago", ago);
-		if (c->status == RUNNING) {
+		if (c->status == DEAD) {
+			snprintf(row[1], sizeof row[1], "-");
+			snprintf(row[2], sizeof row[2], "-");
+			snprintf(row[3], sizeof row[3], "-");
+			snprintf(row[4], sizeof row[4], "Dead");
+		} else if (c->status == RUNNING) {
 			human_duration(since(&c->created), ago, sizeof ago);
 			snprintf(row[4], sizeof row[4], "Up %s", ago);
+		} else if (c->status == EXITED && !c->finished.tv_sec) {
+			/* Killed with its minidocker: when is unknown (Docker too
+			 * shows no time without one). */
+			snprintf(row[4], sizeof row[4], "Exited (%d)", c->exit_code);
 		} else if (c->status == EXITED) {
 			human_duration(since(&c->finished), ago, sizeof ago);
 			snprintf(row[4], sizeof row[4], "Exited (%d) %s ago", c->exit_code, ago);
@@ -274,11 +292,19 @@ int cmd_exec(int argc, char **argv)
 	const char *name = argv[optind];
 	if (find_container(name, &c) < 0 || check_running(&c, name) < 0)
 		return MD_EXIT_FAILED;
+	/* Our child will be visible in the container until it execs the
+	 * command, and so its /proc/PID/exe: the host's minidocker, which a
+	 * container process could open, and, once we are gone, reopen for
+	 * writing (CVE-2019-5736).  Not dumpable, no one but root of the
+	 * host's user namespace may open it (ptrace(2), "Ptrace access
+	 * mode checking"); the command's execve makes it dumpable again. */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0)
+		md_die("prctl PR_SET_DUMPABLE");
 	/* Into the container's cgroups first, while /sys/fs/cgroup is still
 	 * ours to see: its limits count the exec'd command too. */
 	if (cgroup_join(c.id, getpid()) < 0)
 		return MD_EXIT_FAILED;
-	join_container(c.pid);
+	join_container(&c);
 	/* Joining a PID namespace applies to our children only: fork, so the
 	 * command is a process of the container. */
 	forward_signals();
@@ -286,10 +312,10 @@ int cmd_exec(int argc, char **argv)
 	if (child < 0)
 		md_die("fork");
 	if (child == 0) {
-		release_signals();
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 			md_die("prctl PR_SET_PDEATHSIG");
 		container_env();
+		md_exec_prepare();	/* only 0-2 cross; default signals */
 		execvp(argv[optind + 1], argv + optind + 1);
 		md_exec_failed(argv[optind + 1]);
 	}
@@ -424,12 +450,17 @@ int cmd_start(int argc, char **argv)
 		 * lock on the container's folder (flock(2)) while checking. */
 		snprintf(id, sizeof id, "%s", c.id);
 		container_path(dir, id, NULL);
-		int lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (lock < 0 || flock(lock, LOCK_EX) < 0)
+		int lock = lock_container(id, 1);
+		if (lock < 0)
 			md_die("lock %s", dir);
 		if (load_state(id, &c) < 0)
 			md_diex("container %s has no readable state", argv[i]);
-		settle(&c);
+		if (settle_locked(&c)) {
+			md_warnx("no such container: %s", argv[i]);
+			status = MD_EXIT_FAILED;
+			close(lock);
+			continue;
+		}
 		if (c.status == RUNNING) {
 			md_warnx("container %s is already running", argv[i]);
 			status = MD_EXIT_FAILED;
@@ -440,16 +471,41 @@ int cmd_start(int argc, char **argv)
 				      .interactive = attach ? interactive : c.interactive };
 		/* The lock is released once the state says "running": a second
 		 * start then sees it and refuses. */
+		int started;
 		if (attach) {
 			status = supervise(&c, &o, -1, lock);
-		} else if (start_detached(&c, &o, lock) == 0) {
+		} else if ((started = start_detached(&c, &o, lock)) == 0) {
 			printf("%s\n", argv[i]);
 			fflush(stdout);
 		} else {
-			status = MD_EXIT_FAILED;
+			status = started;	/* 125; 126 or 127: its command */
 		}
 	}
 	return status;
+}
+
+/* Without pidfds (Linux before 5.3: pidfd_open fails with ENOSYS), a
+ * signal by PID, sent only while the PID still has the start time we
+ * recorded: the window for a stranger to take it is then a few
+ * microseconds, instead of the whole wait. */
+static void signal_by_pid(pid_t pid, unsigned long long started, int sig)
+{
+	if (alive(pid, started) && kill(pid, sig) < 0 && errno != ESRCH)
+		md_die("send signal %d to PID %d", sig, (int)pid);
+}
+
+/* Wait up to MS milliseconds (-1: for ever) for the process (PID, its
+ * start time) to end, through its pidfd if there is one. */
+static int wait_end(int pidfd, pid_t pid, unsigned long long started, int ms)
+{
+	if (pidfd >= 0)
+		return pidfd_wait(pidfd, ms);
+	for (int waited = 0; alive(pid, started); waited += 10) {
+		if (ms >= 0 && waited >= ms)
+			return 0;
+		usleep(10 * 1000);
+	}
+	return 1;
 }
 
 /* End running container C: SIGTERM, then SIGKILL after TIMEOUT seconds
@@ -460,22 +516,27 @@ static void end_container(const struct container *c, int timeout)
 {
 	int pidfd = pidfd_open(c->pid);
 	int monfd = pidfd_open(c->monitor);
+	int nopidfd = pidfd < 0 && errno == ENOSYS;
 
-	if (pidfd >= 0 && alive(c->pid, c->pid_start)) {
+	if ((pidfd >= 0 || nopidfd) && alive(c->pid, c->pid_start)) {
 		/* PID 1 ignores SIGTERM unless it has a handler for it
 		 * (pid_namespaces(7)); SIGKILL always works.  ESRCH: it ended
 		 * meanwhile, which is what we wanted. */
-		if (timeout < 0 || (pidfd_signal(pidfd, SIGTERM) < 0 && errno != ESRCH) ||
-		    !pidfd_wait(pidfd, timeout * 1000)) {
-			if (pidfd_signal(pidfd, SIGKILL) < 0 && errno != ESRCH)
+		if (nopidfd && timeout >= 0)
+			signal_by_pid(c->pid, c->pid_start, SIGTERM);
+		if (timeout < 0 || (pidfd >= 0 && pidfd_signal(pidfd, SIGTERM) < 0 && errno != ESRCH) ||
+		    !wait_end(pidfd, c->pid, c->pid_start, timeout * 1000)) {
+			if (nopidfd)
+				signal_by_pid(c->pid, c->pid_start, SIGKILL);
+			else if (pidfd_signal(pidfd, SIGKILL) < 0 && errno != ESRCH)
 				md_die("send SIGKILL to container %.12s", c->id);
-			pidfd_wait(pidfd, -1);
+			wait_end(pidfd, c->pid, c->pid_start, -1);
 		}
 	}
 	if (pidfd >= 0)
 		close(pidfd);
-	if (monfd >= 0 && alive(c->monitor, c->monitor_start))
-		pidfd_wait(monfd, 5000);
+	if ((monfd >= 0 || nopidfd) && alive(c->monitor, c->monitor_start))
+		wait_end(monfd, c->monitor, c->monitor_start, 5000);
 	if (monfd >= 0)
 		close(monfd);
 }
@@ -516,6 +577,48 @@ int cmd_stop(int argc, char **argv)
 	return status;
 }
 
+/* Remove container NAME (its folder, its cgroups), under its lock: a
+ * start in progress finishes first, and nothing it made is removed from
+ * under it.  A container with no readable state (a run killed between
+ * making its folder and writing its state, or a damaged file) can run
+ * nothing we could find: remove it, saying so.  0, or -1 after saying why. */
+static int rm_one(const char *name, int force)
+{
+	struct container c;
+	char dir[PATH_MAX];
+	int found = find_container(name, &c);
+
+	if (found == -1)
+		return -1;
+	char id[65];
+	snprintf(id, sizeof id, "%s", c.id);	/* load_state clears C first */
+	int lock = strlen(id) == 64 ? lock_container(id, 1) : -1;
+	if (lock < 0) {
+		md_warn("lock container %s", name);
+		return -1;
+	}
+	int readable = load_state(id, &c) == 0;	/* again, under the lock */
+	if (readable && settle_locked(&c)) {
+		close(lock);
+		return 0;	/* a --rm container of a killed run: gone now */
+	}
+	if (readable && is_running(&c)) {
+		if (!force) {
+			md_warnx("container %s is running: stop it first, or use rm -f", name);
+			close(lock);
+			return -1;
+		}
+		end_container(&c, -1);	/* SIGKILL at once */
+	}
+	cgroup_remove(id);	/* in case its monitor was killed */
+	container_path(dir, id, NULL);
+	int rc = md_remove_tree(dir);
+	close(lock);
+	if (rc == 0 && !readable)
+		md_warnx("removed container %.12s all the same: its state was missing or damaged", id);
+	return rc;
+}
+
 int cmd_rm(int argc, char **argv)
 {
 	static const struct option opts[] = { { "force", no_argument, NULL, 'f' },
@@ -529,27 +632,10 @@ int cmd_rm(int argc, char **argv)
 	if (optind >= argc)
 		usage_error(cmd, NULL, "no container given");
 	for (int i = optind; i < argc; i++) {
-		struct container c;
-		char dir[PATH_MAX];
-		if (find_container(argv[i], &c) < 0) {
+		if (rm_one(argv[i], force) < 0)
 			status = MD_EXIT_FAILED;
-			continue;
-		}
-		if (is_running(&c)) {
-			if (!force) {
-				md_warnx("container %s is running: stop it first, or use rm -f", argv[i]);
-				status = MD_EXIT_FAILED;
-				continue;
-			}
-			end_container(&c, -1);	/* SIGKILL at once */
-		}
-		cgroup_remove(c.id);	/* in case its monitor was killed */
-		container_path(dir, c.id, NULL);
-		if (md_remove_tree(dir) < 0) {
-			status = MD_EXIT_FAILED;
-			continue;
-		}
-		printf("%s\n", argv[i]);
+		else
+			printf("%s\n", argv[i]);
 	}
 	return status;
 }
@@ -615,6 +701,8 @@ int cmd_stats(int argc, char **argv)
 		free_ids(all, total);
 	}
 	struct cg_stats *a = calloc(n + 1, sizeof *a), *b = calloc(n + 1, sizeof *b);
+	if (!a || !b)
+		md_die("calloc");
 	double ta, tb;
 	sample(ids, n, a, &ta);
 	do {

@@ -15,6 +15,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <ftw.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -112,17 +114,85 @@ static void check_new_image(const char *name, char *path)
 		md_diex("image '%s' already exists", name);
 }
 
+/* Is NAME (".import-PID-START-XXXXXX") a temporary folder whose maker,
+ * the process (PID, START), is gone?  Killed, it could not remove it. */
+static int stale_temp(const char *name, const char *what)
+{
+	char prefix[32];
+	int pid;
+	unsigned long long started;
+
+	snprintf(prefix, sizeof prefix, ".%s-%%d-%%llu-", what);
+	return sscanf(name, prefix, &pid, &started) == 2 && !alive(pid, started);
+}
+
 /* A folder beside the images to build one in, renamed into place when it
- * is complete: a failed import or commit leaves no half image. */
+ * is complete: a failed import or commit leaves no half image.  Its name
+ * holds our PID and start time, so that the next import or commit can
+ * tell the leftovers of a killed one (SIGKILL, a power cut) from the work
+ * of one still running, and remove them. */
 static void temp_image(char *tmp, const char *what)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct dirent *e;
 
 	md_state_dir(dir, "images", 0755);
-	md_pathf(tmp, "%s/.%s-XXXXXX", dir, what);
+	DIR *d = opendir(dir);
+	while (d && (e = readdir(d)))
+		if (stale_temp(e->d_name, "import") || stale_temp(e->d_name, "commit")) {
+			md_pathf(path, "%s/%s", dir, e->d_name);
+			md_remove_tree(path);
+		}
+	if (d)
+		closedir(d);
+	md_pathf(tmp, "%s/.%s-%d-%llu-XXXXXX", dir, what, (int)getpid(), start_time(getpid()));
 	if (!mkdtemp(tmp))
 		md_die("mkdtemp %s", tmp);
 	chmod(tmp, 0755);
+}
+
+/* Run FN(ARG), which fills the temporary folder TMP, in a child process,
+ * and remove TMP if it fails or if we get SIGINT or SIGTERM meanwhile
+ * (Ctrl-C during a long import): a signal handler could not safely walk a
+ * tree, but this process, which only waits, can.  SIGINT, SIGTERM and
+ * SIGCHLD are blocked and taken with sigwaitinfo(2).  0, or -1. */
+static int fill_temp(const char *tmp, int (*fn)(void *), void *arg)
+{
+	sigset_t set, old;
+	siginfo_t si;
+	int ws;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	signal(SIGCHLD, SIG_DFL);	/* ignored, the child would leave no status */
+	pid_t pid = fork();
+	if (pid < 0)
+		md_die("fork");
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		_exit(fn(arg) == 0 ? 0 : 1);
+	}
+	for (;;) {
+		if (sigwaitinfo(&set, &si) < 0)
+			continue;
+		if (si.si_signo == SIGCHLD && waitpid(pid, &ws, WNOHANG) == pid)
+			break;
+		if (si.si_signo != SIGCHLD) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			md_remove_tree(tmp);
+			md_warnx("interrupted: removed %s", tmp);
+			exit(128 + si.si_signo);
+		}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0)
+		return 0;
+	md_remove_tree(tmp);
+	return -1;
 }
 
 static void publish(const char *tmp, const char *path, const char *name, const char *parent)
@@ -196,10 +266,32 @@ static int extract(struct archive *a, const char *tarball, long *skipped)
 	return rc;
 }
 
+/* What the child of fill_temp needs for an import. */
+struct extraction {
+	struct archive *a;
+	const char *tarball, *tmp;
+};
+
+/* Extract into X->tmp; the skipped device nodes are counted on stderr
+ * here, since the child's memory dies with it. */
+static int extract_into(void *arg)
+{
+	struct extraction *x = arg;
+	long skipped = 0;
+
+	if (chdir(x->tmp) < 0)
+		md_die("chdir %s", x->tmp);
+	if (extract(x->a, x->tarball, &skipped) < 0)
+		return -1;
+	if (skipped)
+		fprintf(stderr, "minidocker: import: skipped %ld device node%s: a container's devices "
+			"come from the runtime, not its image\n", skipped, skipped == 1 ? "" : "s");
+	return 0;
+}
+
 int cmd_import(int argc, char **argv)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
-	long skipped = 0;
 
 	int i = no_options("import", argc, argv);
 	if (argc - i != 2)
@@ -215,24 +307,20 @@ int cmd_import(int argc, char **argv)
 		return MD_EXIT_FAILED;
 	}
 	temp_image(tmp, "import");
-	int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (here < 0 || chdir(tmp) < 0)
-		md_die("chdir %s", tmp);
-	int rc = extract(a, argv[1], &skipped);
-	if (fchdir(here) < 0)
-		md_die("chdir back");
-	close(here);
+	struct extraction x = { .a = a, .tarball = argv[1], .tmp = tmp };
+	int rc = fill_temp(tmp, extract_into, &x);
 	archive_read_free(a);
-	if (rc < 0) {
-		md_remove_tree(tmp);
+	if (rc < 0)
 		return MD_EXIT_FAILED;
-	}
 	publish(tmp, path, argv[2], "");
-	if (skipped)
-		fprintf(stderr, "minidocker: import: skipped %ld device node%s: a container's devices "
-			"come from the runtime, not its image\n", skipped, skipped == 1 ? "" : "s");
 	printf("%s\n", argv[2]);
 	return 0;
+}
+
+static int copy_layer(void *arg)
+{
+	const char **copy = arg;
+	return md_copy_tree(copy[0], copy[1]);
 }
 
 int cmd_commit(int argc, char **argv)
@@ -251,10 +339,9 @@ int cmd_commit(int argc, char **argv)
 	 * markers included: its parent is the container's image. */
 	container_path(upper, c.id, "upper");
 	temp_image(tmp, "commit");
-	if (md_copy_tree(upper, tmp) < 0) {
-		md_remove_tree(tmp);
+	const char *copy[2] = { upper, tmp };
+	if (fill_temp(tmp, copy_layer, copy) < 0)
 		md_diex("commit %s: cannot copy %s", argv[1], upper);
-	}
 	publish(tmp, path, argv[2], c.image);
 	printf("%s\n", argv[2]);
 	return 0;
@@ -356,6 +443,9 @@ int cmd_rmi(int argc, char **argv)
 	int first = no_options("rmi", argc, argv);
 	if (first >= argc)
 		usage_error(find_command("rmi"), NULL, "no image given");
+	/* The lock `run` holds while it creates a container: no container
+	 * of the image can appear between the check and the removal. */
+	int lock = lock_containers();
 	for (int i = first; i < argc; i++) {
 		struct stat st;
 		if (strchr(argv[i], '/') || argv[i][0] == '.') {
@@ -381,5 +471,6 @@ int cmd_rmi(int argc, char **argv)
 		unlink(path);
 		printf("%s\n", argv[i]);
 	}
+	close(lock);
 	return status;
 }

@@ -13,6 +13,7 @@
  * one, and the text without its newline. */
 #include "minidocker.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -157,60 +158,71 @@ static void relay(int log, struct stream *out, struct stream *err, int in, int m
 	}
 }
 
-int supervise(struct container *c, const struct run_opts *o, int ready, int lock)
-{
-	char path[PATH_MAX];
-	int stdio[3], master = -1, outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, inp[2] = { -1, -1 };
-	int attached = !o->detach;
+/* The container's stdin, stdout and stderr: a pty, or pipes. */
+struct stdio {
+	int fds[3];		/* what the container gets */
+	int master;		/* the pty's master, or -1 */
+	int out, err;		/* the read ends of its stdout and stderr */
+};
 
-	container_path(path, c->id, "container.log");
-	int log = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (log < 0)
-		md_die("open %s", path);
-	signal(SIGPIPE, SIG_IGN);
+static void make_stdio(struct stdio *io, const struct run_opts *o)
+{
+	int outp[2], errp[2], inp[2];
+
+	io->master = io->out = io->err = -1;
 	if (o->tty) {
 		int slave;
-		master = open_pty(&slave);
-		if (attached)
-			copy_winsize(0, master);
-		stdio[0] = stdio[1] = stdio[2] = slave;
-	} else {
-		if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
-			md_die("pipe");
-		stdio[1] = outp[1];
-		stdio[2] = errp[1];
-		if (o->interactive && attached)
-			stdio[0] = 0;	/* the user's stdin itself */
-		else if (o->interactive && pipe2(inp, O_CLOEXEC) == 0)
-			stdio[0] = inp[0];	/* open, and we never close its other end */
-		else if ((stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
-			md_die("open /dev/null");
+		io->out = io->master = open_pty(&slave);
+		if (!o->detach)
+			copy_winsize(0, io->master);
+		io->fds[0] = io->fds[1] = io->fds[2] = slave;
+		return;
 	}
-	if (attached)
-		forward_signals();
-	child = spawn_container(c, stdio, o->tty);
-	if (attached)
-		release_signals();
-	if (lock >= 0)
-		close(lock);
-	/* The container has its copies; ours would keep its output open. */
-	if (o->tty)
-		close(stdio[0]);
-	else {
-		close(outp[1]);
-		close(errp[1]);
-		if (stdio[0] != 0)
-			close(stdio[0]);
+	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
+		md_die("pipe");
+	io->out = outp[0];
+	io->err = errp[0];
+	io->fds[1] = outp[1];
+	io->fds[2] = errp[1];
+	if (o->interactive && !o->detach)
+		io->fds[0] = 0;	/* the user's stdin itself */
+	else if (o->interactive && pipe2(inp, O_CLOEXEC) == 0)
+		io->fds[0] = inp[0];	/* open, and we never close its other end */
+	else if ((io->fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+		md_die("open /dev/null");
+}
+
+/* The container has its copies; ours would keep its output open. */
+static void close_container_side(struct stdio *io, int tty)
+{
+	if (tty) {
+		close(io->fds[0]);
+		return;
 	}
-	if (child < 0) {
-		if (c->autoremove) {
-			container_path(path, c->id, NULL);
-			md_remove_tree(path);
-		}
-		return MD_EXIT_FAILED;
+	close(io->fds[1]);
+	close(io->fds[2]);
+	if (io->fds[0] != 0)
+		close(io->fds[0]);
+}
+
+/* The container runs, or its command could not be exec'd (FAILED, an
+ * errno): tell `run -d` (READY) and its user, then stop using the user's
+ * stderr if detached. */
+static void announce(const struct container *c, const struct run_opts *o, int failed, int ready)
+{
+	if (failed && o->detach) {
+		/* The init said it on its stderr, which goes to the log: say it
+		 * where the user of run -d or start sees it, as Docker does. */
+		errno = failed;
+		if (c->exit_code == MD_EXIT_NOT_FOUND)
+			md_warnx("%s: command not found", c->argv[0]);
+		else
+			md_warn("cannot run %s", c->argv[0]);
 	}
 	if (ready >= 0) {
-		if (write(ready, "1", 1) != 1)
+		/* 0: it runs; else the exit status of its failed exec. */
+		char code = failed ? c->exit_code : 0;
+		if (write(ready, &code, 1) != 1)
 			md_warn("tell minidocker run that the container runs");
 		close(ready);
 	}
@@ -218,34 +230,100 @@ int supervise(struct container *c, const struct run_opts *o, int ready, int lock
 		/* From now on nobody reads our stderr: the log and the state
 		 * file say what happens. */
 		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (null >= 0)
-			dup2(null, 2);
+		if (null >= 0 && dup2(null, 2) >= 0 && null != 2)
+			close(null);
 	}
+}
+
+/* Record how it ended.  A command that could not be exec'd never ran: the
+ * container stays "created", with the exit code of the failed exec, as in
+ * Docker. */
+static void record_end(struct container *c, int failed, int status)
+{
+	char path[PATH_MAX];
+
+	if (!failed) {
+		c->status = EXITED;
+		c->exit_code = status;
+		clock_gettime(CLOCK_REALTIME, &c->finished);
+	}
+	c->monitor = 0;
+	c->monitor_start = 0;
+	container_path(path, c->id, NULL);
+	if (c->autoremove)
+		md_remove_tree(path);
+	/* ENOENT: someone removed the container's folder while it ran;
+	 * there is nothing left to record, and no reason to fail. */
+	else if (try_save_state(c) < 0 && errno != ENOENT)
+		md_warn("record the exit of container %.12s", c->id);
+}
+
+int supervise(struct container *c, const struct run_opts *o, int ready, int lock)
+{
+	char path[PATH_MAX];
+	struct stdio io;
+	int attached = !o->detach, failed;
+
+	container_path(path, c->id, "container.log");
+	int log = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (log < 0)
+		md_die("open %s", path);
+	signal(SIGPIPE, SIG_IGN);
+	make_stdio(&io, o);
+	if (attached)
+		forward_signals();
+	child = spawn_container(c, &io.fds[0], o->tty, &failed);
+	if (attached)
+		release_signals();
+	if (lock >= 0)
+		close(lock);
+	close_container_side(&io, o->tty);
+	if (child < 0) {
+		/* What the init said before it died, to the log and to the
+		 * user, whose stderr is still ours even when detached. */
+		struct stream out = { .fd = io.out, .out = 2, .name = "stdout" };
+		struct stream err = { .fd = io.err, .out = 2, .name = "stderr" };
+		relay(log, &out, &err, -1, -1);
+		c->monitor = 0;	/* not starting any more: "created" */
+		record_end(c, 1, MD_EXIT_FAILED);
+		return MD_EXIT_FAILED;
+	}
+	announce(c, o, failed, ready);
 	if (attached && o->tty && isatty(0)) {
 		raw_mode(0);
 		struct sigaction sa = { .sa_handler = on_winch };
 		sigaction(SIGWINCH, &sa, NULL);
 	}
-	struct stream out = { .fd = o->tty ? master : outp[0], .out = attached ? 1 : -1, .name = "stdout" };
-	struct stream err = { .fd = o->tty ? -1 : errp[0], .out = attached ? 2 : -1, .name = "stderr" };
-	relay(log, &out, &err, attached && o->tty && o->interactive ? 0 : -1, master);
+	struct stream out = { .fd = io.out, .out = attached ? 1 : -1, .name = "stdout" };
+	struct stream err = { .fd = io.err, .out = attached ? 2 : -1, .name = "stderr" };
+	relay(log, &out, &err, attached && o->tty && o->interactive ? 0 : -1, io.master);
 	int status = wait_for(child);
 	restore_mode();
 	/* Nothing needs the cgroup once PID 1 is gone; anything it left
 	 * behind in it is killed with it. */
 	cgroup_remove(c->id);
 	close(log);
-
-	c->status = EXITED;
-	c->exit_code = status;
-	clock_gettime(CLOCK_REALTIME, &c->finished);
-	if (c->autoremove) {
-		container_path(path, c->id, NULL);
-		md_remove_tree(path);
-	} else {
-		save_state(c);
-	}
+	record_end(c, failed, status);
 	return status;
+}
+
+/* A monitor lives as long as its container: it must not keep what its
+ * caller had open (the write end of a `$(minidocker run -d ...)` pipe
+ * would never see end of file).  Close every fd from 3 up but KEEP1 and
+ * KEEP2; they are all this process needs. */
+static void close_inherited(int keep1, int keep2)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	if (!d)
+		md_die("open /proc/self/fd");
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name);
+		if (fd > 2 && fd != dirfd(d) && fd != keep1 && fd != keep2)
+			close(fd);
+	}
+	closedir(d);
 }
 
 int start_detached(struct container *c, const struct run_opts *o, int lock)
@@ -267,6 +345,9 @@ int start_detached(struct container *c, const struct run_opts *o, int lock)
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0)
 			md_die("open /dev/null");
+		if (null > 2)
+			close(null);
+		close_inherited(ready[1], lock);
 		_exit(supervise(c, o, ready[1], lock));
 	}
 	close(ready[1]);
@@ -277,8 +358,9 @@ int start_detached(struct container *c, const struct run_opts *o, int lock)
 	while ((n = read(ready[0], &byte, 1)) < 0 && errno == EINTR)
 		;
 	close(ready[0]);
+	/* 0: it runs; 126 or 127: its command could not be exec'd. */
 	if (n == 1)
-		return 0;
+		return (unsigned char)byte;
 	/* The monitor could not start the container and said why. */
 	wait_for(monitor);
 	return MD_EXIT_FAILED;
