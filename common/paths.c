@@ -17,7 +17,11 @@ const char *md_state_root(void)
 
 	if (root[0])
 		return root;
-	if (env && env[0])
+	/* Set but empty is a mistake (MINIDOCKER_ROOT=$UNSET_VAR): falling
+	 * back to the system root would silently use the wrong state. */
+	if (env && !env[0])
+		md_diex("MINIDOCKER_ROOT is set but empty: unset it, or name a folder");
+	if (env)
 		snprintf(root, sizeof root, "%s", env);
 	else if (geteuid() == 0)
 		snprintf(root, sizeof root, "/var/lib/minidocker");
