@@ -52,10 +52,17 @@ void md_exec_prepare(void)
 
 	cloexec_from_3();
 	/* Every disposition back to the default (SIGKILL and SIGSTOP cannot
-	 * change; glibc keeps 32 and 33 for itself and refuses them). */
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &dfl, NULL);
+	 * change).  glibc keeps 32 and 33 for its threads and its sigaction
+	 * refuses them, but a caller may have ignored them all the same:
+	 * those go through the system call, whose struct, all zeros, means
+	 * SIG_DFL, no flags, empty mask on every architecture. */
+	for (int sig = 1; sig < NSIG; sig++) {
+		unsigned long zero[8] = { 0 };
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (sigaction(sig, &dfl, NULL) < 0)
+			syscall(SYS_rt_sigaction, sig, zero, NULL, NSIG / 8);
+	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
