@@ -14,7 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <fts.h>
+#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -353,27 +353,15 @@ int cmd_commit(int argc, char **argv)
 	return 0;
 }
 
-/* The disk space of the tree at PATH.  A committed layer is as deep as
- * its container made it: nftw(3) opens deep folders by their full path,
- * which fails past PATH_MAX and stopped the count there.  fts(3) moves
- * down with fchdir and names entries relative to their folder, so any
- * depth works; fts_close returns to the folder we were in. */
-static long long tree_bytes(const char *path)
-{
-	char *top[] = { (char *)path, NULL };
-	long long bytes = 0;
-	FTS *fts = fts_open(top, FTS_PHYSICAL | FTS_XDEV, NULL);
-	FTSENT *e;
+static long long layer_bytes;
 
-	if (!fts)
-		return -1;
-	while ((e = fts_read(fts)))
-		if (e->fts_info == FTS_DNR || e->fts_info == FTS_ERR || e->fts_info == FTS_NS)
-			bytes = -1;
-		else if (e->fts_info != FTS_DP && bytes >= 0)
-			bytes += (long long)e->fts_statp->st_blocks * 512;
-	fts_close(fts);
-	return bytes;
+static int add_size(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)path;
+	(void)flag;
+	(void)ftw;
+	layer_bytes += (long long)st->st_blocks * 512;
+	return 0;
 }
 
 static int by_name(const void *a, const void *b)
@@ -408,12 +396,16 @@ int cmd_images(int argc, char **argv)
 		char ago[64];
 		image_meta(names[i], parent, sizeof parent, &created);
 		md_pathf(path, "%s/%s", dir, names[i]);
-		long long bytes = tree_bytes(path);
+		/* glibc's nftw walks with directory fds: a committed layer as
+		 * deep as its container made it is counted whole.  If it fails,
+		 * no made-up number. */
+		layer_bytes = 0;
+		long long bytes = nftw(path, add_size, 32, FTW_PHYS | FTW_MOUNT) == 0 ? layer_bytes : -1;
 		double secs = difftime(time(NULL), created);
 		human_duration(secs, ago, sizeof ago);
 		char size[32];
 		if (bytes < 0)
-			snprintf(size, sizeof size, "?");	/* unreadable: no made-up number */
+			snprintf(size, sizeof size, "?");
 		else if (bytes >= 1 << 20)
 			snprintf(size, sizeof size, "%.1fMB", bytes / 1e6);
 		else
