@@ -174,6 +174,11 @@ static int extract(struct archive *a, const char *tarball, long *skipped)
 	int rc = 0, r;
 	long files = 0;
 
+	if (!w) {	/* the caller removes the folder */
+		md_warnx("import: out of memory");
+		return -1;
+	}
+
 	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM |
 				       ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR |
 				       ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
@@ -267,6 +272,8 @@ static int whole_stream(const char *tarball)
 	if (gzip_checks(tarball) < 0)
 		return -1;
 	struct archive *a = archive_read_new();
+	if (!a)
+		md_diex("import: out of memory");
 	struct archive_entry *e;
 	static char buf[1 << 16];
 	la_ssize_t n = 0;
@@ -299,6 +306,8 @@ int cmd_import(int argc, char **argv)
 	if (whole_stream(argv[1]) < 0)
 		return MD_EXIT_FAILED;
 	struct archive *a = archive_read_new();
+	if (!a)
+		md_diex("import: out of memory");
 	archive_read_support_filter_all(a);	/* gzip, xz, zstd... */
 	archive_read_support_format_all(a);	/* tar, cpio... */
 	if (archive_read_open_filename(a, argv[1], 1 << 16) != ARCHIVE_OK) {
