@@ -55,9 +55,10 @@ common/%.o: common/%.c common/md.h
 common/libcommon.a: $(COMMON_OBJ)
 	$(AR) rcs $@ $^
 
-# From v1.1 on, `import` reads tarballs with libarchive.
+# From v1.1 on, `import` reads tarballs with libarchive, and checks gzip's
+# CRCs with zlib (libarchive does not).
 ARCHIVE_STAGES := $(filter-out v0.% v1.0,$(STAGES))
-$(ARCHIVE_STAGES:%=%/minidocker): LDLIBS += $(shell pkg-config --libs libarchive 2>/dev/null || echo -larchive)
+$(ARCHIVE_STAGES:%=%/minidocker): LDLIBS += $(shell pkg-config --libs libarchive zlib 2>/dev/null || echo -larchive -lz)
 
 # Each stage is one program: its own .c files plus the common plumbing.
 .SECONDEXPANSION:

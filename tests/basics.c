@@ -694,6 +694,8 @@ void add_bad_input_tests(Suite *s)
 
 	tcase_add_test(tc, help_with_an_argument_is_a_usage_error);
 	tcase_add_test(tc, run_with_only_dash_dash_is_a_usage_error);
+}
+
 /* ---- The container lifecycle under attack and under SIGKILL (issue 11):
  * v0.9 on.  Every process a test signals is one it started, or one named
  * in a state file of its own state root. */
@@ -841,7 +843,7 @@ START_TEST(exec_never_shows_the_runtime_binary)
 }
 END_TEST
 
-START_TEST(signals_start_at_their_defaults)
+START_TEST(signals_start_at_their_defaults_run_and_run_d)
 {
 	/* A caller that ignores INT, QUIT and PIPE (a shell's background
 	 * job), and the monitor's own SIGPIPE, pass nothing on. */
@@ -1026,7 +1028,7 @@ void add_lifecycle_tests(Suite *s)
 	add_root_test(tc, exec_right_after_run_d_is_inside);
 	add_root_test(tc, caller_fds_never_cross);
 	add_root_test(tc, exec_never_shows_the_runtime_binary);
-	add_root_test(tc, signals_start_at_their_defaults);
+	add_root_test(tc, signals_start_at_their_defaults_run_and_run_d);
 	add_root_test(tc, run_d_of_a_missing_command_is_127);
 	add_root_test(tc, killed_runs_leave_nothing_rm_f_cannot_remove);
 	add_root_test(tc, damaged_state_is_removed_by_rm);

@@ -124,6 +124,51 @@ static int columns(const char *s)
 	return n;
 }
 
+/* Free the command load_state read into C (its argv is on the heap). */
+void drop_command(struct container *c)
+{
+	for (int i = 0; i < c->argc; i++)
+		free(c->argv[i]);
+	free(c->argv);
+	c->argv = NULL;
+	c->argc = 0;
+}
+
+enum { COLS = 6, CELL = 96 };
+
+/* ps's cells for container C. */
+static void ps_row(const struct container *c, char (*row)[CELL])
+{
+	char command[64] = "", ago[40];
+
+	for (int j = 0; j < c->argc; j++)
+		snprintf(command + strlen(command), sizeof command - strlen(command), "%s%s",
+			 j ? " " : "", c->argv[j]);
+	snprintf(row[0], CELL, "%.12s", c->id);
+	snprintf(row[1], CELL, "%.63s", c->image);
+	/* Docker's COMMAND column: quoted, cut at 20 characters. */
+	if (strlen(command) > 20)
+		snprintf(row[2], CELL, "\"%.19s…\"", command);
+	else
+		snprintf(row[2], CELL, "\"%s\"", command);
+	human_duration(since(&c->created), ago, sizeof ago);
+	snprintf(row[3], CELL, "%s ago", ago);
+	if (c->status == RUNNING) {
+		human_duration(since(&c->created), ago, sizeof ago);
+		snprintf(row[4], CELL, "Up %s", ago);
+	} else if (c->status == EXITED && !c->finished.tv_sec) {
+		/* Killed with its minidocker: when is unknown (Docker too
+		 * shows no time without one). */
+		snprintf(row[4], CELL, "Exited (%d)", c->exit_code);
+	} else if (c->status == EXITED) {
+		human_duration(since(&c->finished), ago, sizeof ago);
+		snprintf(row[4], CELL, "Exited (%d) %s ago", c->exit_code, ago);
+	} else {
+		snprintf(row[4], CELL, "Created");
+	}
+	snprintf(row[5], CELL, "%s", c->name);
+}
+
 int cmd_ps(int argc, char **argv)
 {
 	static const struct option opts[] = { { "all", no_argument, NULL, 'a' },
@@ -145,61 +190,45 @@ int cmd_ps(int argc, char **argv)
 	struct container *cs = calloc(n ? n : 1, sizeof *cs);
 	if (!cs)
 		md_die("calloc");
-	for (int i = 0; i < n; i++)
-		if (load_state(ids[i], &cs[shown]) == 0) {
-			if (!settle(&cs[shown]) && (all || cs[shown].status == RUNNING))
-				shown++;
-		} else if (all && (lock = lock_container(ids[i], 0)) >= 0) {
-			/* No readable state, and nobody making it: a run killed
-			 * between its mkdir and its state, or a damaged file. */
-			close(lock);
-			snprintf(cs[shown].id, sizeof cs[shown].id, "%s", ids[i]);
-			cs[shown++].status = DEAD;
+	for (int i = 0; i < n; i++) {
+		if (load_state(ids[i], &cs[shown]) < 0) {
+			drop_command(&cs[shown]);
+			/* No readable state, and nobody making it (the lock is
+			 * free): a run killed between its mkdir and its state, or
+			 * a damaged file.  Shown with -a, not skipped as if it were
+			 * not there: its id is what rm needs. */
+			if (all && (lock = lock_container(ids[i], 0)) >= 0) {
+				close(lock);
+				memset(&cs[shown], 0, sizeof cs[shown]);
+				snprintf(cs[shown].id, sizeof cs[shown].id, "%s", ids[i]);
+				cs[shown++].status = DEAD;
+			}
+			continue;
 		}
+		if (!settle(&cs[shown]) && (all || cs[shown].status == RUNNING))
+			shown++;
+		else
+			drop_command(&cs[shown]);
+	}
 	qsort(cs, shown, sizeof *cs, newest_first);
 	/* A table as Docker prints it: each column as wide as its widest
 	 * cell, three spaces apart.  So build the cells first. */
-	enum { COLS = 6 };
-	char (*cell)[COLS][96] = calloc(shown + 1, sizeof *cell);
+	char (*cell)[COLS][CELL] = calloc(shown + 1, sizeof *cell);
 	if (!cell)
 		md_die("calloc");
 	static const char *const head[COLS] = { "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES" };
 	for (int j = 0; j < COLS; j++)
 		snprintf(cell[0][j], sizeof cell[0][j], "%s", head[j]);
 	for (int i = 0; i < shown; i++) {
-		struct container *c = &cs[i];
-		char (*row)[96] = cell[i + 1], command[64] = "", ago[40];
-		for (int j = 0; j < c->argc; j++)
-			snprintf(command + strlen(command), sizeof command - strlen(command), "%s%s",
-				 j ? " " : "", c->argv[j]);
-		snprintf(row[0], sizeof row[0], "%.12s", c->id);
-		snprintf(row[1], sizeof row[1], "%.63s", c->image);
-		/* Docker's COMMAND column: quoted, cut at 20 characters. */
-		if (strlen(command) > 20)
-			snprintf(row[2], sizeof row[2], "\"%.19s…\"", command);
-		else
-			snprintf(row[2], sizeof row[2], "\"%s\"", command);
-		human_duration(since(&c->created), ago, sizeof ago);
-		snprintf(row[3], sizeof row[3], "%s ago", ago);
-		if (c->status == DEAD) {
-			snprintf(row[1], sizeof row[1], "-");
-			snprintf(row[2], sizeof row[2], "-");
-			snprintf(row[3], sizeof row[3], "-");
-			snprintf(row[4], sizeof row[4], "Dead");
-		} else if (c->status == RUNNING) {
-			human_duration(since(&c->created), ago, sizeof ago);
-			snprintf(row[4], sizeof row[4], "Up %s", ago);
-		} else if (c->status == EXITED && !c->finished.tv_sec) {
-			/* Killed with its minidocker: when is unknown (Docker too
-			 * shows no time without one). */
-			snprintf(row[4], sizeof row[4], "Exited (%d)", c->exit_code);
-		} else if (c->status == EXITED) {
-			human_duration(since(&c->finished), ago, sizeof ago);
-			snprintf(row[4], sizeof row[4], "Exited (%d) %s ago", c->exit_code, ago);
+		if (cs[i].status == DEAD) {
+			snprintf(cell[i + 1][0], CELL, "%.12s", cs[i].id);
+			for (int j = 1; j < 4; j++)
+				snprintf(cell[i + 1][j], CELL, "-");
+			snprintf(cell[i + 1][4], CELL, "Dead");
 		} else {
-			snprintf(row[4], sizeof row[4], "Created");
+			ps_row(&cs[i], cell[i + 1]);
 		}
-		snprintf(row[5], sizeof row[5], "%s", c->name);
+		drop_command(&cs[i]);
 	}
 	if (quiet) {
 		for (int i = 1; i <= shown; i++)
@@ -314,6 +343,7 @@ int cmd_logs(int argc, char **argv)
 		usage_error(cmd, NULL, optind < argc ? "one container at a time" : "no container given");
 	if (find_container(argv[optind], &c) < 0)
 		return MD_EXIT_FAILED;
+	drop_command(&c);	/* its id is all we need */
 	container_path(path, c.id, "container.log");
 	FILE *f = fopen(path, "re");
 	if (!f && errno != ENOENT)
@@ -346,10 +376,13 @@ int cmd_logs(int argc, char **argv)
 			break;
 		/* -f: until the container has ended and all it wrote is read. */
 		struct container now;
-		if (load_state(c.id, &now) < 0)
-			break;
-		settle(&now);
-		if (!is_running(&now)) {
+		int ended = load_state(c.id, &now) < 0;
+		if (!ended) {
+			settle(&now);
+			ended = !is_running(&now);
+		}
+		drop_command(&now);	/* read ten times a second: free it each time */
+		if (ended) {
 			if (f) {	/* one last read: what it wrote before it ended */
 				clearerr(f);
 				while ((n = getline(&line, &cap, f)) > 0 && line[n - 1] == '\n') {
@@ -488,13 +521,18 @@ static void end_container(const struct container *c, int timeout)
 		close(monfd);
 }
 
+/* Stop the container NAME names.  One that is not running (exited, or
+ * created and never started) is stopped already: Docker says its name
+ * and exits 0, and so do we. */
 static int stop_one(const char *name, int timeout)
 {
 	struct container c;
 
-	if (find_container(name, &c) < 0 || check_running(&c, name) < 0)
+	if (find_container(name, &c) < 0)
 		return -1;
-	end_container(&c, timeout);
+	if (is_running(&c))
+		end_container(&c, timeout);
+	drop_command(&c);
 	return 0;
 }
 
@@ -592,6 +630,8 @@ int cmd_version(int argc, char **argv)
 
 	while (next_opt(find_command("version"), argc, argv, "", opts) != -1)
 		;
+	if (optind < argc)
+		usage_error(find_command("version"), NULL, "unexpected argument '%s'", argv[optind]);
 	printf("minidocker %s\nbuilt from: %s\nbuilt with: %s, %s %s\n", MD_STAGE, MD_BUILD,
 	       __VERSION__, __DATE__, __TIME__);
 	return 0;

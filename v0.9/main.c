@@ -121,25 +121,53 @@ void usage_error(const struct command *c, const char *suggest, const char *fmt, 
 	exit(MD_EXIT_FAILED);
 }
 
-/* getopt_long for command C.  "+" stops at the first word that is not an
- * option, so a container's command keeps its own flags; unknown options
- * are ours to report, with a suggestion.  Returns the option, or -1. */
+/* The flag getopt_long refused, for the message.  A short flag is
+ * optopt, not argv[optind - 1]: in a group (-zq) that getopt has not
+ * passed yet, argv[optind - 1] is the word before it, which made
+ * `exec -zq` say "unknown flag 'exec'".  A long one is its word. */
+static void refused_flag(char *buf, size_t len, char **argv, const struct option *longopts)
+{
+	const char *word = argv[optind - 1];
+
+	if (!strncmp(word, "--", 2)) {
+		size_t n = strcspn(word + 2, "=");
+		int mine = !optopt;	/* 0: an unknown long flag */
+		for (const struct option *o = longopts; o && o->name && !mine; o++)
+			mine = o->val == optopt && !strncmp(o->name, word + 2, n);
+		if (mine) {
+			snprintf(buf, len, "%.*s", (int)n + 2, word);
+			return;
+		}
+	}
+	snprintf(buf, len, "-%c", optopt);
+}
+
+/* getopt_long for command C; unknown options are ours to report, with a
+ * suggestion.  Options may follow the containers or images they apply to
+ * (`rm c1 -f`), as Docker takes them: getopt_long permutes argv.  But
+ * run and exec stop at the first word that is not an option ("+"), so
+ * the container's command keeps its own flags.  Returns the option, or -1. */
 int next_opt(const struct command *c, int argc, char **argv, const char *shortopts,
 		    const struct option *longopts)
 {
-	char spec[32];
+	char spec[32], bad[64];
 
-	snprintf(spec, sizeof spec, "+:h%s", shortopts);
+	int stop = !strcmp(c->name, "run") || !strcmp(c->name, "exec");
+	snprintf(spec, sizeof spec, "%s:h%s", stop ? "+" : "", shortopts);
 	opterr = 0;
 	int opt = getopt_long(argc, argv, spec, longopts, NULL);
 	if (opt == 'h') {
 		command_usage(c, stdout);
 		exit(0);
 	}
+	if (opt == ':' || opt == '?')
+		refused_flag(bad, sizeof bad, argv, longopts);
 	if (opt == ':')
-		usage_error(c, NULL, "flag '%s' needs a value", argv[optind - 1]);
+		usage_error(c, NULL, "flag '%s' needs a value", bad);
+	if (opt == '?' && optopt && bad[1] == '-')
+		usage_error(c, NULL, "flag '%s' takes no value", bad);
 	if (opt == '?') {
-		const char *bad = argv[optind - 1], *best = NULL;
+		const char *best = NULL;
 		int bestd = 3;
 		for (const struct option *o = longopts; o && o->name; o++) {
 			int d = distance(bad + strspn(bad, "-"), o->name);
@@ -153,6 +181,15 @@ int next_opt(const struct command *c, int argc, char **argv, const char *shortop
 		usage_error(c, best ? sugg : NULL, "unknown flag '%s'", bad);
 	}
 	return opt;
+}
+
+/* --root's value: never empty, which would mean "the default root"
+ * without saying so. */
+static void set_root(const char *dir)
+{
+	if (!dir[0])
+		usage_error(NULL, NULL, "flag '--root' needs a folder, not an empty word");
+	setenv("MINIDOCKER_ROOT", dir, 1);
 }
 
 int main(int argc, char **argv)
@@ -169,9 +206,9 @@ int main(int argc, char **argv)
 			main_usage(stdout);
 			return 0;
 		} else if (!strcmp(argv[i], "--root") && i + 1 < argc) {
-			setenv("MINIDOCKER_ROOT", argv[++i], 1);
+			set_root(argv[++i]);
 		} else if (!strncmp(argv[i], "--root=", 7)) {
-			setenv("MINIDOCKER_ROOT", argv[i] + 7, 1);
+			set_root(argv[i] + 7);
 		} else if (!strcmp(argv[i], "--root")) {
 			usage_error(NULL, NULL, "flag '--root' needs a value");
 		} else {

@@ -2,6 +2,7 @@
  * the command's name. */
 #include "minidocker.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -12,23 +13,38 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-/* -m: a number of bytes with an optional unit, b, k, m or g (powers of
- * 1024, as Docker's). */
+/* The largest -m we take: 1 PiB, far above any machine's memory. */
+#define MAX_SIZE (1LL << 50)
+
+/* -m: a whole number of bytes with an optional unit, b, k, m or g (powers
+ * of 1024, as Docker's).  Docker also takes fractions (1.5g); we keep to
+ * whole numbers: 1536m.  Returns the bytes, -1 if S is not a size, -2 if
+ * it is too large. */
 static long long parse_size(const char *s)
 {
 	char *end;
+	int shift = 0;
+
+	if (!isdigit((unsigned char)s[0]))	/* strtoll would skip spaces, take '+' and '-' */
+		return -1;
 	errno = 0;
 	long long n = strtoll(s, &end, 10);
-	if (errno || end == s || n <= 0)
+	if (errno == ERANGE)
+		return -2;
+	if (end == s)
 		return -1;
 	switch (*end | 0x20) {	/* lower case */
-	case 'g': n <<= 10; /* fall through */
-	case 'm': n <<= 10; /* fall through */
-	case 'k': n <<= 10; /* fall through */
+	case 'g': shift = 30; end++; break;
+	case 'm': shift = 20; end++; break;
+	case 'k': shift = 10; end++; break;
 	case 'b': end++; break;
-	default: if (*end) return -1;
 	}
-	return *end || n >= (1LL << 50) ? -1 : n;
+	if (*end)
+		return -1;
+	/* The range first, then the shift: shifting a number past 63 bits
+	 * is undefined (C11 6.5.7), and 18014398509584384k came out as
+	 * 100 MiB. */
+	return n >= MAX_SIZE >> shift ? -2 : n << shift;
 }
 
 static void parse_limit(const struct command *cmd, int opt, const char *arg, struct limits *l)
@@ -38,9 +54,15 @@ static void parse_limit(const struct command *cmd, int opt, const char *arg, str
 
 	if (opt == 'm') {
 		l->memory = parse_size(arg);
+		if (l->memory == -1)
+			usage_error(cmd, NULL, "invalid memory limit '%s': a whole number and a unit "
+				    "b, k, m or g, such as 64m (1536m, not 1.5g)", arg);
+		if (l->memory == -2)
+			usage_error(cmd, NULL, "invalid memory limit '%s': too large, it must be "
+				    "under 1 PiB (1048576g)", arg);
 		/* Below a few MiB, even starting the container fails. */
 		if (l->memory < 6 << 20)
-			usage_error(cmd, NULL, "invalid memory limit '%s': a size such as 64m, at least 6m", arg);
+			usage_error(cmd, NULL, "invalid memory limit '%s': at least 6m", arg);
 	} else if (opt == 'c') {
 		l->cpus = strtod(arg, &end);
 		if (*end || end == arg || !(l->cpus >= 0.01) || l->cpus > ncpu)
@@ -173,6 +195,51 @@ static int columns(const char *s)
 	return n;
 }
 
+/* Free the command load_state read into C (its argv is on the heap). */
+void drop_command(struct container *c)
+{
+	for (int i = 0; i < c->argc; i++)
+		free(c->argv[i]);
+	free(c->argv);
+	c->argv = NULL;
+	c->argc = 0;
+}
+
+enum { COLS = 6, CELL = 96 };
+
+/* ps's cells for container C. */
+static void ps_row(const struct container *c, char (*row)[CELL])
+{
+	char command[64] = "", ago[40];
+
+	for (int j = 0; j < c->argc; j++)
+		snprintf(command + strlen(command), sizeof command - strlen(command), "%s%s",
+			 j ? " " : "", c->argv[j]);
+	snprintf(row[0], CELL, "%.12s", c->id);
+	snprintf(row[1], CELL, "%.63s", c->image);
+	/* Docker's COMMAND column: quoted, cut at 20 characters. */
+	if (strlen(command) > 20)
+		snprintf(row[2], CELL, "\"%.19s…\"", command);
+	else
+		snprintf(row[2], CELL, "\"%s\"", command);
+	human_duration(since(&c->created), ago, sizeof ago);
+	snprintf(row[3], CELL, "%s ago", ago);
+	if (c->status == RUNNING) {
+		human_duration(since(&c->created), ago, sizeof ago);
+		snprintf(row[4], CELL, "Up %s", ago);
+	} else if (c->status == EXITED && !c->finished.tv_sec) {
+		/* Killed with its minidocker: when is unknown (Docker too
+		 * shows no time without one). */
+		snprintf(row[4], CELL, "Exited (%d)", c->exit_code);
+	} else if (c->status == EXITED) {
+		human_duration(since(&c->finished), ago, sizeof ago);
+		snprintf(row[4], CELL, "Exited (%d) %s ago", c->exit_code, ago);
+	} else {
+		snprintf(row[4], CELL, "Created");
+	}
+	snprintf(row[5], CELL, "%s", c->name);
+}
+
 int cmd_ps(int argc, char **argv)
 {
 	static const struct option opts[] = { { "all", no_argument, NULL, 'a' },
@@ -194,61 +261,45 @@ int cmd_ps(int argc, char **argv)
 	struct container *cs = calloc(n ? n : 1, sizeof *cs);
 	if (!cs)
 		md_die("calloc");
-	for (int i = 0; i < n; i++)
-		if (load_state(ids[i], &cs[shown]) == 0) {
-			if (!settle(&cs[shown]) && (all || cs[shown].status == RUNNING))
-				shown++;
-		} else if (all && (lock = lock_container(ids[i], 0)) >= 0) {
-			/* No readable state, and nobody making it: a run killed
-			 * between its mkdir and its state, or a damaged file. */
-			close(lock);
-			snprintf(cs[shown].id, sizeof cs[shown].id, "%s", ids[i]);
-			cs[shown++].status = DEAD;
+	for (int i = 0; i < n; i++) {
+		if (load_state(ids[i], &cs[shown]) < 0) {
+			drop_command(&cs[shown]);
+			/* No readable state, and nobody making it (the lock is
+			 * free): a run killed between its mkdir and its state, or
+			 * a damaged file.  Shown with -a, not skipped as if it were
+			 * not there: its id is what rm needs. */
+			if (all && (lock = lock_container(ids[i], 0)) >= 0) {
+				close(lock);
+				memset(&cs[shown], 0, sizeof cs[shown]);
+				snprintf(cs[shown].id, sizeof cs[shown].id, "%s", ids[i]);
+				cs[shown++].status = DEAD;
+			}
+			continue;
 		}
+		if (!settle(&cs[shown]) && (all || cs[shown].status == RUNNING))
+			shown++;
+		else
+			drop_command(&cs[shown]);
+	}
 	qsort(cs, shown, sizeof *cs, newest_first);
 	/* A table as Docker prints it: each column as wide as its widest
 	 * cell, three spaces apart.  So build the cells first. */
-	enum { COLS = 6 };
-	char (*cell)[COLS][96] = calloc(shown + 1, sizeof *cell);
+	char (*cell)[COLS][CELL] = calloc(shown + 1, sizeof *cell);
 	if (!cell)
 		md_die("calloc");
 	static const char *const head[COLS] = { "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES" };
 	for (int j = 0; j < COLS; j++)
 		snprintf(cell[0][j], sizeof cell[0][j], "%s", head[j]);
 	for (int i = 0; i < shown; i++) {
-		struct container *c = &cs[i];
-		char (*row)[96] = cell[i + 1], command[64] = "", ago[40];
-		for (int j = 0; j < c->argc; j++)
-			snprintf(command + strlen(command), sizeof command - strlen(command), "%s%s",
-				 j ? " " : "", c->argv[j]);
-		snprintf(row[0], sizeof row[0], "%.12s", c->id);
-		snprintf(row[1], sizeof row[1], "%.63s", c->image);
-		/* Docker's COMMAND column: quoted, cut at 20 characters. */
-		if (strlen(command) > 20)
-			snprintf(row[2], sizeof row[2], "\"%.19s…\"", command);
-		else
-			snprintf(row[2], sizeof row[2], "\"%s\"", command);
-		human_duration(since(&c->created), ago, sizeof ago);
-		snprintf(row[3], sizeof row[3], "%s ago", ago);
-		if (c->status == DEAD) {
-			snprintf(row[1], sizeof row[1], "-");
-			snprintf(row[2], sizeof row[2], "-");
-			snprintf(row[3], sizeof row[3], "-");
-			snprintf(row[4], sizeof row[4], "Dead");
-		} else if (c->status == RUNNING) {
-			human_duration(since(&c->created), ago, sizeof ago);
-			snprintf(row[4], sizeof row[4], "Up %s", ago);
-		} else if (c->status == EXITED && !c->finished.tv_sec) {
-			/* Killed with its minidocker: when is unknown (Docker too
-			 * shows no time without one). */
-			snprintf(row[4], sizeof row[4], "Exited (%d)", c->exit_code);
-		} else if (c->status == EXITED) {
-			human_duration(since(&c->finished), ago, sizeof ago);
-			snprintf(row[4], sizeof row[4], "Exited (%d) %s ago", c->exit_code, ago);
+		if (cs[i].status == DEAD) {
+			snprintf(cell[i + 1][0], CELL, "%.12s", cs[i].id);
+			for (int j = 1; j < 4; j++)
+				snprintf(cell[i + 1][j], CELL, "-");
+			snprintf(cell[i + 1][4], CELL, "Dead");
 		} else {
-			snprintf(row[4], sizeof row[4], "Created");
+			ps_row(&cs[i], cell[i + 1]);
 		}
-		snprintf(row[5], sizeof row[5], "%s", c->name);
+		drop_command(&cs[i]);
 	}
 	if (quiet) {
 		for (int i = 1; i <= shown; i++)
@@ -367,6 +418,7 @@ int cmd_logs(int argc, char **argv)
 		usage_error(cmd, NULL, optind < argc ? "one container at a time" : "no container given");
 	if (find_container(argv[optind], &c) < 0)
 		return MD_EXIT_FAILED;
+	drop_command(&c);	/* its id is all we need */
 	container_path(path, c.id, "container.log");
 	FILE *f = fopen(path, "re");
 	if (!f && errno != ENOENT)
@@ -399,10 +451,13 @@ int cmd_logs(int argc, char **argv)
 			break;
 		/* -f: until the container has ended and all it wrote is read. */
 		struct container now;
-		if (load_state(c.id, &now) < 0)
-			break;
-		settle(&now);
-		if (!is_running(&now)) {
+		int ended = load_state(c.id, &now) < 0;
+		if (!ended) {
+			settle(&now);
+			ended = !is_running(&now);
+		}
+		drop_command(&now);	/* read ten times a second: free it each time */
+		if (ended) {
 			if (f) {	/* one last read: what it wrote before it ended */
 				clearerr(f);
 				while ((n = getline(&line, &cap, f)) > 0 && line[n - 1] == '\n') {
@@ -541,13 +596,18 @@ static void end_container(const struct container *c, int timeout)
 		close(monfd);
 }
 
+/* Stop the container NAME names.  One that is not running (exited, or
+ * created and never started) is stopped already: Docker says its name
+ * and exits 0, and so do we. */
 static int stop_one(const char *name, int timeout)
 {
 	struct container c;
 
-	if (find_container(name, &c) < 0 || check_running(&c, name) < 0)
+	if (find_container(name, &c) < 0)
 		return -1;
-	end_container(&c, timeout);
+	if (is_running(&c))
+		end_container(&c, timeout);
+	drop_command(&c);
 	return 0;
 }
 
@@ -664,42 +724,65 @@ static void sample(char **ids, int n, struct cg_stats *s, double *when)
 			s[i].cpu_ns = -1;
 }
 
+/* Add container C to the lists IDS and NAMES, of *N entries. */
+static void add_watched(char ***ids, char ***names, int *n, struct container *c)
+{
+	*ids = md_realloc(*ids, (*n + 1) * sizeof **ids);
+	*names = md_realloc(*names, (*n + 1) * sizeof **names);
+	(*ids)[*n] = strdup(c->id);
+	(*names)[*n] = strdup(c->name);
+	if (!(*ids)[*n] || !(*names)[*n])
+		md_die("out of memory");
+	(*n)++;
+	drop_command(c);
+}
+
+/* The containers stats watches: those named, or every running one.
+ * Returns how many, or -1 if a name names none. */
+static int watched(int argc, char **argv, char ***ids, char ***names)
+{
+	int n = 0;
+
+	*ids = *names = NULL;
+	for (int i = optind; i < argc; i++) {
+		struct container c;
+		if (find_container(argv[i], &c) < 0) {
+			free_ids(*ids, n);
+			free_ids(*names, n);
+			return -1;
+		}
+		add_watched(ids, names, &n, &c);
+	}
+	if (optind < argc)
+		return n;
+	char **all;
+	int total = list_ids(&all);
+	for (int i = 0; i < total; i++) {
+		struct container c;
+		int running = load_state(all[i], &c) == 0 && (settle(&c), is_running(&c));
+		if (running)
+			add_watched(ids, names, &n, &c);
+		else
+			drop_command(&c);
+	}
+	free_ids(all, total);
+	return n;
+}
+
 int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = { { "no-stream", no_argument, NULL, 's' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("stats");
-	int once = 0, opt, n = 0;
+	int once = 0, opt;
 
 	while ((opt = next_opt(cmd, argc, argv, "", opts)) != -1)
 		if (opt == 's')
 			once = 1;
-	/* The containers: those named, or every running one. */
-	char **ids = NULL, **names = NULL;
-	if (optind < argc) {
-		for (int i = optind; i < argc; i++) {
-			struct container c;
-			if (find_container(argv[i], &c) < 0)
-				return MD_EXIT_FAILED;
-			ids = md_realloc(ids, (n + 1) * sizeof *ids);
-			names = md_realloc(names, (n + 1) * sizeof *names);
-			ids[n] = strdup(c.id);
-			names[n++] = strdup(c.name);
-		}
-	} else {
-		char **all;
-		int total = list_ids(&all);
-		for (int i = 0; i < total; i++) {
-			struct container c;
-			if (load_state(all[i], &c) == 0 && (settle(&c), is_running(&c))) {
-				ids = md_realloc(ids, (n + 1) * sizeof *ids);
-				names = md_realloc(names, (n + 1) * sizeof *names);
-				ids[n] = strdup(c.id);
-				names[n++] = strdup(c.name);
-			}
-		}
-		free_ids(all, total);
-	}
+	char **ids, **names;
+	int n = watched(argc, argv, &ids, &names);
+	if (n < 0)
+		return MD_EXIT_FAILED;
 	struct cg_stats *a = calloc(n + 1, sizeof *a), *b = calloc(n + 1, sizeof *b);
 	if (!a || !b)
 		md_die("calloc");
@@ -736,6 +819,10 @@ int cmd_stats(int argc, char **argv)
 		memcpy(a, b, (n + 1) * sizeof *a);
 		ta = tb;
 	} while (!once);
+	free(a);
+	free(b);
+	free_ids(ids, n);
+	free_ids(names, n);
 	return 0;
 }
 
@@ -745,6 +832,8 @@ int cmd_version(int argc, char **argv)
 
 	while (next_opt(find_command("version"), argc, argv, "", opts) != -1)
 		;
+	if (optind < argc)
+		usage_error(find_command("version"), NULL, "unexpected argument '%s'", argv[optind]);
 	printf("minidocker %s\nbuilt from: %s\nbuilt with: %s, %s %s\n", MD_STAGE, MD_BUILD,
 	       __VERSION__, __DATE__, __TIME__);
 	return 0;

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 /* An image's parent ("" for none) and creation time, from .meta/NAME. */
 static void image_meta(const char *image, char *parent, size_t len, time_t *created)
@@ -136,7 +137,9 @@ static void temp_image(char *tmp, const char *what)
 	char dir[PATH_MAX], path[PATH_MAX];
 	struct dirent *e;
 
-	md_state_dir(dir, "images", 0755);
+	/* 0700: images keep setuid files, that only we may reach (as the
+	 * state root above, in case that was made 0755 by an older stage). */
+	md_state_dir(dir, "images", 0700);
 	DIR *d = opendir(dir);
 	while (d && (e = readdir(d)))
 		if (stale_temp(e->d_name, "import") || stale_temp(e->d_name, "commit")) {
@@ -216,6 +219,20 @@ static int climbs_out(const char *path)
 	return 0;
 }
 
+/* Is PATH, from a tarball, the image's top folder ("./", ".")?  Its mode
+ * and owner are not the tarball's to set: a "./" of mode 0777 made the
+ * layer world-writable.  The layer keeps ours, 0755. */
+static int is_top(const char *path)
+{
+	for (const char *p = path; *p; p += strcspn(p, "/")) {
+		p += strspn(p, "/");
+		size_t len = strcspn(p, "/");
+		if (len && !(len == 1 && p[0] == '.'))
+			return 0;
+	}
+	return 1;
+}
+
 /* Extract every entry of A into the current folder.  libarchive's
  * ARCHIVE_EXTRACT_SECURE_* flags refuse, as the kernel cannot: paths with
  * "..", absolute paths, and writing through a symlink an earlier entry
@@ -225,6 +242,12 @@ static int extract(struct archive *a, const char *tarball, long *skipped)
 	struct archive *w = archive_write_disk_new();
 	struct archive_entry *e;
 	int rc = 0, r;
+	long files = 0;
+
+	if (!w) {	/* the caller removes the folder */
+		md_warnx("import: out of memory");
+		return -1;
+	}
 
 	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM |
 				       ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR |
@@ -239,6 +262,8 @@ static int extract(struct archive *a, const char *tarball, long *skipped)
 			md_warnx("import %s: refusing '%s%s%s': it points out of the image", tarball, path,
 				 link ? "' linked to '" : "", link ? link : "");
 			rc = -1;
+		} else if (is_top(path)) {
+			continue;
 		} else if (archive_entry_filetype(e) == AE_IFCHR || archive_entry_filetype(e) == AE_IFBLK) {
 			(*skipped)++;	/* devices come from the runtime, not the image */
 		} else if (archive_write_header(w, e) < ARCHIVE_WARN) {
@@ -256,7 +281,12 @@ static int extract(struct archive *a, const char *tarball, long *skipped)
 					 archive_error_string(r != ARCHIVE_EOF ? a : w));
 				rc = -1;
 			}
+			files++;
 		}
+	}
+	if (rc == 0 && files + *skipped == 0) {	/* an empty file, or just "./" */
+		md_warnx("import %s: no files in it: an image needs some", tarball);
+		rc = -1;
 	}
 	if (archive_write_close(w) < ARCHIVE_WARN && rc == 0) {
 		md_warnx("import %s: %s", tarball, archive_error_string(w));
@@ -289,6 +319,73 @@ static int extract_into(void *arg)
 	return 0;
 }
 
+/* A gzip file's every member checks: its CRC-32 and length (RFC 1952).
+ * libarchive reads gzip without checking them, so a tarball with a
+ * flipped byte was imported as if it were whole; zlib's gzread checks
+ * them at the end of each member (see zlib.h, gzread). */
+static int gzip_checks(const char *tarball)
+{
+	static char buf[1 << 16];
+	unsigned char magic[2];
+	int n, fd = open(tarball, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || read(fd, magic, 2) != 2 || magic[0] != 0x1f || magic[1] != 0x8b ||
+	    lseek(fd, 0, SEEK_SET) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return 0;	/* not gzip: libarchive's filters check the others */
+	}
+	gzFile z = gzdopen(fd, "rb");
+	if (!z)
+		md_die("gzdopen %s", tarball);
+	while ((n = gzread(z, buf, sizeof buf)) > 0)
+		;
+	if (n < 0) {
+		int err;
+		const char *why = gzerror(z, &err), *colon = strstr(why, ": ");
+		md_warnx("import: cannot read %s: %s%s", tarball, colon ? colon + 2 : why,
+			 err == Z_DATA_ERROR ? " (the file is corrupt)" : "");
+	}
+	gzclose(z);
+	return n < 0 ? -1 : 0;
+}
+
+/* Read TARBALL's whole stream, decompressed, to its end.  The tar reader
+ * stops at the archive's end marker, before the compressor's trailer and
+ * its checksum: a corrupt tarball would be imported as if it were whole.
+ * The "raw" format is the stream itself, as one entry. */
+static int whole_stream(const char *tarball)
+{
+	struct stat st;
+
+	if (stat(tarball, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+		md_warnx("import: cannot read %s: it is empty (0 bytes)", tarball);
+		return -1;
+	}
+	if (gzip_checks(tarball) < 0)
+		return -1;
+	struct archive *a = archive_read_new();
+	if (!a)
+		md_diex("import: out of memory");
+	struct archive_entry *e;
+	static char buf[1 << 16];
+	la_ssize_t n = 0;
+
+	archive_read_support_filter_all(a);
+	archive_read_support_format_raw(a);
+	int ok = archive_read_open_filename(a, tarball, sizeof buf) == ARCHIVE_OK &&
+		 archive_read_next_header(a, &e) == ARCHIVE_OK;
+	while (ok && (n = archive_read_data(a, buf, sizeof buf)) > 0)
+		;
+	if (!ok || n < 0) {
+		const char *why = archive_error_string(a);
+		md_warnx("import: cannot read %s: %s", tarball, why ? why : "it is empty");
+		ok = 0;
+	}
+	archive_read_free(a);
+	return ok ? 0 : -1;
+}
+
 int cmd_import(int argc, char **argv)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
@@ -298,7 +395,11 @@ int cmd_import(int argc, char **argv)
 		usage_error(find_command("import"), NULL, "a tarball and a name, please");
 	argv += i - 1;
 	check_new_image(argv[2], path);
+	if (whole_stream(argv[1]) < 0)
+		return MD_EXIT_FAILED;
 	struct archive *a = archive_read_new();
+	if (!a)
+		md_diex("import: out of memory");
 	archive_read_support_filter_all(a);	/* gzip, xz, zstd... */
 	archive_read_support_format_all(a);	/* tar, cpio... */
 	if (archive_read_open_filename(a, argv[1], 1 << 16) != ARCHIVE_OK) {
@@ -334,6 +435,7 @@ int cmd_commit(int argc, char **argv)
 	argv += i - 1;
 	if (find_container(argv[1], &c) < 0)
 		return MD_EXIT_FAILED;
+	drop_command(&c);
 	check_new_image(argv[2], path);
 	/* The new layer is the container's upper layer, whiteouts and opaque
 	 * markers included: its parent is the container's image. */
@@ -378,7 +480,8 @@ int cmd_images(int argc, char **argv)
 	while (d && (e = readdir(d)))
 		if (e->d_name[0] != '.') {
 			names = md_realloc(names, (n + 1) * sizeof *names);
-			names[n++] = strdup(e->d_name);
+			if (!(names[n++] = strdup(e->d_name)))
+				md_die("out of memory");
 		}
 	if (d)
 		closedir(d);
@@ -389,15 +492,20 @@ int cmd_images(int argc, char **argv)
 		char ago[64];
 		image_meta(names[i], parent, sizeof parent, &created);
 		md_pathf(path, "%s/%s", dir, names[i]);
+		/* glibc's nftw walks with directory fds: a committed layer as
+		 * deep as its container made it is counted whole.  If it fails,
+		 * no made-up number. */
 		layer_bytes = 0;
-		nftw(path, add_size, 32, FTW_PHYS | FTW_MOUNT);
+		long long bytes = nftw(path, add_size, 32, FTW_PHYS | FTW_MOUNT) == 0 ? layer_bytes : -1;
 		double secs = difftime(time(NULL), created);
 		human_duration(secs, ago, sizeof ago);
 		char size[32];
-		if (layer_bytes >= 1 << 20)
-			snprintf(size, sizeof size, "%.1fMB", layer_bytes / 1e6);
+		if (bytes < 0)
+			snprintf(size, sizeof size, "?");
+		else if (bytes >= 1 << 20)
+			snprintf(size, sizeof size, "%.1fMB", bytes / 1e6);
 		else
-			snprintf(size, sizeof size, "%.1fkB", layer_bytes / 1e3);
+			snprintf(size, sizeof size, "%.1fkB", bytes / 1e3);
 		printf("%-20s %-20s %-10s %s ago\n", names[i], parent[0] ? parent : "-", size, ago);
 		free(names[i]);
 	}
@@ -413,11 +521,13 @@ static int in_use(const char *image)
 	struct container c;
 	time_t created;
 
-	for (int i = 0; i < n && !used; i++)
+	for (int i = 0; i < n && !used; i++) {
 		if (load_state(ids[i], &c) == 0 && !strcmp(c.image, image)) {
 			md_warnx("image %s is used by container %.12s (%s): rm it first", image, c.id, c.name);
 			used = 1;
 		}
+		drop_command(&c);
+	}
 	free_ids(ids, n);
 	md_pathf(dir, "%s/images", md_state_root());
 	DIR *d = opendir(dir);

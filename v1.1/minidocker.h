@@ -38,13 +38,17 @@ void command_usage(const struct command *c, FILE *f);
 noreturn void usage_error(const struct command *c, const char *suggest, const char *fmt, ...)
 	MD_PRINTF(3, 4);
 struct option;
-/* getopt_long for command C, with -h/--help and our own messages.  "+"
- * stops at the first word that is not an option.  Returns the option or -1. */
+/* getopt_long for command C, with -h/--help and our own messages.  Options
+ * may follow other words, except in run and exec, where they end at the
+ * container's command.  Returns the option or -1. */
 int next_opt(const struct command *c, int argc, char **argv, const char *shortopts,
 	     const struct option *longopts);
 extern const char *self_path;	/* argv[0], for the re-exec */
 /* Docker's words for a duration: "5 seconds", "About a minute". */
 void human_duration(double secs, char *buf, size_t len);
+struct container;
+/* Free the command that load_state or find_container read into C. */
+void drop_command(struct container *c);
 
 int cmd_run(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
