@@ -86,14 +86,20 @@ int cmd_run(int argc, char **argv)
 					      { "memory", required_argument, NULL, 'm' },
 					      { "cpus", required_argument, NULL, 'c' },
 					      { "pids-limit", required_argument, NULL, 'p' },
+					      { "user", required_argument, NULL, 'u' },	/* v1.2 */
+					      { "cap-add", required_argument, NULL, 'A' },
+					      { "cap-drop", required_argument, NULL, 'D' },
+					      { "privileged", no_argument, NULL, 'P' },
+					      { "security-opt", required_argument, NULL, 'S' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("run");
 	struct run_opts o = { 0 };
+	struct security_opts so = { 0 };
 	struct container ct = { 0 };
 	const char *name = NULL;
 	int opt;
 
-	while ((opt = next_opt(cmd, argc, argv, "ditm:", opts)) != -1)
+	while ((opt = next_opt(cmd, argc, argv, "ditm:u:", opts)) != -1)
 		switch (opt) {
 		case 'd': o.detach = 1; break;
 		case 'i': o.interactive = 1; break;
@@ -101,7 +107,11 @@ int cmd_run(int argc, char **argv)
 		case 'n': name = optarg; break;
 		case 'r': ct.autoremove = 1; break;
 		case 'm': case 'c': case 'p': parse_limit(cmd, opt, optarg, &ct.limits); break;
+		case 'u': case 'A': case 'D': case 'P': case 'S':
+			security_option(cmd, opt, optarg, &so, &ct.sec);
+			break;
 		}
+	security_finish(&so, &ct.sec);
 	if (optind >= argc)
 		usage_error(cmd, NULL, "no image given");
 	if (name && !valid_name(name))
@@ -109,6 +119,9 @@ int cmd_run(int argc, char **argv)
 			    "digits, '_', '.' or '-', 2 to 63 in all", name);
 	/* Whether this host can apply the limits, before anything exists. */
 	if (cgroup_check(&ct.limits) < 0)
+		return MD_EXIT_FAILED;
+	/* v1.2: and which ids it will have (a first run as root makes the range). */
+	if (userns_choose(&ct.map) < 0)
 		return MD_EXIT_FAILED;
 	const char *image = argv[optind++];
 	static char *default_cmd[] = { "/bin/sh", NULL };
@@ -332,12 +345,16 @@ static int check_running(const struct container *c, const char *name)
 
 int cmd_exec(int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	static const struct option opts[] = { { "user", required_argument, NULL, 'u' },
+					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("exec");
 	struct container c;
+	const char *user = NULL;
+	int opt;
 
-	while (next_opt(cmd, argc, argv, "", opts) != -1)
-		;
+	while ((opt = next_opt(cmd, argc, argv, "u:", opts)) != -1)
+		if (opt == 'u' && !valid_user(user = optarg))
+			usage_error(cmd, NULL, "invalid user '%s'", optarg);
 	if (argc - optind < 2)
 		usage_error(cmd, NULL, argc - optind ? "no command given" : "no container given");
 	const char *name = argv[optind];
@@ -366,6 +383,11 @@ int cmd_exec(int argc, char **argv)
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 			md_die("prctl PR_SET_PDEATHSIG");
 		container_env();
+		/* v1.2: the container's ids, user, capabilities and nnp. */
+		if (user)
+			snprintf(c.sec.user, sizeof c.sec.user, "%s", user);
+		userns_become_root(&c.map);
+		security_apply(&c.sec);
 		md_exec_prepare();	/* only 0-2 cross; default signals */
 		execvp(argv[optind + 1], argv + optind + 1);
 		md_exec_failed(argv[optind + 1]);
@@ -672,7 +694,8 @@ static int rm_one(const char *name, int force)
 	}
 	cgroup_remove(id);	/* in case its monitor was killed */
 	container_path(dir, id, NULL);
-	int rc = md_remove_tree(dir);
+	/* v1.2: files of the container's other ids, as its root (userns.c) */
+	int rc = readable ? remove_container_dir(&c) : md_remove_tree(dir);
 	close(lock);
 	if (rc == 0 && !readable)
 		md_warnx("removed container %.12s all the same: its state was missing or damaged", id);

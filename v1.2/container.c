@@ -1,5 +1,7 @@
 /* Making a container: an overlay of the image's layers, six namespaces,
- * pivot_root, the init that becomes the command, and setns for exec. */
+ * pivot_root, the init that becomes the command, and setns for exec.
+ * v1.2: the maps, the layers and the last steps come from userns.c,
+ * idmap.c and user.c; the calls are marked "v1.2". */
 #include "minidocker.h"
 
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -79,12 +82,14 @@ struct clone_args {
 	int sync[2];		/* the runtime's "go" to the init */
 	int report[2];		/* the init's "ready", then how its exec went */
 	const int *stdio;
+	const struct idmap *map;	/* v1.2 */
+	int sock;		/* v1.2: where the root filesystem comes from, or -1 */
 };
 
 /* The init's end of the report pipe is always this fd: it crosses the
  * re-exec (no FD_CLOEXEC), and md_exec_prepare marks it close-on-exec
  * just before the command's exec, so that a successful exec closes it. */
-enum { REPORT_FD = 3 };
+enum { REPORT_FD = 3, SOCK_FD = 4 };	/* v1.2: the layer socket, SOCK_FD */
 
 /* clone(2) starts the new process here, in the new namespaces.  It waits
  * for the parent to write its uid and gid maps, then replaces itself with
@@ -109,12 +114,18 @@ static int clone_main(void *arg)
 		_exit(MD_EXIT_FAILED);
 	close(ca->sync[0]);
 	close(ca->report[0]);
+	/* v1.2: the maps exist; stop being host root before anything else. */
+	userns_become_root(ca->map);
 	for (int i = 0; i < 3; i++)
 		if (dup2(ca->stdio[i], i) < 0)
 			md_die("dup2");
-	/* dup2 clears FD_CLOEXEC on the copy; if the pipe is fd 3 already,
-	 * clear it by hand. */
-	if ((ca->report[1] == REPORT_FD ? fcntl(REPORT_FD, F_SETFD, 0) : dup2(ca->report[1], REPORT_FD)) < 0)
+	/* The report pipe to REPORT_FD and (v1.2) the layer socket to
+	 * SOCK_FD: first both out of the way of those numbers, since either
+	 * may be one of them now; dup2 clears FD_CLOEXEC on the copies. */
+	int report = fcntl(ca->report[1], F_DUPFD_CLOEXEC, 10);
+	int sock = ca->sock < 0 ? -1 : fcntl(ca->sock, F_DUPFD_CLOEXEC, 10);
+	if (report < 0 || dup2(report, REPORT_FD) < 0 ||
+	    (ca->sock >= 0 && (sock < 0 || dup2(sock, SOCK_FD) < 0)))
 		md_die("dup2");
 	/* From a sealed copy in memory: the container's PID 1 must never
 	 * show it the host's minidocker as /proc/1/exe (CVE-2019-5736). */
@@ -123,38 +134,10 @@ static int clone_main(void *arg)
 
 enum { STACK_SIZE = 1024 * 1024 };
 
-/* Write TEXT to /proc/PID/FILE. */
-static int write_proc(pid_t pid, const char *file, const char *text)
+static void close_if(int fd)	/* v1.2: the socket exists for root only */
 {
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t len = strlen(text);
-
-	if (fd < 0 || write(fd, text, len) != len) {
-		md_warn("write '%.*s' to %s", (int)strcspn(text, "\n"), text, path);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return close(fd);
-}
-
-/* Map uid and gid 0 in the child's user namespace to ours: root inside is
- * us outside (user_namespaces(7), "User and group ID mappings").  A user
- * who is not root may write one line, for their own id, and must deny
- * setgroups(2) before writing gid_map: otherwise the child could drop
- * supplementary groups that deny it access to files ("setgroups" in
- * user_namespaces(7), CVE-2014-8989). */
-static int write_id_maps(pid_t pid)
-{
-	char map[64];
-
-	snprintf(map, sizeof map, "0 %d 1\n", (int)getuid());
-	if (write_proc(pid, "uid_map", map) < 0 || write_proc(pid, "setgroups", "deny") < 0)
-		return -1;
-	snprintf(map, sizeof map, "0 %d 1\n", (int)getgid());
-	return write_proc(pid, "gid_map", map);
+	if (fd >= 0)
+		close(fd);
 }
 
 /* The init's report, once the runtime has said "go": a byte when its
@@ -179,10 +162,10 @@ static int await_exec(int fd)
 	return n == sizeof err && err > 0 ? err : EIO;
 }
 
-/* The init's argv: `minidocker init [--tty] DIR LOWERS COMMAND...`. */
-static char **init_argv(const struct container *c, int tty, char *dir, char *lowers)
+/* The init's argv: `minidocker init [--tty] DIR LOWERS SECURITY COMMAND...`. */
+static char **init_argv(const struct container *c, int tty, char *dir, char *lowers, char *sec)
 {
-	char **argv = calloc(c->argc + 6, sizeof *argv);
+	char **argv = calloc(c->argc + 7, sizeof *argv);
 	int n = 0;
 
 	if (!argv)
@@ -193,6 +176,7 @@ static char **init_argv(const struct container *c, int tty, char *dir, char *low
 		argv[n++] = "--tty";
 	argv[n++] = dir;
 	argv[n++] = lowers;
+	argv[n++] = sec;
 	memcpy(argv + n, c->argv, (c->argc + 1) * sizeof *argv);
 	return argv;
 }
@@ -206,7 +190,8 @@ static char **init_argv(const struct container *c, int tty, char *dir, char *low
  * it).  Returns the PID of its PID 1, or -1 after saying why. */
 pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *failed)
 {
-	char dir[PATH_MAX], lowers[PATH_MAX];
+	char dir[PATH_MAX], lowers[PATH_MAX], sec[160];
+	int sock[2] = { -1, -1 };
 
 	*failed = 0;
 	container_path(dir, c->id, NULL);
@@ -223,8 +208,13 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	/* The cgroup, with its limits, exists before the container does. */
 	if (cgroup_create(c->id, &c->limits) < 0)
 		return -1;
-	char **argv = init_argv(c, tty, dir, lowers);
-	struct clone_args ca = { .argv = argv, .stdio = stdio };
+	/* v1.2: root's containers get their root filesystem over a socket. */
+	userns_prepare_dirs(c);
+	if (c->map.how == MAP_RANGE && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
+		md_die("socketpair");
+	security_word(&c->sec, sock[1] >= 0 ? SOCK_FD : -1, sec, sizeof sec);
+	char **argv = init_argv(c, tty, dir, lowers, sec);
+	struct clone_args ca = { .argv = argv, .stdio = stdio, .map = &c->map, .sock = sock[1] };
 	if (pipe2(ca.sync, O_CLOEXEC) < 0 || pipe2(ca.report, O_CLOEXEC) < 0)
 		md_die("pipe");
 	/* Without CLONE_VM the child gets a copy of our memory, this stack
@@ -243,9 +233,11 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	free(argv);
 	close(ca.sync[0]);
 	close(ca.report[1]);
+	close_if(sock[1]);
 	if (pid < 0) {
 		close(ca.sync[1]);
 		close(ca.report[0]);
+		close_if(sock[0]);
 		cgroup_remove(c->id);
 		md_warnx("clone with all six namespaces: %s", strerror(err));
 		if (err == EPERM || err == EACCES || err == ENOSPC || err == EUSERS)
@@ -257,10 +249,13 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	unsigned long long started = start_time(pid);
 	/* Into the cgroup while it waits on the pipe: the limits hold from
 	 * the command's first instruction (cgroups(7), "cgroup.procs"). */
-	int ok = write_id_maps(pid) == 0 && cgroup_join(c->id, pid) == 0 && write(ca.sync[1], "1", 1) == 1;
+	int ok = userns_write_maps(pid, &c->map) == 0 && cgroup_join(c->id, pid) == 0 &&
+		 (sock[0] < 0 || layers_send(c, pid, sock[0], lowers) == 0) &&	/* v1.2 */
+		 write(ca.sync[1], "1", 1) == 1;
 	close(ca.sync[1]);	/* without the byte: "give up" */
 	int result = ok ? await_exec(ca.report[0]) : -1;
 	close(ca.report[0]);
+	close_if(sock[0]);
 	if (result < 0) {
 		wait_for(pid);
 		cgroup_remove(c->id);
@@ -283,9 +278,9 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
  * upper layer, move into it with pivot_root, and give it its own /proc,
  * without touching the host's.  DIR is ROOT/containers/ID; LOWERS the
  * image's layers, top first, separated by ':'. */
-static void enter_rootfs(const char *dir, const char *lowers)
+static void enter_rootfs(const char *dir, const char *lowers, int sock)
 {
-	char rootfs[PATH_MAX], opts[3 * PATH_MAX];
+	char rootfs[PATH_MAX], opts[3 * PATH_MAX], sent[PATH_MAX];
 
 	/* The new mount namespace is a copy of the host's, propagation
 	 * included: where / is shared (every systemd host), a mount made here
@@ -299,10 +294,14 @@ static void enter_rootfs(const char *dir, const char *lowers)
 	 * userxattr: keep its markers in user.overlay.* extended attributes,
 	 * which a user namespace may write (trusted.* needs real root). */
 	md_pathf(rootfs, "%s/rootfs", dir);
-	if ((size_t)snprintf(opts, sizeof opts, "userxattr,lowerdir=%s,upperdir=%s/upper,workdir=%s/work",
-			     lowers, dir, dir) >= sizeof opts)
+	/* v1.2: root's container gets an idmapped overlay, mounted, or the
+	 * shifted copies of its layers to mount (idmap.c). */
+	if (sock >= 0 && layers_receive(sock, rootfs, sent) == 1)
+		;
+	else if ((size_t)snprintf(opts, sizeof opts, "userxattr,lowerdir=%s,upperdir=%s/upper,workdir=%s/work",
+				  sock >= 0 ? sent : lowers, dir, dir) >= sizeof opts)
 		md_diex("overlay options too long");
-	if (mount("overlay", rootfs, "overlay", 0, opts) < 0) {
+	else if (mount("overlay", rootfs, "overlay", 0, opts) < 0) {
 		md_warn("mount overlay on %s", rootfs);
 		md_hint("overlayfs needs the overlay module, and in a user namespace Linux 5.11 or "
 			"later; `make doctor` checks both");
@@ -364,16 +363,18 @@ void container_env(void)
 	free(keep);
 }
 
-/* `minidocker init [--tty] DIR LOWERS COMMAND...`: the container side,
+/* `minidocker init [--tty] DIR LOWERS SECURITY COMMAND...`: the container side,
  * PID 1 of its PID namespace.  Name the host, enter the root filesystem,
  * then become the command: execvp keeps our PID, so the command is PID 1.
  * No unmount at the end: the mount namespace, and every mount in it, the
  * overlay included, goes away with its last process. */
 noreturn void container_init(int argc, char **argv)
 {
-	int tty = argc > 5 && !strcmp(argv[2], "--tty");
+	int tty = argc > 6 && !strcmp(argv[2], "--tty");
 	const char *dir = argv[2 + tty], *lowers = argv[3 + tty];
-	char **cmd = argv + 4 + tty;
+	struct security sec;
+	int sock = security_parse(argv[4 + tty], &sec);	/* v1.2 */
+	char **cmd = argv + 5 + tty;
 
 	/* Only ever run by `run`: outside a new PID namespace, sethostname
 	 * below would rename the host. */
@@ -391,8 +392,9 @@ noreturn void container_init(int argc, char **argv)
 		md_die("make the terminal the container's controlling terminal");
 	if (sethostname("container", strlen("container")) < 0)
 		md_die("sethostname container");
-	enter_rootfs(dir, lowers);
+	enter_rootfs(dir, lowers, sock);
 	container_env();
+	security_apply(&sec);	/* v1.2: user, capabilities, no_new_privs */
 	/* Tell the runtime the root is ready: from now on the container may
 	 * be joined.  Then only 0, 1 and 2 cross, with default signals. */
 	if (write(REPORT_FD, "r", 1) != 1)

@@ -418,10 +418,16 @@ int cmd_import(int argc, char **argv)
 	return 0;
 }
 
+struct layer_copy {
+	const struct container *c;
+	const char *upper, *tmp;
+};
+
 static int copy_layer(void *arg)
 {
-	const char **copy = arg;
-	return md_copy_tree(copy[0], copy[1]);
+	const struct layer_copy *copy = arg;
+	/* v1.2: as the container's root, then its ids back out of the range */
+	return copy_upper(copy->c, copy->upper, copy->tmp);
 }
 
 int cmd_commit(int argc, char **argv)
@@ -441,8 +447,8 @@ int cmd_commit(int argc, char **argv)
 	 * markers included: its parent is the container's image. */
 	container_path(upper, c.id, "upper");
 	temp_image(tmp, "commit");
-	const char *copy[2] = { upper, tmp };
-	if (fill_temp(tmp, copy_layer, copy) < 0)
+	struct layer_copy copy = { &c, upper, tmp };
+	if (fill_temp(tmp, copy_layer, &copy) < 0)
 		md_diex("commit %s: cannot copy %s", argv[1], upper);
 	publish(tmp, path, argv[2], c.image);
 	printf("%s\n", argv[2]);
@@ -579,6 +585,7 @@ int cmd_rmi(int argc, char **argv)
 		}
 		md_pathf(path, "%s/images/.meta/%s", md_state_root(), argv[i]);
 		unlink(path);
+		shifted_remove(argv[i]);	/* v1.2 */
 		printf("%s\n", argv[i]);
 	}
 	close(lock);

@@ -1,9 +1,9 @@
-/* minidocker v1.1: the command table and main().
+/* minidocker v1.2: the command table and main().
  *
  *   minidocker [--root DIR] COMMAND [ARG...]
  *
- * v1.0's table, with the image commands added: images, import, commit,
- * rmi (their handlers are in images.c, the others in commands.c).
+ * v1.1's table; v1.2 adds run's -u, --cap-add, --cap-drop, --privileged
+ * and --security-opt, and exec's -u (handled in user.c and caps.c).
  */
 #include "minidocker.h"
 
@@ -24,12 +24,18 @@ static const struct command commands[] = {
 	  "      --rm             Remove the container when it exits\n"
 	  "  -m, --memory SIZE    Memory limit, swap included (b, k, m, g; at least 6m)\n"
 	  "      --cpus N         CPU time limit, in CPUs (a decimal, e.g. 0.5)\n"
-	  "      --pids-limit N   At most N processes\n", cmd_run },
+	  "      --pids-limit N   At most N processes\n"
+	  "  -u, --user USER[:GROUP]  Run as USER (a name in the image, or a uid)\n"
+	  "      --cap-add CAP    Add a capability (NET_ADMIN, CAP_SYS_TIME, ALL)\n"
+	  "      --cap-drop CAP   Drop a capability (or ALL)\n"
+	  "      --privileged     Every capability\n"
+	  "      --security-opt no-new-privileges   execve never grants privileges\n", cmd_run },
 	{ "ps", "List containers", "ps [OPTIONS]",
 	  "  -a, --all            Show all containers (default: only running ones)\n"
 	  "  -q, --quiet          Show only container ids\n", cmd_ps },
 	{ "exec", "Run a command in a running container",
-	  "exec CONTAINER COMMAND [ARG...]", NULL, cmd_exec },
+	  "exec [OPTIONS] CONTAINER COMMAND [ARG...]",
+	  "  -u, --user USER[:GROUP]  Run as USER instead of the container's user\n", cmd_exec },
 	{ "logs", "Show a container's output", "logs [OPTIONS] CONTAINER",
 	  "  -f, --follow         Keep printing new output until the container exits\n"
 	  "  -n, --tail N         Only the last N lines\n", cmd_logs },
@@ -208,7 +214,7 @@ int main(int argc, char **argv)
 {
 	md_trace(argv);
 	self_path = argv[0];
-	if (argc > 4 && !strcmp(argv[1], "init"))
+	if (argc > 5 && !strcmp(argv[1], "init"))
 		container_init(argc, argv);
 
 	/* Global options come before the command. */

@@ -1,4 +1,4 @@
-/* minidocker v1.1: what the files of this stage share.
+/* minidocker v1.2: what the files of this stage share.
  *
  *   main.c       the command table, usage and option parsing, main()
  *   commands.c   one handler per command: run, ps, exec, logs, ...
@@ -9,6 +9,10 @@
  *   process.c    signals, waiting, and naming processes safely
  *   cgroup.c     limits on memory, CPU and processes (v1.0)
  *   images.c     images as layers: import, commit, images, rmi (v1.1)
+ *   userns.c     id ranges: /etc/subuid, newuidmap, the maps (v1.2)
+ *   idmap.c      layers seen through the range: idmapped or copied (v1.2)
+ *   caps.c       capabilities with libcap (v1.2)
+ *   user.c       -u, and user, capabilities, no_new_privs applied (v1.2)
  */
 #ifndef MINIDOCKER_H
 #define MINIDOCKER_H
@@ -90,6 +94,25 @@ struct limits {
 	long pids;
 };
 
+/* v1.2: how the container's ids map to the host's: one or two extents,
+ * as in /proc/PID/uid_map (user_namespaces(7)). */
+struct idext {
+	unsigned long inside, outside, count;
+};
+enum map_how { MAP_SELF, MAP_RANGE, MAP_HELPER };
+struct idmap {
+	enum map_how how;	/* our own id; root's range; newuidmap */
+	int n;
+	struct idext uid[2], gid[2];
+};
+
+/* v1.2: what the container's processes are, and may do. */
+struct security {
+	char user[64];		/* -u as given; "" is root */
+	unsigned long long caps;	/* bounding, permitted, effective */
+	int nnp;		/* --security-opt no-new-privileges */
+};
+
 struct container {
 	char id[65];
 	char name[64];
@@ -105,6 +128,9 @@ struct container {
 	pid_t monitor;		/* the minidocker process watching it */
 	unsigned long long monitor_start;
 	int exit_code;
+	struct idmap map;	/* v1.2 */
+	struct security sec;
+	char layers[16];	/* "idmapped", "copy" or "" (not root) */
 };
 
 void container_path(char *buf, const char *id, const char *file);
@@ -183,6 +209,59 @@ int cgroup_join(const char *id, pid_t pid);
 /* Kill what is left in them, and remove them. */
 void cgroup_remove(const char *id);
 int cgroup_stats(const char *id, struct cg_stats *s);
+
+/* ---- userns.c, idmap.c, caps.c, user.c (v1.2) --------------------- */
+
+/* The map for a new container: root's range, the caller's range through
+ * newuidmap, or the caller's own id.  0, or -1 after saying why not. */
+int userns_choose(struct idmap *m);
+int userns_write_maps(pid_t pid, const struct idmap *m);
+/* In the child, once the maps exist: uid and gid 0 of the namespace. */
+void userns_become_root(const struct idmap *m);
+void userns_rearm_pdeathsig(void);	/* after every change of user */
+/* FN(ARG) as root of a namespace with M's maps (rm, commit without root). */
+int userns_run_as(const struct idmap *m, int (*fn)(void *), void *arg);
+void idmap_text(const struct idext *e, int n, char sep, char *buf, size_t len);
+void idmap_parse(const char *text, struct idext *e, int *n);
+long idmap_outside(const struct idext *e, int n, unsigned long id);
+long idmap_inside(const struct idext *e, int n, unsigned long id);
+
+/* Root only: send the container (PID) its root filesystem on SOCK, an
+ * idmapped overlay or the shifted copies of LOWERS to mount; records
+ * which in C->layers.  The container takes it with layers_receive(): 1
+ * if mounted on ROOTFS, 0 with the layers to mount in LOWERS. */
+int layers_send(struct container *c, pid_t pid, int sock, const char *lowers);
+int layers_receive(int sock, const char *rootfs, char *lowers);
+/* Ids of the tree DIR into the range of M, or back out of it (commit). */
+int shift_ids(const char *dir, const struct idmap *m, int into_range);
+void shifted_remove(const char *image);
+
+unsigned long long caps_all(void);
+unsigned long long caps_default(void);
+int caps_lookup(const char *name);	/* -2: ALL; -1: unknown */
+unsigned long long caps_compute(int privileged, const int *add, int nadd, const int *drop, int ndrop);
+void caps_bound(unsigned long long keep);
+void caps_set(unsigned long long keep);
+
+int valid_user(const char *spec);
+/* run's -u, --cap-add, --cap-drop, --privileged, --security-opt. */
+struct security_opts {
+	int privileged, nadd, ndrop;
+	int add[64], drop[64];
+};
+void security_option(const struct command *cmd, int opt, const char *arg, struct security_opts *o,
+		     struct security *s);
+void security_finish(const struct security_opts *o, struct security *s);
+/* In the container, just before the command: user, capabilities, nnp. */
+void security_apply(const struct security *s);
+void security_word(const struct security *s, int sock, char *buf, size_t len);
+int security_parse(const char *word, struct security *s);	/* the socket */
+/* rm, and run --rm: C's folder, removed as its namespace's root. */
+int remove_container_dir(const struct container *c);
+/* commit: C's upper layer copied to TO, with the container's own ids. */
+int copy_upper(const struct container *c, const char *upper, const char *to);
+/* Root's range may enter ROOT: the folders on its way become 0711. */
+void userns_prepare_dirs(const struct container *c);
 
 /* ---- tty.c ----------------------------------------------------------- */
 

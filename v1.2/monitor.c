@@ -251,7 +251,7 @@ static void record_end(struct container *c, int failed, int status)
 	c->monitor_start = 0;
 	container_path(path, c->id, NULL);
 	if (c->autoremove)
-		md_remove_tree(path);
+		remove_container_dir(c);	/* v1.2 */
 	/* ENOENT: someone removed the container's folder while it ran;
 	 * there is nothing left to record, and no reason to fail. */
 	else if (try_save_state(c) < 0 && errno != ENOENT)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 static const char *const status_names[] = { "created", "running", "exited", "dead" };
+static const char *const map_names[] = { "self", "range", "newuidmap" };	/* v1.2 */
 
 
 void container_path(char *buf, const char *id, const char *file)
@@ -97,6 +98,13 @@ int try_save_state(const struct container *c)
 		(int)c->pid, c->pid_start, (int)c->monitor, c->monitor_start);
 	fprintf(f, "exit_code=%d\nfinished=%lld.%09ld\n", c->exit_code,
 		(long long)c->finished.tv_sec, c->finished.tv_nsec);
+	/* v1.2: the ids it runs as on the host, and what it may do. */
+	char map[128];
+	idmap_text(c->map.uid, c->map.n, ',', map, sizeof map);
+	fprintf(f, "map=%s\nuid_map=%s\n", map_names[c->map.how], map);
+	idmap_text(c->map.gid, c->map.n, ',', map, sizeof map);
+	fprintf(f, "gid_map=%s\nlayers=%s\n", map, c->layers);
+	fprintf(f, "user=%s\ncaps=%016llx\nno_new_privs=%d\n", c->sec.user, c->sec.caps, c->sec.nnp);
 	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fclose(f) != 0 || rename(tmp, path) < 0) {
 		err = errno;
 		unlink(tmp);
@@ -126,6 +134,25 @@ static void parse_time(const char *s, struct timespec *t)
 	t->tv_nsec = nsec;
 }
 
+/* v1.2's lines: the map, the layers, user, capabilities, nnp. */
+static void load_security(struct container *c, const char *key, const char *val)
+{
+	if (!strcmp(key, "map"))
+		c->map.how = !strcmp(val, "range") ? MAP_RANGE : !strcmp(val, "newuidmap") ? MAP_HELPER : MAP_SELF;
+	else if (!strcmp(key, "uid_map"))
+		idmap_parse(val, c->map.uid, &c->map.n);
+	else if (!strcmp(key, "gid_map"))
+		idmap_parse(val, c->map.gid, &c->map.n);
+	else if (!strcmp(key, "layers"))
+		snprintf(c->layers, sizeof c->layers, "%s", val);
+	else if (!strcmp(key, "user"))
+		snprintf(c->sec.user, sizeof c->sec.user, "%s", val);
+	else if (!strcmp(key, "caps"))
+		c->sec.caps = strtoull(val, NULL, 16);
+	else if (!strcmp(key, "no_new_privs"))
+		c->sec.nnp = atoi(val);
+}
+
 /* Read a container's state; 0 on success, -1 if it has none. */
 int load_state(const char *id, struct container *c)
 {
@@ -134,6 +161,10 @@ int load_state(const char *id, struct container *c)
 	ssize_t n;
 
 	memset(c, 0, sizeof *c);
+	/* v1.2: a container an earlier stage made has none of v1.2's lines:
+	 * it keeps the one-id map it was made with, and Docker's caps. */
+	c->map = (struct idmap){ MAP_SELF, 1, { { 0, getuid(), 1 } }, { { 0, getgid(), 1 } } };
+	c->sec.caps = caps_default();
 	container_path(path, id, "state");
 	FILE *f = fopen(path, "re");
 	if (!f)
@@ -187,6 +218,8 @@ int load_state(const char *id, struct container *c)
 			c->monitor_start = strtoull(val, NULL, 10);
 		else if (!strcmp(line, "exit_code"))
 			c->exit_code = atoi(val);
+		else
+			load_security(c, line, val);	/* v1.2 */
 	}
 	free(line);
 	fclose(f);
@@ -225,15 +258,12 @@ static int orphaned(const struct container *c)
 /* settle, for a caller that holds C's lock and has just read its state. */
 int settle_locked(struct container *c)
 {
-	char dir[PATH_MAX];
-
 	if (!orphaned(c))
 		return 0;
 	/* Its monitor cannot remove its cgroups any more: we do. */
 	cgroup_remove(c->id);
 	if (c->autoremove) {	/* what its run would have done */
-		container_path(dir, c->id, NULL);
-		md_remove_tree(dir);
+		remove_container_dir(c);	/* v1.2 */
 		return 1;
 	}
 	if (c->status == RUNNING) {
