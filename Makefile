@@ -69,7 +69,7 @@ $(BINS): %/minidocker: $$(wildcard $$*/*.c $$*/*.h) common/libcommon.a
 tests/probe: tests/probe.c
 	$(CC) $(CFLAGS) -static -o $@ $< -lcap
 
-TEST_LIB := tests/harness.c tests/basics.c
+TEST_LIB := tests/harness.c tests/basics.c tests/layers.c
 tests/bin/test_%: tests/test_%.c $(TEST_LIB) $(wildcard tests/*.h)
 	@mkdir -p tests/bin
 	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -DTOP='"$(CURDIR)"' -o $@ \

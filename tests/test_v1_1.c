@@ -1,6 +1,6 @@
 /* v1.1: overlayfs instead of a copy, pivot_root instead of chroot, and
  * images as layers: import, commit, images, rmi. */
-#include "basics.h"
+#include "layers.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,238 +12,6 @@
 
 const char *run_words[] = { "-i", "base", NULL };
 
-START_TEST(writes_and_deletions_never_reach_the_image)
-{
-	struct result r = md(NULL, "run", "--name", "writer", "base", "sh", "-c",
-			     "echo new > /etc/new; rm /etc/group; rm -r /root; mkdir /root; "
-			     "echo y > /root/y; ls /etc; ls /root", NULL);
-	ck_status(r, 0);
-	ck_assert_str_eq(r.out, "new\npasswd\ny\n");
-	/* The image is as it was. */
-	r = sh("cd \"$MINIDOCKER_ROOT/images/base\" && ls etc && ls -A root | wc -l");
-	ck_assert_str_eq(r.out, "group\npasswd\n0\n");
-	/* The container's upper layer holds the changes: a whiteout (a 0:0
-	 * character device) for the deleted file. */
-	struct stat st;
-	r = sh("ls -d \"$MINIDOCKER_ROOT\"/containers/*/upper/etc/group");
-	r.out[strcspn(r.out, "\n")] = '\0';
-	ck_assert_int_eq(lstat(r.out, &st), 0);
-	ck_assert(S_ISCHR(st.st_mode) && major(st.st_rdev) == 0 && minor(st.st_rdev) == 0);
-}
-END_TEST
-
-START_TEST(two_containers_on_one_image_keep_apart)
-{
-	struct result a = md(NULL, "run", "-d", "--name", "aa", "base", "sh", "-c",
-			     "echo mine > /tmp/a; sleep 30", NULL);
-	ck_status(a, 0);
-	struct result r;
-	for (int i = 0; i < 100; i++) {
-		r = md(NULL, "exec", "aa", "cat", "/tmp/a", NULL);
-		if (r.status == 0)
-			break;
-		usleep(50000);
-	}
-	ck_assert_str_eq(r.out, "mine\n");
-	r = md(NULL, "run", "--rm", "base", "sh", "-c", "test -e /tmp/a && echo seen || echo apart", NULL);
-	ck_assert_str_eq(r.out, "apart\n");
-	md(NULL, "rm", "-f", "aa", NULL);
-}
-END_TEST
-
-START_TEST(the_chroot_escape_is_contained)
-{
-	struct result r = md(NULL, "run", "--rm", "base", "probe", "escape", host_marker(), NULL);
-	ck_status(r, 0);
-	ck_contains(r.out, "contained: ");
-}
-END_TEST
-
-START_TEST(the_mount_table_holds_no_host_path)
-{
-	struct result r = md(NULL, "run", "--rm", "base", "cat", "/proc/self/mountinfo", NULL);
-	ck_status(r, 0);
-	/* Two mounts: the overlay at / and proc; the old root is gone. */
-	int lines = 0;
-	for (char *p = r.out; (p = strchr(p, '\n')); p++)
-		lines++;
-	ck_assert_msg(lines == 2, "%s", r.out);
-	ck_contains(r.out, " / / ");
-	ck_contains(r.out, " - overlay overlay ");
-	ck_contains(r.out, " /proc ");
-	ck_lacks(r.out, "/sys/fs/cgroup");
-	ck_lacks(r.out, " /work");
-	ck_lacks(r.out, " /tmp ");
-}
-END_TEST
-
-START_TEST(no_overlay_is_left_on_the_host)
-{
-	char *before = read_file("/proc/self/mountinfo");
-	struct result r = md(NULL, "run", "--rm", "base", "true", NULL);
-	ck_status(r, 0);
-	r = md(NULL, "run", "-d", "--name", "oo", "base", "sleep", "30", NULL);
-	ck_status(r, 0);
-	/* Not even while it runs: the overlay is in the container's namespace. */
-	ck_assert_str_eq(read_file("/proc/self/mountinfo"), before);
-	r = md(NULL, "rm", "-f", "oo", NULL);
-	ck_status(r, 0);
-	ck_assert_str_eq(read_file("/proc/self/mountinfo"), before);
-	r = sh("ls -A \"$MINIDOCKER_ROOT/containers\"");
-	ck_assert_str_eq(r.out, "");
-}
-END_TEST
-
-START_TEST(import_keeps_links_modes_owners_and_times)
-{
-	struct result r = sh("set -e; cd \"$MINIDOCKER_ROOT\"; mkdir -p t/bin t/etc t/data; "
-			     "cp images/base/bin/busybox t/bin/; ln -s busybox t/bin/sh; ln -s /bin/busybox t/bin/cat; "
-			     "echo hello > t/data/file; ln t/data/file t/data/hard; chown 1234:5678 t/data/file; "
-			     "chmod 4751 t/data/file; touch -d '2001-02-03 04:05:06' t/data/file; "
-			     "mknod t/data/null c 1 3; echo readable > t/data/readme; tar -C t -cf img.tar .");
-	ck_status(r, 0);
-	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" import img.tar imp");
-	ck_status(r, 0);
-	ck_assert_str_eq(r.out, "imp\n");
-	ck_contains(r.err, "skipped 1 device node");
-	/* The same as the tree it was made from, the device node aside. */
-	r = sh("cd \"$MINIDOCKER_ROOT\" && for f in data/file data/hard bin/sh bin/cat; do "
-	       "a=\"$(stat -c '%%A %%u:%%g %%h %%Y' t/$f) $(readlink t/$f)\"; "
-	       "b=\"$(stat -c '%%A %%u:%%g %%h %%Y' images/imp/$f) $(readlink images/imp/$f)\"; "
-	       "[ \"$a\" = \"$b\" ] || echo \"$f: $a / $b\"; done; "
-	       "stat -c '%%A %%u:%%g %%h' images/imp/data/file; test -e images/imp/data/null || echo no-device");
-	ck_assert_str_eq(r.out, "-rwsr-x--x 1234:5678 2\nno-device\n");
-	/* An absolute symlink (/bin/cat -> /bin/busybox) is fine inside an
-	 * image: it resolves in the container's root. */
-	r = md(NULL, "run", "--rm", "imp", "cat", "/data/readme", NULL);
-	ck_status(r, 0);
-	ck_assert_str_eq(r.out, "readable\n");
-}
-END_TEST
-
-/* A tarball made by the shell commands CMD in ROOT/t; import must refuse
- * it with 125, and leave no image and no temporary folder. */
-static void refused(const char *cmd, const char *why)
-{
-	struct result r = sh("set -e; cd \"$MINIDOCKER_ROOT\"; mkdir -p t; cd t; %s", cmd);
-	ck_status(r, 0);
-	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" import t/evil.tar evil");
-	ck_status(r, 125);
-	ck_contains(r.err, why);
-	r = sh("ls -A \"$MINIDOCKER_ROOT/images\" | grep -v -e '^base$' -e '^.meta$'; true");
-	ck_assert_str_eq(r.out, "");
-}
-
-START_TEST(hostile_tarballs_are_refused)
-{
-	char target[4200];
-	snprintf(target, sizeof target, "%s/outside", state_root());
-	refused("echo x > x; tar -P -cf evil.tar --transform 's,^x,../escaped,' x 2>/dev/null", "points out of the image");
-	refused("echo x > x; tar -P -cf evil.tar --transform 's,^x,/tmp/md-absolute-escape,' x 2>/dev/null",
-		"points out of the image");
-	struct result r = sh("mkdir -p \"%s\"", target);
-	char cmd[9000];
-	snprintf(cmd, sizeof cmd, "rm -rf l; mkdir -p l/d; ln -s '%s' l/evil; echo y > l/d/f; "
-		 "tar -cf evil.tar -C l evil --transform 's,^d,evil,' d/f", target);
-	refused(cmd, "evil/f");
-	r = sh("ls -A \"%s\"; ls /tmp/md-absolute-escape ../escaped 2>/dev/null; true", target);
-	ck_assert_str_eq(r.out, "");
-	refused("echo 'not a tarball' > evil.tar", "cannot read");
-}
-END_TEST
-
-START_TEST(commit_makes_a_layer_and_run_shows_it)
-{
-	struct result r = md(NULL, "run", "--name", "cc", "base", "sh", "-c",
-			     "echo hi > /hello; rm /etc/group; mkdir -p /srv/x", NULL);
-	ck_status(r, 0);
-	r = md(NULL, "commit", "cc", "img2", NULL);
-	ck_status(r, 0);
-	ck_assert_str_eq(r.out, "img2\n");
-	r = md(NULL, "run", "--rm", "img2", "sh", "-c", "cat /hello; test -e /etc/group || echo no-group; "
-	       "ls -d /srv/x; ls /etc", NULL);
-	ck_status(r, 0);
-	ck_assert_str_eq(r.out, "hi\nno-group\n/srv/x\npasswd\n");
-	/* The new image holds the change only; base is its parent. */
-	r = md(NULL, "images", NULL);
-	ck_contains(r.out, "IMAGE                PARENT               SIZE       CREATED\n");
-	ck_contains(r.out, "\nbase                 -    ");
-	ck_contains(r.out, "\nimg2                 base ");
-	r = sh("ls \"$MINIDOCKER_ROOT/images/img2\"");
-	ck_assert_str_eq(r.out, "etc\nhello\nsrv\n");
-	/* And a layer on a layer. */
-	r = md(NULL, "run", "--name", "c3", "img2", "sh", "-c", "echo more >> /hello", NULL);
-	ck_status(md(NULL, "commit", "c3", "img3", NULL), 0);
-	r = md(NULL, "run", "--rm", "img3", "cat", "/hello", NULL);
-	ck_assert_str_eq(r.out, "hi\nmore\n");
-}
-END_TEST
-
-START_TEST(rmi_refuses_an_image_in_use)
-{
-	md(NULL, "run", "--name", "user", "base", "sh", "-c", "echo x > /x", NULL);
-	struct result r = md(NULL, "rmi", "base", NULL);
-	ck_status(r, 125);
-	ck_contains(r.err, "image base is used by container");
-	ck_status(md(NULL, "commit", "user", "child", NULL), 0);
-	ck_status(md(NULL, "rm", "user", NULL), 0);
-	r = md(NULL, "rmi", "base", NULL);
-	ck_status(r, 125);
-	ck_contains(r.err, "image base is the parent of image child");
-	r = md(NULL, "rmi", "child", "nosuch", NULL);
-	ck_status(r, 125);
-	ck_assert_str_eq(r.out, "child\n");
-	ck_contains(r.err, "no such image: nosuch");
-	r = sh("ls -A \"$MINIDOCKER_ROOT/images\" \"$MINIDOCKER_ROOT/images/.meta\"");
-	ck_assert_msg(!strstr(r.out, "child"), "%s", r.out);
-	ck_status(md(NULL, "rmi", "base", NULL), 0);
-}
-END_TEST
-
-START_TEST(proc_is_never_mounted_through_a_symlink)
-{
-	/* An image whose /proc points at a host folder. */
-	struct result r = sh("set -e; cd \"$MINIDOCKER_ROOT\"; mkdir -p t/bin; cp images/base/bin/busybox t/bin/; "
-			     "ln -s busybox t/bin/sh; ln -s /tmp t/proc; tar -C t -cf p.tar . && "
-			     "\"$MD\" import p.tar badproc");
-	ck_status(r, 0);
-	char *before = read_file("/proc/self/mountinfo");
-	r = md(NULL, "run", "--rm", "badproc", "true", NULL);
-	ck_status(r, 125);
-	ck_contains(r.err, "the image's /proc is not a folder");
-	ck_assert_str_eq(read_file("/proc/self/mountinfo"), before);
-}
-END_TEST
-
-START_TEST(bad_image_names_are_refused)
-{
-	struct result r = md(NULL, "run", "--name", "nn", "base", "true", NULL);
-	const char *bad[] = { "../x", "Upper", ".hidden", "a/b", "" };
-	for (int i = 0; i < 5; i++) {
-		r = md(NULL, "commit", "nn", bad[i], NULL);
-		ck_status(r, 125);
-		ck_contains(r.err, "invalid image name");
-	}
-	r = md(NULL, "commit", "nn", "base", NULL);
-	ck_status(r, 125);
-	ck_contains(r.err, "image 'base' already exists");
-	/* A flag is a flag, not a tarball's name. */
-	r = md(NULL, "import", "--bogus", "x.tar", "fine", NULL);
-	ck_status(r, 125);
-	ck_contains(r.err, "import: unknown flag '--bogus'");
-}
-END_TEST
-
-START_TEST(overlay_works_without_root)
-{
-	nobody_root();
-	struct result r = sh(AS_NOBODY " run --rm base sh -c 'echo x > /etc/x; cat /etc/x; id -u'");
-	ck_status(r, 0);
-	ck_assert_str_eq(r.out, "x\n0\n");
-	r = sh("test -e \"$MINIDOCKER_ROOT/nobody/images/base/etc/x\" && echo leaked; true");
-	ck_assert_str_eq(r.out, "");
-}
-END_TEST
 
 START_TEST(rootless_rm_works_after_deletions)
 {
@@ -499,12 +267,12 @@ END_TEST
 START_TEST(corrupt_and_empty_tarballs_are_refused)
 {
 	/* A flipped byte in gzip's CRC (libarchive does not check it). */
-	refused("mkdir -p d; echo hello > d/f; tar -czf ok.tgz d; cp ok.tgz evil.tar; "
+	import_refused("mkdir -p d; echo hello > d/f; tar -czf ok.tgz d; cp ok.tgz evil.tar; "
 		"n=$(stat -c %s evil.tar); printf '\\377' | dd of=evil.tar bs=1 seek=$((n - 8)) conv=notrunc "
 		"2>/dev/null; ! gzip -t evil.tar 2>/dev/null", "(the file is corrupt)");
-	refused("head -c 100 ok.tgz > evil.tar", "cannot read");
-	refused(": > evil.tar", "it is empty (0 bytes)");
-	refused("rm -rf e; mkdir e; tar -C e -cf evil.tar .", "no files in it");
+	import_refused("head -c 100 ok.tgz > evil.tar", "cannot read");
+	import_refused(": > evil.tar", "it is empty (0 bytes)");
+	import_refused("rm -rf e; mkdir e; tar -C e -cf evil.tar .", "no files in it");
 	/* And the good one is fine. */
 	struct result r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" import t/ok.tgz fine");
 	ck_status(r, 0);
@@ -577,21 +345,9 @@ int main(void)
 	add_mount_tests(s);
 	add_image_tests(s);
 	add_lifecycle_tests(s);
-	TCase *tc = tcase(s, "overlay");
-	add_root_test(tc, writes_and_deletions_never_reach_the_image);
-	add_root_test(tc, two_containers_on_one_image_keep_apart);
-	add_root_test(tc, the_chroot_escape_is_contained);
-	add_root_test(tc, the_mount_table_holds_no_host_path);
-	add_root_test(tc, no_overlay_is_left_on_the_host);
-	add_root_test(tc, overlay_works_without_root);
+	add_layer_tests(s);
+	TCase *tc = tcase(s, "layers");
 	add_root_test(tc, rootless_rm_works_after_deletions);
-	tc = tcase(s, "images");
-	add_root_test(tc, import_keeps_links_modes_owners_and_times);
-	add_root_test(tc, hostile_tarballs_are_refused);
-	add_root_test(tc, commit_makes_a_layer_and_run_shows_it);
-	add_root_test(tc, rmi_refuses_an_image_in_use);
-	add_root_test(tc, proc_is_never_mounted_through_a_symlink);
-	add_root_test(tc, bad_image_names_are_refused);
 	add_root_test(tc, an_interrupted_import_leaves_no_temporary);
 	tc = tcase(s, "input");
 	add_root_test(tc, version_takes_no_arguments);
