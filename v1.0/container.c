@@ -150,7 +150,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty)
 	memcpy(argv + n, c->argv, (c->argc + 1) * sizeof *argv);
 
 	/* The cgroup, with its limits, exists before the container does. */
-	if (cgroup_create(c->id, &c->limits) < 0) {
+	if (cgroup_create(c->cgroup_parent, c->id, &c->limits) < 0) {
 		free(argv);
 		return -1;
 	}
@@ -174,7 +174,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty)
 	close(ca.sync[0]);
 	if (pid < 0) {
 		close(ca.sync[1]);
-		cgroup_remove(c->id);
+		cgroup_remove(c->cgroup_parent, c->id);
 		md_warnx("clone with all six namespaces: %s", strerror(err));
 		if (err == EPERM || err == EACCES || err == ENOSPC || err == EUSERS)
 			md_userns_hint(err);
@@ -182,10 +182,10 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty)
 	}
 	/* Into the cgroup while it waits on the pipe: the limits hold from
 	 * the command's first instruction (cgroups(7), "cgroup.procs"). */
-	if (write_id_maps(pid) < 0 || cgroup_join(c->id, pid) < 0) {
+	if (write_id_maps(pid) < 0 || cgroup_join(c->cgroup_parent, c->id, pid) < 0) {
 		close(ca.sync[1]);	/* "give up" */
 		wait_for(pid);
-		cgroup_remove(c->id);
+		cgroup_remove(c->cgroup_parent, c->id);
 		return -1;
 	}
 	/* Recorded before the command may start, so that ps, exec and stop

@@ -65,6 +65,7 @@ void save_state(const struct container *c)
 	fprintf(f, "tty=%d\ninteractive=%d\nautoremove=%d\n", c->tty, c->interactive, c->autoremove);
 	fprintf(f, "memory=%lld\ncpus=%g\npids_limit=%ld\n", c->limits.memory, c->limits.cpus,
 		c->limits.pids);
+	fprintf(f, "cgroup_parent=%s\n", c->cgroup_parent);
 	fprintf(f, "created=%lld.%09ld\n", (long long)c->created.tv_sec, c->created.tv_nsec);
 	for (int i = 0; i < c->argc; i++) {
 		fputs("arg=", f);
@@ -102,6 +103,8 @@ int load_state(const char *id, struct container *c)
 	ssize_t n;
 
 	memset(c, 0, sizeof *c);
+	/* A state file from before --cgroup-parent: the default. */
+	snprintf(c->cgroup_parent, sizeof c->cgroup_parent, "minidocker");
 	container_path(path, id, "state");
 	FILE *f = fopen(path, "re");
 	if (!f)
@@ -129,6 +132,8 @@ int load_state(const char *id, struct container *c)
 			c->limits.cpus = atof(val);
 		else if (!strcmp(line, "pids_limit"))
 			c->limits.pids = atol(val);
+		else if (!strcmp(line, "cgroup_parent") && valid_cgroup_parent(val))
+			snprintf(c->cgroup_parent, sizeof c->cgroup_parent, "%s", val);
 		else if (!strcmp(line, "image"))
 			snprintf(c->image, sizeof c->image, "%s", val);
 		else if (!strcmp(line, "status"))
@@ -171,7 +176,7 @@ void settle(struct container *c)
 		c->exit_code = 128 + SIGKILL;
 		/* Its monitor cannot remove its cgroups any more: whoever
 		 * notices first does (cgroup_remove is idempotent). */
-		cgroup_remove(c->id);
+		cgroup_remove(c->cgroup_parent, c->id);
 	}
 }
 
