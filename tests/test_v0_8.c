@@ -15,15 +15,10 @@ const char *run_words[] = { "base", NULL };
 static char *running_id(void)
 {
 	static char id[64];
-	for (int i = 0; i < 200; i++) {
-		struct result r = md(NULL, "ps", "-q", NULL);
-		if (sscanf(r.out, "%63s", id) == 1)
-			return id;
-		free_result(&r);
-		usleep(25000);
-	}
-	ck_abort_msg("no running container appeared");
-	return NULL;
+	struct result r = md_until(10, "", "ps", "-q", NULL);
+	ck_assert_msg(sscanf(r.out, "%63s", id) == 1, "no running container appeared");
+	free_result(&r);
+	return id;
 }
 
 /* The short id of the newest container, running or not. */
@@ -148,8 +143,9 @@ START_TEST(stop_kills_a_deaf_pid_1_after_the_timeout)
 {
 	/* sleep has no SIGTERM handler: as PID 1 it ignores SIGTERM, so
 	 * stop -t 2 sends SIGKILL after 2 seconds. */
-	start_bg("%s sleep 33", run_line());
+	int pid = start_bg("%s sleep 33", run_line());
 	char *id = running_id();
+	struct procs started = proc_tree(pid, NULL);
 	double t0 = now();
 	struct result r = md(NULL, "stop", "-t", "2", id, NULL);
 	double took = now() - t0;
@@ -160,7 +156,7 @@ START_TEST(stop_kills_a_deaf_pid_1_after_the_timeout)
 	ck_assert_msg(took >= 1.9 && took < 4, "stop took %.2f s", took);
 	r = md(NULL, "ps", "-a", NULL);
 	ck_contains(r.out, "Exited (137)");
-	ck_assert_int_eq(wait_procs("sleep 33", 0, 2), 0);
+	ck_assert_int_eq(wait_ended(&started, 2), 0);
 }
 END_TEST
 
@@ -245,8 +241,9 @@ START_TEST(a_killed_run_shows_as_exited)
 {
 	int pid = start_bg("%s sleep 35", run_line());
 	running_id();
+	struct procs started = proc_tree(pid, NULL);
 	kill(pid, SIGKILL);
-	ck_assert_int_eq(wait_procs("sleep 35", 0, 5), 0);
+	ck_assert_int_eq(wait_ended(&started, 5), 0);
 	struct result r = md(NULL, "ps", NULL);
 	ck_assert_str_eq(r.out, "CONTAINER ID   IMAGE   COMMAND   CREATED   STATUS\n");
 	r = md(NULL, "ps", "-a", NULL);
