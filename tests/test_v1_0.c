@@ -56,9 +56,15 @@ static double cpu_share(const char *cpus)
 
 START_TEST(cpus_half_holds_a_busy_loop_to_half_a_cpu)
 {
+	/* The limit is a ceiling: it holds however busy the machine is.  How
+	 * close a run comes to it depends on the other suites and users on
+	 * this machine, so the floor is checked only when the run without a
+	 * limit found a CPU to itself. */
 	double limited = cpu_share("0.5"), free_run = cpu_share(NULL);
-	ck_assert_msg(limited > 0.35 && limited < 0.65, "--cpus 0.5 gave %.2f of a CPU", limited);
-	ck_assert_msg(free_run > 0.8, "without a limit: %.2f of a CPU", free_run);
+	ck_assert_msg(limited < 0.65, "--cpus 0.5 gave %.2f of a CPU", limited);
+	if (free_run > 0.8)
+		ck_assert_msg(limited > 0.35, "--cpus 0.5 gave %.2f of a CPU (%.2f without a limit)", limited,
+			      free_run);
 }
 END_TEST
 
