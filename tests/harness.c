@@ -558,7 +558,17 @@ int wait_ended(const struct procs *p, double timeout)
 			if (read_stat(p->pid[i], &st) == 0 && st.start == p->start[i] && living(st.state))
 				alive++;
 		if (!alive)
-			break;
+			return 0;
+	}
+	/* Say which, for the failure message's reader. */
+	for (int i = 0; i < p->n; i++) {
+		struct stat_line st;
+		char cmd[256];
+		if (read_stat(p->pid[i], &st) == 0 && st.start == p->start[i] && living(st.state)) {
+			cmdline_of(p->pid[i], cmd, sizeof cmd);
+			fprintf(stderr, "%s: still alive: %d (state %c, parent %d): %s\n", stage, p->pid[i],
+				st.state, st.ppid, cmd);
+		}
 	}
 	return alive;
 }
