@@ -77,7 +77,9 @@ int pty_finish(struct pty *p, double timeout);
 /* The inode of namespace NAME ("uts") in the output of `probe ns`. */
 unsigned long ns_inode(const char *probe_ns, const char *name);
 /* Start a host shell script in the background, its output thrown away;
- * return the PID of its last background job ("... & echo $!"). */
+ * return the PID of its last background job ("... & echo $!").  Once the
+ * shell has exited, the job is a child of the test (a subreaper, see
+ * prctl(2)): wait_exit collects its status. */
 int start_bg(const char *script, ...) __attribute__((format(printf, 1, 2)));
 
 /* Polling lives here, with a deadline, rather than in loops in each test:

@@ -107,11 +107,24 @@ END_TEST
 START_TEST(run_ps_exec_stop_work_without_root)
 {
 	nobody_root();
-	struct result r = sh(AS_NOBODY " run base sleep 36 & i=0; "
-			     "until id=$(" AS_NOBODY " ps -q) && [ -n \"$id\" ] || [ $i -ge 100 ]; do sleep 0.05; i=$((i+1)); done; "
-			     AS_NOBODY " exec $id sh -c 'id -u; cat /proc/1/cmdline | tr \"\\0\" \" \"; echo'; "
-			     AS_NOBODY " stop -t 1 $id >/dev/null; wait; " AS_NOBODY " ps -a | grep -c 'Exited (137)'");
-	ck_assert_str_eq(r.out, "0\nsleep 36 \n1\n");
+	int pid = start_bg(AS_NOBODY " run base sleep 36");
+	struct result r = { 0 };
+	for (struct deadline d = deadline(10); keep_polling(&d);) {
+		if (r.out)
+			free_result(&r);
+		r = sh(AS_NOBODY " ps -q");
+		if (r.out[0])
+			break;
+	}
+	char id[13];
+	ck_assert_msg(sscanf(r.out, "%12s", id) == 1, "no running container: %s", r.err);
+	r = sh(AS_NOBODY " exec %s sh -c 'id -u; cat /proc/1/cmdline | tr \"\\0\" \" \"; echo'", id);
+	ck_assert_str_eq(r.out, "0\nsleep 36 \n");
+	r = sh(AS_NOBODY " stop -t 1 %s", id);
+	ck_status(r, 0);
+	ck_assert_int_eq(wait_exit(pid, 10), 137);
+	r = sh(AS_NOBODY " ps -a | grep -c 'Exited (137)'");
+	ck_assert_str_eq(r.out, "1\n");
 }
 END_TEST
 
