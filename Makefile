@@ -7,10 +7,32 @@ BINS   := $(STAGES:%=%/minidocker)
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
-# _GNU_SOURCE: clone(2), setns(2), pipe2(2) and friends are GNU/Linux extensions.
-CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Icommon
+# The flags the code needs, whatever CFLAGS a user gives: `make CFLAGS=-O0`
+# adds -O0 to them instead of dropping them.  _GNU_SOURCE: clone(2),
+# setns(2), pipe2(2) and friends are GNU/Linux extensions.
+MD_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Icommon -Wall -Wextra -Werror
 LDLIBS  += -lcap
 BUILD   := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# SANITIZE=1: every stage and the tests with AddressSanitizer and
+# UndefinedBehaviorSanitizer.  -fno-sanitize-recover: undefined behaviour
+# stops the program, so a test fails, rather than printing a line and
+# going on.  The probe is static, and ASan cannot be: it stays plain.
+# tools/sanitize-options.c sets the sanitizers' options inside every
+# binary (see there why leak detection is off): a container's environment
+# is not the caller's, so ASAN_OPTIONS would not reach all of them.
+ifneq ($(SANITIZE),)
+SAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_OBJ    := tools/sanitize-options.o
+endif
+ALL_CFLAGS = $(MD_CFLAGS) $(SAN_CFLAGS) $(CFLAGS)
+
+# Sanitized and plain objects must never mix: the compiler and flags are
+# written to .build-flags, which everything built depends on, and the file
+# is rewritten only when they change, so a change rebuilds everything.
+BUILD_FLAGS := $(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LDLIBS)
+$(shell printf '%s\n' '$(BUILD_FLAGS)' | cmp -s - .build-flags 2>/dev/null || \
+	printf '%s\n' '$(BUILD_FLAGS)' > .build-flags)
 
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
@@ -29,7 +51,7 @@ endif
 CMD ?= /bin/sh
 PREFIX ?= /usr/local
 
-.PHONY: all deps image test run diff doctor lint clean install help bench \
+.PHONY: all deps image test run diff doctor lint clean install help bench format \
 	$(STAGES:%=test-%)
 
 all: $(BINS) tests/probe
@@ -38,19 +60,25 @@ help:
 	@echo "make               build every stage ($(STAGES))"
 	@echo "make run [CMD=..]  a shell (or CMD) in a container of $(NEWEST)"
 	@echo "make test          every stage's tests; make test-vX.Y for one"
+	@echo "  ... SANITIZE=1     the same, built with ASan and UBSan"
 	@echo "make image         the image 'base' under ROOT=$(ROOT)"
 	@echo "make diff STAGE=vX.Y   what a stage adds to the one before"
 	@echo "make doctor        what this host can do, and what to do about it"
 	@echo "make bench [QUICK=1] [PEERS=1]   what each lesson costs (bench/results.md)"
 	@echo "make lint          cppcheck over all the C code"
+	@echo "make format        what clang-format would change (FIX=1: change it)"
+	@echo "make compile_commands.json   for clangd and editors (bear)"
 	@echo "make install PREFIX=/usr/local   the newest stage as minidocker"
 	@echo "make clean"
 
 deps:
 	@scripts/install-deps
 
-common/%.o: common/%.c common/md.h
-	$(CC) $(CFLAGS) -c -o $@ $<
+common/%.o: common/%.c common/md.h .build-flags
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+tools/%.o: tools/%.c .build-flags
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 common/libcommon.a: $(COMMON_OBJ)
 	$(AR) rcs $@ $^
@@ -62,18 +90,18 @@ $(ARCHIVE_STAGES:%=%/minidocker): LDLIBS += $(shell pkg-config --libs libarchive
 
 # Each stage is one program: its own .c files plus the common plumbing.
 .SECONDEXPANSION:
-$(BINS): %/minidocker: $$(wildcard $$*/*.c $$*/*.h) common/libcommon.a
-	$(CC) $(CFLAGS) -DMD_STAGE='"$*"' -DMD_BUILD='"$(BUILD)"' \
-		-o $@ $(filter %.c,$^) common/libcommon.a $(LDLIBS)
+$(BINS): %/minidocker: $$(wildcard $$*/*.c $$*/*.h) common/libcommon.a $(SAN_OBJ) .build-flags
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DMD_STAGE='"$*"' -DMD_BUILD='"$(BUILD)"' \
+		-o $@ $(filter %.c,$^) common/libcommon.a $(SAN_OBJ) $(LDLIBS)
 
-tests/probe: tests/probe.c
-	$(CC) $(CFLAGS) -static -o $@ $< -lcap
+tests/probe: tests/probe.c .build-flags
+	$(CC) $(MD_CFLAGS) $(CFLAGS) -static -o $@ $< -lcap
 
 TEST_LIB := tests/harness.c tests/basics.c tests/layers.c
-tests/bin/test_%: tests/test_%.c $(TEST_LIB) $(wildcard tests/*.h)
+tests/bin/test_%: tests/test_%.c $(TEST_LIB) $(wildcard tests/*.h) $(SAN_OBJ) .build-flags
 	@mkdir -p tests/bin
-	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -DTOP='"$(CURDIR)"' -o $@ \
-		$(filter %.c,$^) $(CHECK_LIBS)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -DTOP='"$(CURDIR)"' -o $@ \
+		$(filter %.c,$^) $(SAN_OBJ) $(CHECK_LIBS)
 
 image: deps all
 	@scripts/mkimage "$(ROOT)"
@@ -105,6 +133,17 @@ bench: deps all
 doctor:
 	@scripts/doctor
 
+# Every compile, as clangd and editors read them: bear watches a rebuild
+# of everything (-B) with the plain flags.
+compile_commands.json: $(wildcard */*.c */*.h) Makefile
+	@scripts/install-deps bear
+	bear --output $@ -- $(MAKE) --no-print-directory -B SANITIZE= all $(TEST_BINS)
+
+# clang-format, by .clang-format: a report; FIX=1 rewrites the files.
+format:
+	@scripts/install-deps clang-format
+	clang-format $(if $(FIX),-i,--dry-run) $(wildcard common/*.[ch] v*/*.[ch] tests/*.[ch] tools/*.c bench/*.c)
+
 lint:
 	@scripts/install-deps cppcheck
 	@# -Dnoreturn: C11's noreturn spelled so that cppcheck knows md_die()
@@ -113,11 +152,11 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--std=c11 --inline-suppr -Icommon '-Dnoreturn=__attribute__((noreturn))' \
 		--suppress=missingIncludeSystem --suppress=varFuncNullUB \
-		common $(STAGES) tests
+		common $(STAGES) tests tools
 
 install: $(NEWEST)/minidocker
 	install -D -m 0755 $< $(DESTDIR)$(PREFIX)/bin/minidocker
 
 clean:
-	rm -f $(BINS) common/*.o common/libcommon.a tests/probe
+	rm -f $(BINS) common/*.o common/libcommon.a tools/*.o tests/probe .build-flags
 	rm -rf tests/bin

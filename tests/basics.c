@@ -49,7 +49,7 @@ void nobody_root(void)
 
 void wait_for_handler(const char *container, int sig)
 {
-	for (int i = 0; i < 200; i++) {
+	for (struct deadline d = deadline(10); keep_polling(&d);) {
 		/* SigCgt in /proc/PID/status: the signals it has handlers for. */
 		struct result r = md(NULL, "exec", container, "sh", "-c",
 				     "sed -n 's/^SigCgt:[[:space:]]*//p' /proc/1/status", NULL);
@@ -57,7 +57,6 @@ void wait_for_handler(const char *container, int sig)
 		free_result(&r);
 		if (caught & (1ULL << (sig - 1)))
 			return;
-		usleep(25000);
 	}
 	ck_abort_msg("PID 1 of %s never handled signal %d", container, sig);
 }
@@ -95,14 +94,13 @@ END_TEST
 START_TEST(killed_from_the_host_is_137)
 {
 	/* SIGKILL from the host ends the command wherever it is, PID 1 of a
-	 * namespace included; the status says which signal it was. */
-	struct result r = sh("%s sleep 983 & pid=$!; "
-			     "find() { for p in /proc/[0-9]*; do "
-			     "[ \"$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)\" = 'sleep 983 ' ] && echo ${p#/proc/}; "
-			     "done; }; i=0; "
-			     "until p=$(find) && [ -n \"$p\" ] || [ $i -ge 100 ]; do sleep 0.05; i=$((i+1)); done; "
-			     "kill -KILL $p || kill -KILL $pid; wait $pid; echo $?", run_line());
-	ck_assert_str_eq(r.out, "137\n");
+	 * namespace included; the status says which signal it was.  The
+	 * command is found among the processes of the run this test started. */
+	int pid = start_bg("%s sleep 983", run_line());
+	int command = wait_command(pid, "sleep 983", 10);
+	ck_assert_msg(command > 0, "no 'sleep 983' under the run (PID %d)", pid);
+	ck_assert_int_eq(kill(command, SIGKILL), 0);
+	ck_assert_int_eq(wait_exit(pid, 10), 137);
 }
 END_TEST
 
@@ -141,12 +139,11 @@ END_TEST
 START_TEST(sigterm_reaches_the_command)
 {
 	/* minidocker forwards SIGTERM; the shell's trap turns it into exit 7. */
-	struct result r = sh("%s sh -c 'trap \"exit 7\" TERM; echo ready; "
-			     "while :; do sleep 0.1; done' > \"$MINIDOCKER_ROOT/ready\" & pid=$!; "
-			     "i=0; until grep -q ready \"$MINIDOCKER_ROOT/ready\" || [ $i -ge 100 ]; "
-			     "do sleep 0.05; i=$((i+1)); done; "
-			     "kill -TERM $pid; wait $pid; echo $?", run_line());
-	ck_assert_str_eq(r.out, "7\n");
+	int pid = start_bg("%s sh -c 'trap \"exit 7\" TERM; while :; do sleep 0.1; done'", run_line());
+	ck_assert_msg(wait_caught(pid, "sh -c trap \"exit 7\" TERM; while :; do sleep 0.1; done", SIGTERM, 10),
+		      "the command never set its trap");
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	ck_assert_int_eq(wait_exit(pid, 10), 7);
 }
 END_TEST
 
@@ -154,7 +151,7 @@ START_TEST(trace_shows_argv_and_pid)
 {
 	struct result r = sh("MINIDOCKER_DEBUG=1 \"$MD\" help");
 	ck_status(r, 0);
-	char want[64];
+	char want[4200];
 	snprintf(want, sizeof want, "Process => [%s help] [", md_bin);
 	ck_contains(r.err, want);
 }
@@ -258,6 +255,7 @@ void add_basic_tests(Suite *s, int root, int pid1)
 
 START_TEST(host_mountinfo_unchanged)
 {
+	own_mount_ns(0);
 	char *before = read_file("/proc/self/mountinfo");
 	struct result r = md_run(NULL, "sh", "-c", "mount -t tmpfs none /tmp && ls /proc >/tmp/x", NULL);
 	ck_status(r, 0);
@@ -272,33 +270,35 @@ END_TEST
  * its /proc would show up here, and stay after it exits. */
 START_TEST(shared_host_mountinfo_unchanged)
 {
-	struct result r = sh(
-		"unshare --mount --propagation shared sh -c '"
-		"d=$MINIDOCKER_ROOT; cat /proc/self/mountinfo > $d/before; "
-		"%s sh -c \"echo up; sleep 0.5\" > $d/up & "
-		"i=0; until grep -q up $d/up || [ $i -ge 100 ]; do sleep 0.05; i=$((i+1)); done; "
-		"cat /proc/self/mountinfo > $d/during; wait $!; echo run=$?; "
-		"cat /proc/self/mountinfo > $d/after; "
-		"grep -q \"shared:\" $d/before && echo shared; "
-		"cmp $d/before $d/during && cmp $d/before $d/after && echo same; "
-		"read pid rest < /proc/self/stat; [ \"$pid\" = $$ ] && echo proc-ok'", run_line());
-	ck_assert_str_eq(r.out, "run=0\nshared\nsame\nproc-ok\n");
+	own_mount_ns(1);
+	char *before = read_file("/proc/self/mountinfo");
+	ck_contains(before, " shared:");
+	/* Once the command runs, the container's /proc is mounted. */
+	int pid = start_bg("%s sleep 2", run_line());
+	ck_assert_msg(wait_command(pid, "sleep 2", 10) > 0, "no 'sleep 2' under the run");
+	ck_assert_str_eq(read_file("/proc/self/mountinfo"), before);
+	ck_assert_int_eq(wait_exit(pid, 10), 0);
+	ck_assert_str_eq(read_file("/proc/self/mountinfo"), before);
+	char *stat = read_file("/proc/self/stat");
+	ck_assert_int_eq(atoi(stat), getpid());
 }
 END_TEST
 
 START_TEST(host_proc_works_after_a_killed_run)
 {
 	/* SIGKILL leaves no chance to clean up: nothing may need cleaning. */
-	struct result r = sh(
-		"unshare --mount --propagation shared sh -c '"
-		"d=$MINIDOCKER_ROOT; cat /proc/self/mountinfo > $d/before; "
-		"%s sh -c \"echo up; exec sleep 986\" > $d/up & pid=$!; "
-		"i=0; until grep -q up $d/up || [ $i -ge 100 ]; do sleep 0.05; i=$((i+1)); done; "
-		"kill -KILL $pid; wait $pid; echo run=$?; "
-		"cmp $d/before /proc/self/mountinfo && echo same; "
-		"read pid rest < /proc/self/stat; [ \"$pid\" = $$ ] && echo proc-ok'", run_line());
-	ck_assert_str_eq(r.out, "run=137\nsame\nproc-ok\n");
-	ck_assert_int_eq(wait_procs("sleep 986", 0, 5), 0);
+	own_mount_ns(1);
+	char *before = read_file("/proc/self/mountinfo");
+	int pid = start_bg("%s sleep 986", run_line());
+	ck_assert_msg(wait_command(pid, "sleep 986", 10) > 0, "no 'sleep 986' under the run");
+	struct procs started = proc_tree(pid, NULL);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(wait_exit(pid, 10), 137);
+	ck_assert_str_eq(read_file("/proc/self/mountinfo"), before);
+	/* The host's /proc is still ours: /proc/self is this process. */
+	char *stat = read_file("/proc/self/stat");
+	ck_assert_int_eq(atoi(stat), getpid());
+	ck_assert_int_eq(wait_ended(&started, 5), 0);
 }
 END_TEST
 
@@ -404,12 +404,14 @@ START_TEST(pid_1_ignores_sigterm_without_a_handler)
 	/* sleep has no SIGTERM handler; as PID 1 the kernel drops the signal.
 	 * SIGKILL to minidocker still ends it (PR_SET_PDEATHSIG). */
 	int pid = start_bg("%s sleep 985", run_line());
-	ck_assert_int_eq(wait_procs("sleep 985", 2, 5), 2);	/* run, and sleep as init */
+	ck_assert_int_eq(wait_tree(pid, "sleep 985", 2, 5), 2);	/* run, and sleep as init */
+	struct procs started = proc_tree(pid, NULL);
 	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	/* Not a wait for something: the time it had to (wrongly) end. */
 	usleep(500000);
-	ck_assert_int_eq(wait_procs("sleep 985", 2, 0), 2);
+	ck_assert_int_eq(proc_tree(pid, "sleep 985").n, 2);
 	ck_assert_int_eq(kill(pid, SIGKILL), 0);
-	ck_assert_int_eq(wait_procs("sleep 985", 0, 5), 0);
+	ck_assert_int_eq(wait_ended(&started, 5), 0);
 }
 END_TEST
 

@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <dirent.h>
 #include <ftw.h>
+#include <glob.h>
+#include <sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -90,7 +93,8 @@ struct result run_argv(const char *in, double timeout, char *const argv[])
 	close(e[1]);
 	close(i[0]);
 	/* Feed stdin from a helper so a large input cannot deadlock us. */
-	if (in && fork() == 0) {
+	pid_t helper = in ? fork() : -1;
+	if (helper == 0) {
 		signal(SIGPIPE, SIG_IGN);
 		close(o[0]);
 		close(e[0]);
@@ -111,8 +115,11 @@ struct result run_argv(const char *in, double timeout, char *const argv[])
 	int ws;
 	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
 		;
-	while (waitpid(-1, NULL, WNOHANG) > 0)	/* the stdin helper */
-		;
+	/* The stdin helper, by its PID: other children of ours (start_bg's
+	 * jobs, adopted as a subreaper) are for wait_exit to collect.  One
+	 * still writing to a pipe a daemon holds is reaped after the test. */
+	if (helper > 0)
+		waitpid(helper, NULL, WNOHANG);
 	if (r.status != -1)
 		r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 	return r;
@@ -216,6 +223,8 @@ static void remove_tree(const char *dir)
 	nftw(dir, rm_entry, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
+static void remove_cgroup_parent(void);
+
 static void remove_root(void)
 {
 	while (waitpid(-1, NULL, WNOHANG) > 0)
@@ -229,6 +238,8 @@ static void remove_root(void)
 		struct result r = run_argv(NULL, 30, argv);
 		free_result(&r);
 	}
+	if (strcmp(stage, "v1.0") >= 0)
+		remove_cgroup_parent();
 	remove_tree(root_dir);
 }
 
@@ -338,40 +349,307 @@ int start_bg(const char *fmt, ...)
 	return pid;
 }
 
-static int count_procs(const char *pattern)
+struct deadline deadline(double timeout)
 {
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (struct deadline){ .end = t.tv_sec + t.tv_nsec / 1e9 + timeout };
+}
+
+int keep_polling(struct deadline *d)
+{
+	struct timespec t;
+	if (d->round++ == 0)
+		return 1;
+	/* Quick at first, for what is nearly there; then easy on a busy host. */
+	int ms = d->round < 20 ? 5 * d->round : 100;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	double left = d->end - (t.tv_sec + t.tv_nsec / 1e9);
+	if (left <= 0)
+		return 0;
+	if (ms > left * 1000)
+		ms = (int)(left * 1000) + 1;
+	usleep(ms * 1000);
+	return 1;
+}
+
+struct result md_until(double timeout, const char *want, ...)
+{
+	char *argv[64] = { md_bin };
+	int n = 1;
+	va_list ap;
+	struct result r = { .status = -1 };
+
+	va_start(ap, want);
+	while (n < 63 && (argv[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	for (struct deadline d = deadline(timeout); keep_polling(&d);) {
+		if (r.out)
+			free_result(&r);
+		r = run_argv(NULL, 30, argv);
+		if (*want ? strstr(r.out, want) != NULL : r.out[0] != '\0')
+			break;
+	}
+	return r;
+}
+
+/* From /proc/PID/stat: the state, the parent and the start time (in clock
+ * ticks since boot: with the PID, it names one process).  proc(5). */
+struct stat_line {
+	char state;
+	int ppid;
+	unsigned long long start;
+};
+
+static int read_stat(int pid, struct stat_line *st)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* The command name, in parentheses, may hold spaces and ')'. */
+	char *p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			 &st->state, &st->ppid, &st->start) != 3)
+		return -1;
+	return 0;
+}
+
+static int living(char state)
+{
+	return state != 'Z' && state != 'X';
+}
+
+/* PID's command line, its arguments joined by spaces. */
+static void cmdline_of(int pid, char *buf, size_t len)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+	buf[0] = '\0';
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		n = 0;
+	buf[n] = '\0';
+	while (n > 0 && buf[n - 1] == '\0')	/* the last argument's NUL */
+		n--;
+	for (ssize_t i = 0; i < n; i++)
+		if (!buf[i])
+			buf[i] = ' ';
+	buf[n] = '\0';
+}
+
+struct procs proc_tree(int root, const char *pattern)
+{
+	enum { MAX = 65536 };
+	static int pids[MAX], ppids[MAX];
+	static unsigned long long starts[MAX];
+	static char states[MAX];
+	int n = 0;
+	struct procs p = { 0 };
+	struct stat_line st;
+
+	if (root <= 0)	/* 0 would be the kernel's: the parent of PID 1 */
+		return p;
+	/* No /proc/N/task/N/children here (CONFIG_PROC_CHILDREN is optional):
+	 * the parent links of every process give the tree. */
 	DIR *d = opendir("/proc");
 	struct dirent *e;
-	int n = 0;
-
 	ck_assert_ptr_nonnull(d);
-	while ((e = readdir(d))) {
-		char path[300], buf[4096];
-		if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == getpid())
+	while ((e = readdir(d)) && n < MAX) {
+		int pid = atoi(e->d_name);
+		if (pid <= 0 || read_stat(pid, &st) < 0)
 			continue;
-		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
-		FILE *f = fopen(path, "re");
-		if (!f)
-			continue;
-		size_t len = fread(buf, 1, sizeof buf - 1, f);
-		fclose(f);
-		for (size_t i = 0; i + 1 < len; i++)	/* NULs between arguments */
-			if (!buf[i])
-				buf[i] = ' ';
-		buf[len] = '\0';
-		if (strstr(buf, pattern))
-			n++;
+		pids[n] = pid;
+		ppids[n] = st.ppid;
+		starts[n] = st.start;
+		states[n++] = st.state;
 	}
 	closedir(d);
+	/* Breadth first: the tree so far is the queue. */
+	int tree[MAX_PROCS * 4], len = 0;
+	unsigned long long tree_start[MAX_PROCS * 4];
+	char tree_state[MAX_PROCS * 4];
+	for (int i = 0; i < n; i++)
+		if (pids[i] == root) {
+			tree[len] = root;
+			tree_start[len] = starts[i];
+			tree_state[len++] = states[i];
+		}
+	for (int q = 0; q < len; q++)
+		for (int i = 0; i < n && len < MAX_PROCS * 4; i++)
+			if (ppids[i] == tree[q]) {
+				tree[len] = pids[i];
+				tree_start[len] = starts[i];
+				tree_state[len++] = states[i];
+			}
+	for (int i = 0; i < len && p.n < MAX_PROCS; i++) {
+		char cmd[4096];
+		if (!living(tree_state[i]))
+			continue;
+		if (pattern) {
+			cmdline_of(tree[i], cmd, sizeof cmd);
+			if (!strstr(cmd, pattern))
+				continue;
+		}
+		p.pid[p.n] = tree[i];
+		p.start[p.n++] = tree_start[i];
+	}
+	return p;
+}
+
+int wait_tree(int pid, const char *pattern, int want, double timeout)
+{
+	int n = -1;
+	for (struct deadline d = deadline(timeout); keep_polling(&d);)
+		if ((n = proc_tree(pid, pattern).n) == want)
+			break;
 	return n;
 }
 
-int wait_procs(const char *pattern, int want, double timeout)
+int wait_command(int pid, const char *cmdline, double timeout)
 {
-	int n;
-	for (int i = 0; (n = count_procs(pattern)) != want && i < timeout * 20; i++)
-		usleep(50000);
-	return n;
+	for (struct deadline d = deadline(timeout); keep_polling(&d);) {
+		struct procs p = proc_tree(pid, cmdline);
+		for (int i = 0; i < p.n; i++) {
+			char cmd[4096];
+			cmdline_of(p.pid[i], cmd, sizeof cmd);
+			if (!strcmp(cmd, cmdline))
+				return p.pid[i];
+		}
+	}
+	return 0;
+}
+
+int wait_caught(int pid, const char *cmdline, int sig, double timeout)
+{
+	for (struct deadline d = deadline(timeout); keep_polling(&d);) {
+		struct procs p = proc_tree(pid, cmdline);
+		for (int i = 0; i < p.n; i++) {
+			char path[64], cmd[4096];
+			cmdline_of(p.pid[i], cmd, sizeof cmd);
+			if (strcmp(cmd, cmdline))
+				continue;
+			snprintf(path, sizeof path, "/proc/%d/status", p.pid[i]);
+			char *status = read_file(path), *line = status ? strstr(status, "\nSigCgt:") : NULL;
+			unsigned long long caught = line ? strtoull(line + 8, NULL, 16) : 0;
+			free(status);
+			if (caught & (1ULL << (sig - 1)))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int wait_ended(const struct procs *p, double timeout)
+{
+	int alive = 0;
+	for (struct deadline d = deadline(timeout); keep_polling(&d);) {
+		struct stat_line st;
+		alive = 0;
+		for (int i = 0; i < p->n; i++)
+			if (read_stat(p->pid[i], &st) == 0 && st.start == p->start[i] && living(st.state))
+				alive++;
+		if (!alive)
+			return 0;
+	}
+	/* Say which, for the failure message's reader. */
+	for (int i = 0; i < p->n; i++) {
+		struct stat_line st;
+		char cmd[256];
+		if (read_stat(p->pid[i], &st) == 0 && st.start == p->start[i] && living(st.state)) {
+			cmdline_of(p->pid[i], cmd, sizeof cmd);
+			fprintf(stderr, "%s: still alive: %d (state %c, parent %d): %s\n", stage, p->pid[i],
+				st.state, st.ppid, cmd);
+		}
+	}
+	return alive;
+}
+
+int wait_exit(int pid, double timeout)
+{
+	int ws;
+	for (struct deadline d = deadline(timeout); keep_polling(&d);) {
+		pid_t got = waitpid(pid, &ws, WNOHANG);
+		ck_assert_msg(got >= 0, "waitpid %d: %s", pid, strerror(errno));
+		if (got == pid)
+			return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
+int state_number(const char *id, const char *key)
+{
+	char pattern[4300], *line = NULL;
+	size_t cap = 0, klen = strlen(key);
+	glob_t g;
+	int value = 0;
+
+	snprintf(pattern, sizeof pattern, "%s/containers/%s*/state", root_dir, id);
+	if (glob(pattern, 0, NULL, &g) != 0)
+		return 0;
+	FILE *f = g.gl_pathc == 1 ? fopen(g.gl_pathv[0], "re") : NULL;
+	while (f && getline(&line, &cap, f) > 0)
+		if (!strncmp(line, key, klen) && line[klen] == '=')
+			value = atoi(line + klen + 1);
+	if (f)
+		fclose(f);
+	free(line);
+	globfree(&g);
+	return value;
+}
+
+void own_mount_ns(int shared)
+{
+	/* unshare(2) copies the host's mounts; making them private cuts the
+	 * copies from their peers on the host, and making them shared again
+	 * puts them in peer groups of this namespace alone (mount_namespaces(7)).
+	 * The test runs in a process of its own (CK_FORK): the namespace goes
+	 * with it. */
+	ck_assert_msg(unshare(CLONE_NEWNS) == 0, "unshare: %s", strerror(errno));
+	ck_assert_msg(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0, "make-rprivate: %s",
+		      strerror(errno));
+	if (shared)
+		ck_assert_msg(mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL) == 0, "make-rshared: %s",
+			      strerror(errno));
+}
+
+const char *cgroup_parent(void)
+{
+	static char parent[4200];
+	/* minidocker/md-test-v1.0-XXXXXX: named after the test's state root. */
+	snprintf(parent, sizeof parent, "minidocker/%s", strrchr(root_dir, '/') + 1);
+	return parent;
+}
+
+char *cgroups_left(void)
+{
+	struct result r = sh("find /sys/fs/cgroup/*/%s /sys/fs/cgroup/%s -mindepth 1 -type d 2>/dev/null",
+			     cgroup_parent(), cgroup_parent());
+	free(r.err);
+	return r.out;
+}
+
+/* rmdir(2) the test's cgroup parent in each hierarchy, deepest folders
+ * first: only empty cgroups can go, so nothing alive is touched. */
+static void remove_cgroup_parent(void)
+{
+	struct result r = sh("find /sys/fs/cgroup/*/%s /sys/fs/cgroup/%s -depth -type d -exec rmdir {} + 2>/dev/null",
+			     cgroup_parent(), cgroup_parent());
+	free_result(&r);
 }
 
 void pty_start(struct pty *p, int rows, int cols, const char *script)

@@ -77,12 +77,78 @@ int pty_finish(struct pty *p, double timeout);
 /* The inode of namespace NAME ("uts") in the output of `probe ns`. */
 unsigned long ns_inode(const char *probe_ns, const char *name);
 /* Start a host shell script in the background, its output thrown away;
- * return the PID of its last background job ("... & echo $!"). */
+ * return the PID of its last background job ("... & echo $!").  Once the
+ * shell has exited, the job is a child of the test (a subreaper, see
+ * prctl(2)): wait_exit collects its status. */
 int start_bg(const char *script, ...) __attribute__((format(printf, 1, 2)));
-/* Wait up to TIMEOUT seconds until exactly WANT processes on the host have
- * a command line containing PATTERN (arguments joined by spaces); return
- * the last count. */
-int wait_procs(const char *pattern, int want, double timeout);
+
+/* Polling lives here, with a deadline, rather than in loops in each test:
+ *
+ *	for (struct deadline d = deadline(5); keep_polling(&d);)
+ *		if (done())
+ *			break;
+ *
+ * keep_polling is true at once the first time, then after a pause that
+ * grows from 5 ms to 100 ms, until TIMEOUT seconds have passed. */
+struct deadline {
+	double end;
+	int round;
+};
+struct deadline deadline(double timeout);
+int keep_polling(struct deadline *d);
+/* Run the stage's binary with ARGS (the list ends with NULL) until its
+ * stdout contains WANT ("": until it prints anything), for up to TIMEOUT
+ * seconds; return the last result. */
+struct result md_until(double timeout, const char *want, ...) __attribute__((sentinel));
+
+/* Processes a test started, found from a PID it holds (from fork or
+ * start_bg, or from a state file in its own state root), never by their
+ * command lines across the host: other suites run beside this one.  A
+ * process is known by its PID and start time, so a reused PID is not
+ * taken for it; a zombie has ended. */
+enum { MAX_PROCS = 64 };
+struct procs {
+	int n;
+	int pid[MAX_PROCS];
+	unsigned long long start[MAX_PROCS];
+};
+/* PID and its living descendants (found through the parent PIDs in
+ * /proc/N/stat); with PATTERN, only those whose command line (arguments
+ * joined by spaces) contains it. */
+struct procs proc_tree(int pid, const char *pattern);
+/* Wait until proc_tree(PID, PATTERN) has WANT processes; the last count. */
+int wait_tree(int pid, const char *pattern, int want, double timeout);
+/* Wait until the tree under PID holds a process whose whole command line
+ * is CMDLINE (arguments joined by spaces); its PID, or 0 at the deadline. */
+int wait_command(int pid, const char *cmdline, double timeout);
+/* Wait until the process under PID whose whole command line is CMDLINE
+ * has a handler for signal SIG (SigCgt in /proc/N/status), so that a test
+ * does not send it before the command's trap is set: 1, or 0 at the
+ * deadline. */
+int wait_caught(int pid, const char *cmdline, int sig, double timeout);
+/* Wait until every process of P has ended; how many are still alive. */
+int wait_ended(const struct procs *p, double timeout);
+/* Wait for our child PID (start_bg's jobs become ours: the test is a
+ * subreaper) to exit: its status, 128+N after signal N; -1 at the deadline. */
+int wait_exit(int pid, double timeout);
+/* From v0.8 on: the number KEY ("pid", "monitor") in the state file of
+ * container ID (a full id or a prefix) in the test's state root; 0 if none. */
+int state_number(const char *id, const char *key);
+
+/* Put the test in a mount namespace of its own, its mounts private or
+ * (SHARED) shared like a systemd host's, in peer groups of its own: mounts
+ * made on the host (by other suites, say) do not show here, and a mount
+ * leaking out of a container shows here as it would on the host.  For
+ * tests that compare /proc/self/mountinfo before and after. */
+void own_mount_ns(int shared);
+
+/* From v1.0 on: the --cgroup-parent for the test's runs, a folder of its
+ * own under minidocker/ in each cgroup hierarchy; the tests look for
+ * cgroups only there, and it is removed after the test. */
+const char *cgroup_parent(void);
+/* The folders under the test's cgroup parent in every hierarchy, one a
+ * line ("" if none). */
+char *cgroups_left(void);
 /* A file on the host, in the test's state root, for a container to look
  * for (the chroot escape tests); returns its path. */
 const char *host_marker(void);

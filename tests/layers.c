@@ -34,13 +34,7 @@ START_TEST(two_containers_on_one_image_keep_apart)
 	struct result a = md(NULL, "run", "-d", "--name", "aa", "base", "sh", "-c",
 			     "echo mine > /tmp/a; sleep 30", NULL);
 	ck_status(a, 0);
-	struct result r;
-	for (int i = 0; i < 100; i++) {
-		r = md(NULL, "exec", "aa", "cat", "/tmp/a", NULL);
-		if (r.status == 0)
-			break;
-		usleep(50000);
-	}
+	struct result r = md_until(10, "mine", "exec", "aa", "cat", "/tmp/a", NULL);
 	ck_assert_str_eq(r.out, "mine\n");
 	r = md(NULL, "run", "--rm", "base", "sh", "-c", "test -e /tmp/a && echo seen || echo apart", NULL);
 	ck_assert_str_eq(r.out, "apart\n");
@@ -69,13 +63,20 @@ START_TEST(the_mount_table_holds_no_host_path)
 	ck_contains(r.out, " - overlay overlay ");
 	ck_contains(r.out, " /proc ");
 	ck_lacks(r.out, "/sys/fs/cgroup");
-	ck_lacks(r.out, " /work");
-	ck_lacks(r.out, " /tmp ");
+	/* Mounted at / and /proc only: no host folder (the checkout, the
+	 * state root, /tmp) is a mount point in it. */
+	for (char *line = r.out; *line; line = strchr(line, '\n') + 1) {
+		char point[4096];
+		ck_assert_int_eq(sscanf(line, "%*s %*s %*s %*s %4095s", point), 1);
+		ck_assert_msg(!strcmp(point, "/") || !strcmp(point, "/proc"), "mount point %s in:\n%s", point,
+			      r.out);
+	}
 }
 END_TEST
 
 START_TEST(no_overlay_is_left_on_the_host)
 {
+	own_mount_ns(0);
 	char *before = read_file("/proc/self/mountinfo");
 	struct result r = md(NULL, "run", "--rm", "base", "true", NULL);
 	ck_status(r, 0);
@@ -204,6 +205,7 @@ START_TEST(proc_is_never_mounted_through_a_symlink)
 			     "ln -s busybox t/bin/sh; ln -s /tmp t/proc; tar -C t -cf p.tar . && "
 			     "\"$MD\" import p.tar badproc");
 	ck_status(r, 0);
+	own_mount_ns(0);
 	char *before = read_file("/proc/self/mountinfo");
 	r = md(NULL, "run", "--rm", "badproc", "true", NULL);
 	ck_status(r, 125);

@@ -70,9 +70,10 @@ START_TEST(killing_minidocker_kills_the_container)
 	/* PR_SET_PDEATHSIG: SIGKILL to minidocker takes the child, PID 1,
 	 * and with it the whole PID namespace. */
 	int pid = start_bg("\"$MD\" run sleep 987");
-	ck_assert_int_eq(wait_procs("sleep 987", 3, 5), 3);	/* run, child, sleep */
+	ck_assert_int_eq(wait_tree(pid, "sleep 987", 3, 5), 3);	/* run, child, sleep */
+	struct procs started = proc_tree(pid, NULL);
 	ck_assert_int_eq(kill(pid, SIGKILL), 0);
-	ck_assert_int_eq(wait_procs("sleep 987", 0, 5), 0);
+	ck_assert_int_eq(wait_ended(&started, 5), 0);
 }
 END_TEST
 

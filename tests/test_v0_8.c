@@ -20,15 +20,10 @@ const char *run_words[] = { "base", NULL };
 static char *running_id(void)
 {
 	static char id[64];
-	for (int i = 0; i < 200; i++) {
-		struct result r = md(NULL, "ps", "-q", NULL);
-		if (sscanf(r.out, "%63s", id) == 1)
-			return id;
-		free_result(&r);
-		usleep(25000);
-	}
-	ck_abort_msg("no running container appeared");
-	return NULL;
+	struct result r = md_until(10, "", "ps", "-q", NULL);
+	ck_assert_msg(sscanf(r.out, "%63s", id) == 1, "no running container appeared");
+	free_result(&r);
+	return id;
 }
 
 /* The short id of the newest container, running or not. */
@@ -117,11 +112,24 @@ END_TEST
 START_TEST(run_ps_exec_stop_work_without_root)
 {
 	nobody_root();
-	struct result r = sh(AS_NOBODY " run base sleep 36 & i=0; "
-			     "until id=$(" AS_NOBODY " ps -q) && [ -n \"$id\" ] || [ $i -ge 100 ]; do sleep 0.05; i=$((i+1)); done; "
-			     AS_NOBODY " exec $id sh -c 'id -u; cat /proc/1/cmdline | tr \"\\0\" \" \"; echo'; "
-			     AS_NOBODY " stop -t 1 $id >/dev/null; wait; " AS_NOBODY " ps -a | grep -c 'Exited (137)'");
-	ck_assert_str_eq(r.out, "0\nsleep 36 \n1\n");
+	int pid = start_bg(AS_NOBODY " run base sleep 36");
+	struct result r = { 0 };
+	for (struct deadline d = deadline(10); keep_polling(&d);) {
+		if (r.out)
+			free_result(&r);
+		r = sh(AS_NOBODY " ps -q");
+		if (r.out[0])
+			break;
+	}
+	char id[13];
+	ck_assert_msg(sscanf(r.out, "%12s", id) == 1, "no running container: %s", r.err);
+	r = sh(AS_NOBODY " exec %s sh -c 'id -u; cat /proc/1/cmdline | tr \"\\0\" \" \"; echo'", id);
+	ck_assert_str_eq(r.out, "0\nsleep 36 \n");
+	r = sh(AS_NOBODY " stop -t 1 %s", id);
+	ck_status(r, 0);
+	ck_assert_int_eq(wait_exit(pid, 10), 137);
+	r = sh(AS_NOBODY " ps -a | grep -c 'Exited (137)'");
+	ck_assert_str_eq(r.out, "1\n");
 }
 END_TEST
 
@@ -153,8 +161,9 @@ START_TEST(stop_kills_a_deaf_pid_1_after_the_timeout)
 {
 	/* sleep has no SIGTERM handler: as PID 1 it ignores SIGTERM, so
 	 * stop -t 2 sends SIGKILL after 2 seconds. */
-	start_bg("%s sleep 33", run_line());
+	int pid = start_bg("%s sleep 33", run_line());
 	char *id = running_id();
+	struct procs started = proc_tree(pid, NULL);
 	double t0 = now();
 	struct result r = md(NULL, "stop", "-t", "2", id, NULL);
 	double took = now() - t0;
@@ -165,7 +174,7 @@ START_TEST(stop_kills_a_deaf_pid_1_after_the_timeout)
 	ck_assert_msg(took >= 1.9 && took < 4, "stop took %.2f s", took);
 	r = md(NULL, "ps", "-a", NULL);
 	ck_contains(r.out, "Exited (137)");
-	ck_assert_int_eq(wait_procs("sleep 33", 0, 2), 0);
+	ck_assert_int_eq(wait_ended(&started, 2), 0);
 }
 END_TEST
 
@@ -253,8 +262,9 @@ START_TEST(a_killed_run_shows_as_exited)
 {
 	int pid = start_bg("%s sleep 35", run_line());
 	running_id();
+	struct procs started = proc_tree(pid, NULL);
 	kill(pid, SIGKILL);
-	ck_assert_int_eq(wait_procs("sleep 35", 0, 5), 0);
+	ck_assert_int_eq(wait_ended(&started, 5), 0);
 	struct result r = md(NULL, "ps", NULL);
 	ck_assert_str_eq(r.out, "CONTAINER ID   IMAGE   COMMAND   CREATED   STATUS\n");
 	r = md(NULL, "ps", "-a", NULL);

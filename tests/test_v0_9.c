@@ -31,12 +31,13 @@ static char *detach(const char *args)
 /* Wait until `ps -a` shows TEXT for the container. */
 static void wait_status(const char *id, const char *text)
 {
-	struct result r;
-	for (int i = 0; i < 200; i++) {
+	struct result r = { 0 };
+	for (struct deadline d = deadline(10); keep_polling(&d);) {
+		if (r.out)
+			free_result(&r);
 		r = sh("\"$MD\" ps -a | grep ^%.12s", id);
 		if (strstr(r.out, text))
 			return;
-		usleep(25000);
 	}
 	ck_abort_msg("no '%s' in: %s", text, r.out);
 }
@@ -150,13 +151,17 @@ END_TEST
 START_TEST(rm_refuses_a_running_container_without_f)
 {
 	char *id = detach("--name busy base sleep 43");
+	int monitor = state_number(id, "monitor");
+	ck_assert_int_gt(monitor, 0);
+	struct procs started = proc_tree(monitor, NULL);	/* the monitor, and the container */
+	ck_assert_int_ge(started.n, 2);
 	struct result r = md(NULL, "rm", "busy", NULL);
 	ck_status(r, 125);
 	ck_contains(r.err, "container busy is running: stop it first, or use rm -f");
 	r = md(NULL, "rm", "-f", "busy", NULL);
 	ck_status(r, 0);
 	ck_assert_str_eq(r.out, "busy\n");
-	ck_assert_int_eq(wait_procs("sleep 43", 0, 5), 0);
+	ck_assert_int_eq(wait_ended(&started, 5), 0);
 	r = sh("ls -A \"$MINIDOCKER_ROOT/containers\"");
 	ck_assert_str_eq(r.out, "");
 	/* A stopped one goes without -f. */
@@ -171,17 +176,17 @@ END_TEST
 
 START_TEST(rm_flag_leaves_nothing_attached_or_detached)
 {
+	own_mount_ns(0);
 	char *before = read_file("/proc/self/mountinfo");
 	struct result r = md(NULL, "run", "--rm", "base", "sh", "-c", "echo x > /tmp/x", NULL);
 	ck_status(r, 0);
 	char *id = detach("--rm base sleep 0.3");
 	(void)id;
-	ck_assert_int_eq(wait_procs("sleep 0.3", 0, 5), 0);
-	for (int i = 0; i < 100; i++) {
+	/* Its monitor removes it once the command has ended. */
+	for (struct deadline d = deadline(10); keep_polling(&d);) {
 		r = sh("ls -A \"$MINIDOCKER_ROOT/containers\"");
 		if (!r.out[0])
 			break;
-		usleep(50000);
 	}
 	ck_assert_str_eq(r.out, "");
 	ck_assert_str_eq(read_file("/proc/self/mountinfo"), before);

@@ -9,10 +9,10 @@
 
 const char *run_words[] = { "-i", "base", NULL };
 
-/* Folders under any cgroup tree's minidocker/: one per live container. */
-static char *cgroups_left(void)
+/* The cgroups of container ID (a full id), wherever they are. */
+static char *cgroups_of(const char *id)
 {
-	struct result r = sh("find /sys/fs/cgroup -path '*/minidocker/*' -type d 2>/dev/null");
+	struct result r = sh("find /sys/fs/cgroup -name '%s' -type d 2>/dev/null", id);
 	return r.out;
 }
 
@@ -56,9 +56,15 @@ static double cpu_share(const char *cpus)
 
 START_TEST(cpus_half_holds_a_busy_loop_to_half_a_cpu)
 {
+	/* The limit is a ceiling: it holds however busy the machine is.  How
+	 * close a run comes to it depends on the other suites and users on
+	 * this machine, so the floor is checked only when the run without a
+	 * limit found a CPU to itself. */
 	double limited = cpu_share("0.5"), free_run = cpu_share(NULL);
-	ck_assert_msg(limited > 0.35 && limited < 0.65, "--cpus 0.5 gave %.2f of a CPU", limited);
-	ck_assert_msg(free_run > 0.8, "without a limit: %.2f of a CPU", free_run);
+	ck_assert_msg(limited < 0.65, "--cpus 0.5 gave %.2f of a CPU", limited);
+	if (free_run > 0.8)
+		ck_assert_msg(limited > 0.35, "--cpus 0.5 gave %.2f of a CPU (%.2f without a limit)", limited,
+			      free_run);
 }
 END_TEST
 
@@ -68,7 +74,8 @@ START_TEST(bad_values_exit_125_before_anything_exists)
 				 { "--cpus", "-1" }, { "--cpus", "99" }, { "--cpus", "x" },
 				 { "--pids-limit", "0" }, { "--pids-limit", "ten" } };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		struct result r = md(NULL, "run", bad[i][0], bad[i][1], "base", "true", NULL);
+		struct result r = md(NULL, "run", "--cgroup-parent", cgroup_parent(), bad[i][0], bad[i][1],
+				     "base", "true", NULL);
 		ck_status(r, 125);
 		ck_contains(r.err, "invalid");
 	}
@@ -109,17 +116,19 @@ END_TEST
 
 START_TEST(no_cgroup_is_left_after_rm_or_rm_f)
 {
-	struct result r = md(NULL, "run", "--rm", "-m", "32m", "--pids-limit", "5", "base", "true", NULL);
+	const char *parent = cgroup_parent();
+	struct result r = md(NULL, "run", "--cgroup-parent", parent, "--rm", "-m", "32m", "--pids-limit", "5",
+			     "base", "true", NULL);
 	ck_status(r, 0);
 	ck_assert_str_eq(cgroups_left(), "");
-	r = md(NULL, "run", "-d", "--name", "bg", "-m", "32m", "base", "sleep", "45", NULL);
+	r = md(NULL, "run", "--cgroup-parent", parent, "-d", "--name", "bg", "-m", "32m", "base", "sleep", "45", NULL);
 	ck_status(r, 0);
 	ck_assert_str_ne(cgroups_left(), "");
 	r = md(NULL, "rm", "-f", "bg", NULL);
 	ck_status(r, 0);
 	ck_assert_str_eq(cgroups_left(), "");
 	/* And after a plain exit, the monitor removes it. */
-	r = md(NULL, "run", "-m", "32m", "base", "true", NULL);
+	r = md(NULL, "run", "--cgroup-parent", parent, "-m", "32m", "base", "true", NULL);
 	ck_assert_str_eq(cgroups_left(), "");
 }
 END_TEST
@@ -128,17 +137,12 @@ START_TEST(a_killed_runs_cgroup_goes_at_the_next_look)
 {
 	/* SIGKILL to the monitor: the kernel kills the container (parent
 	 * death signal), but nobody is left to remove its cgroup... */
-	int pid = start_bg("\"$MD\" run -m 32m base sleep 48");
-	struct result up;
-	for (int i = 0; i < 200; i++) {
-		up = md(NULL, "ps", "-q", NULL);
-		if (up.out[0])
-			break;
-		usleep(25000);
-	}
+	int pid = start_bg("\"$MD\" run --cgroup-parent %s -m 32m base sleep 48", cgroup_parent());
+	struct result up = md_until(10, "", "ps", "-q", NULL);
 	ck_assert_str_ne(up.out, "");
+	struct procs started = proc_tree(pid, NULL);
 	kill(pid, SIGKILL);
-	ck_assert_int_eq(wait_procs("sleep 48", 0, 5), 0);
+	ck_assert_int_eq(wait_ended(&started, 5), 0);
 	ck_assert_str_ne(cgroups_left(), "");
 	/* ...until a command looks at the container. */
 	struct result r = md(NULL, "ps", "-a", NULL);
@@ -156,7 +160,9 @@ START_TEST(stats_reads_the_cgroup)
 	ck_contains(r.out, "CONTAINER ID    NAME                 CPU %    MEM USAGE / LIMIT      MEM %    PIDS\n");
 	ck_contains(r.out, " watched ");
 	ck_contains(r.out, " / 100.00MiB ");
-	ck_assert_msg(r.out[strlen(r.out) - 2] == '1', "one process: %s", r.out);
+	/* PIDS, the last column: the number, not its first digit. */
+	char *pids = strrchr(r.out, ' ');
+	ck_assert_msg(pids && !strcmp(pids, " 1\n"), "one process: %s", r.out);
 	md(NULL, "rm", "-f", "watched", NULL);
 }
 END_TEST
@@ -178,7 +184,6 @@ static void scratch_v2(const char *controllers)
 	struct result r = sh("mkdir \"$MINIDOCKER_ROOT/cg\" && echo '%s' > \"$MINIDOCKER_ROOT/cg/cgroup.controllers\" && "
 			     ": > \"$MINIDOCKER_ROOT/cg/cgroup.subtree_control\"", controllers);
 	ck_status(r, 0);
-	setenv("MINIDOCKER_CGROUP", "v2:", 1);
 	char value[4200];
 	snprintf(value, sizeof value, "v2:%s/cg", state_root());
 	setenv("MINIDOCKER_CGROUP", value, 1);
@@ -211,7 +216,7 @@ START_TEST(v2_files_are_written_with_the_limits)
 	ck_assert_int_eq(sscanf(r.out, "%d %d", &joined, &pid), 2);
 	ck_assert_int_eq(joined, pid);
 	/* No real cgroup was touched for it. */
-	ck_assert_str_eq(cgroups_left(), "");
+	ck_assert_str_eq(cgroups_of(id), "");
 	md(NULL, "rm", "-f", "v2", NULL);
 }
 END_TEST
@@ -423,6 +428,52 @@ START_TEST(ps_logs_and_stats_leak_nothing)
 }
 END_TEST
 
+START_TEST(a_cgroup_parent_holds_the_containers_cgroups)
+{
+	/* Docker's --cgroup-parent: PARENT/ID in each hierarchy, recorded in
+	 * the state so that rm (or the next look after a killed run) removes
+	 * the right folders. */
+	char parent[4300], want[4400];
+	snprintf(parent, sizeof parent, "%s/deeper", cgroup_parent());
+	struct result r = md(NULL, "run", "-d", "--name", "placed", "--cgroup-parent", parent, "--pids-limit", "7",
+			     "base", "sleep", "50", NULL);
+	ck_status(r, 0);
+	char id[65];
+	ck_assert_int_eq(sscanf(r.out, "%64s", id), 1);
+	r = md(NULL, "exec", "placed", "cat", "/proc/self/cgroup", NULL);
+	snprintf(want, sizeof want, ":/%s/%s\n", parent, id);
+	ck_contains(r.out, want);
+	r = sh("cat $(find /sys/fs/cgroup -path '*/%s/%s/pids.max')", parent, id);
+	ck_assert_str_eq(r.out, "7\n");
+	r = sh("sed -n 's/^cgroup_parent=//p' \"$MINIDOCKER_ROOT\"/containers/%s/state", id);
+	snprintf(want, sizeof want, "%s\n", parent);
+	ck_assert_str_eq(r.out, want);
+	ck_status(md(NULL, "rm", "-f", "placed", NULL), 0);
+	r = sh("find /sys/fs/cgroup -name '%s' 2>/dev/null", id);
+	ck_assert_str_eq(r.out, "");
+}
+END_TEST
+
+START_TEST(a_bad_cgroup_parent_is_refused)
+{
+	const char *bad[] = { "..", "minidocker/../..", "a//b", "a/./b", "", "a/", "/", "x y" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct result r = md(NULL, "run", "--rm", "--cgroup-parent", bad[i], "base", "true", NULL);
+		ck_status(r, 125);
+		ck_contains(r.err, "invalid --cgroup-parent");
+	}
+	struct result r = sh("ls -A \"$MINIDOCKER_ROOT/containers\" 2>/dev/null");
+	ck_assert_str_eq(r.out, "");
+	/* Docker's leading '/': still below each hierarchy's root. */
+	char parent[4300], want[4400];
+	snprintf(parent, sizeof parent, "/%s", cgroup_parent());
+	r = md(NULL, "run", "--rm", "--cgroup-parent", parent, "base", "cat", "/proc/self/cgroup", NULL);
+	ck_status(r, 0);
+	snprintf(want, sizeof want, ":%s/", parent);
+	ck_contains(r.out, want);
+}
+END_TEST
+
 int main(void)
 {
 	stage = "v1.0";
@@ -460,5 +511,8 @@ int main(void)
 	add_root_test(tc, stop_of_a_stopped_container_is_0);
 	add_root_test(tc, ps_shows_a_container_it_cannot_read);
 	add_root_test(tc, ps_logs_and_stats_leak_nothing);
+	tc = tcase(s, "cgroup-parent");
+	add_root_test(tc, a_cgroup_parent_holds_the_containers_cgroups);
+	add_root_test(tc, a_bad_cgroup_parent_is_refused);
 	return run_suite(s);
 }

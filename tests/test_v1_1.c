@@ -335,6 +335,52 @@ START_TEST(a_3000_level_tree_commits_lists_and_goes)
 }
 END_TEST
 
+START_TEST(a_cgroup_parent_holds_the_containers_cgroups)
+{
+	/* Docker's --cgroup-parent: PARENT/ID in each hierarchy, recorded in
+	 * the state so that rm (or the next look after a killed run) removes
+	 * the right folders. */
+	char parent[4300], want[4400];
+	snprintf(parent, sizeof parent, "%s/deeper", cgroup_parent());
+	struct result r = md(NULL, "run", "-d", "--name", "placed", "--cgroup-parent", parent, "--pids-limit", "7",
+			     "base", "sleep", "50", NULL);
+	ck_status(r, 0);
+	char id[65];
+	ck_assert_int_eq(sscanf(r.out, "%64s", id), 1);
+	r = md(NULL, "exec", "placed", "cat", "/proc/self/cgroup", NULL);
+	snprintf(want, sizeof want, ":/%s/%s\n", parent, id);
+	ck_contains(r.out, want);
+	r = sh("cat $(find /sys/fs/cgroup -path '*/%s/%s/pids.max')", parent, id);
+	ck_assert_str_eq(r.out, "7\n");
+	r = sh("sed -n 's/^cgroup_parent=//p' \"$MINIDOCKER_ROOT\"/containers/%s/state", id);
+	snprintf(want, sizeof want, "%s\n", parent);
+	ck_assert_str_eq(r.out, want);
+	ck_status(md(NULL, "rm", "-f", "placed", NULL), 0);
+	r = sh("find /sys/fs/cgroup -name '%s' 2>/dev/null", id);
+	ck_assert_str_eq(r.out, "");
+}
+END_TEST
+
+START_TEST(a_bad_cgroup_parent_is_refused)
+{
+	const char *bad[] = { "..", "minidocker/../..", "a//b", "a/./b", "", "a/", "/", "x y" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct result r = md(NULL, "run", "--rm", "--cgroup-parent", bad[i], "base", "true", NULL);
+		ck_status(r, 125);
+		ck_contains(r.err, "invalid --cgroup-parent");
+	}
+	struct result r = sh("ls -A \"$MINIDOCKER_ROOT/containers\" 2>/dev/null");
+	ck_assert_str_eq(r.out, "");
+	/* Docker's leading '/': still below each hierarchy's root. */
+	char parent[4300], want[4400];
+	snprintf(parent, sizeof parent, "/%s", cgroup_parent());
+	r = md(NULL, "run", "--rm", "--cgroup-parent", parent, "base", "cat", "/proc/self/cgroup", NULL);
+	ck_status(r, 0);
+	snprintf(want, sizeof want, ":%s/", parent);
+	ck_contains(r.out, want);
+}
+END_TEST
+
 int main(void)
 {
 	stage = "v1.1";
@@ -363,5 +409,8 @@ int main(void)
 	add_root_test(tc, a_tarballs_top_folder_cannot_change_the_layers_mode);
 	add_root_test(tc, images_are_reachable_by_no_other_user);
 	add_root_test(tc, a_3000_level_tree_commits_lists_and_goes);
+	tc = tcase(s, "cgroup-parent");
+	add_root_test(tc, a_cgroup_parent_holds_the_containers_cgroups);
+	add_root_test(tc, a_bad_cgroup_parent_is_refused);
 	return run_suite(s);
 }

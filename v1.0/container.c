@@ -284,7 +284,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	c->monitor_start = start_time(getpid());
 	save_state(c);
 	/* The cgroup, with its limits, exists before the container does. */
-	if (cgroup_create(c->id, &c->limits) < 0)
+	if (cgroup_create(c->cgroup_parent, c->id, &c->limits) < 0)
 		return -1;
 	char **argv = init_argv(c, tty, rootfs);
 	struct clone_args ca = { .argv = argv, .stdio = stdio };
@@ -309,7 +309,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	if (pid < 0) {
 		close(ca.sync[1]);
 		close(ca.report[0]);
-		cgroup_remove(c->id);
+		cgroup_remove(c->cgroup_parent, c->id);
 		md_warnx("clone with all six namespaces: %s", strerror(err));
 		if (err == EPERM || err == EACCES || err == ENOSPC || err == EUSERS)
 			md_userns_hint(err);
@@ -320,13 +320,13 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	unsigned long long started = start_time(pid);
 	/* Into the cgroup while it waits on the pipe: the limits hold from
 	 * the command's first instruction (cgroups(7), "cgroup.procs"). */
-	int ok = write_id_maps(pid) == 0 && cgroup_join(c->id, pid) == 0 && write(ca.sync[1], "1", 1) == 1;
+	int ok = write_id_maps(pid) == 0 && cgroup_join(c->cgroup_parent, c->id, pid) == 0 && write(ca.sync[1], "1", 1) == 1;
 	close(ca.sync[1]);	/* without the byte: "give up" */
 	int result = ok ? await_exec(ca.report[0]) : -1;
 	close(ca.report[0]);
 	if (result < 0) {
 		wait_for(pid);
-		cgroup_remove(c->id);
+		cgroup_remove(c->cgroup_parent, c->id);
 		return -1;
 	}
 	/* Recorded once the command runs in its root, so that ps, exec and

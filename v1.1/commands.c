@@ -86,11 +86,12 @@ int cmd_run(int argc, char **argv)
 					      { "memory", required_argument, NULL, 'm' },
 					      { "cpus", required_argument, NULL, 'c' },
 					      { "pids-limit", required_argument, NULL, 'p' },
+					      { "cgroup-parent", required_argument, NULL, 'g' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("run");
 	struct run_opts o = { 0 };
-	struct container ct = { 0 };
-	const char *name = NULL;
+	struct container ct = { .cgroup_parent = "minidocker" };
+	const char *name = NULL, *parent = NULL;
 	int opt;
 
 	while ((opt = next_opt(cmd, argc, argv, "ditm:", opts)) != -1)
@@ -101,12 +102,21 @@ int cmd_run(int argc, char **argv)
 		case 'n': name = optarg; break;
 		case 'r': ct.autoremove = 1; break;
 		case 'm': case 'c': case 'p': parse_limit(cmd, opt, optarg, &ct.limits); break;
+		case 'g': parent = optarg; break;
 		}
 	if (optind >= argc)
 		usage_error(cmd, NULL, "no image given");
 	if (name && !valid_name(name))
 		usage_error(cmd, NULL, "invalid name '%s': a letter or digit, then letters, "
 			    "digits, '_', '.' or '-', 2 to 63 in all", name);
+	if (parent) {
+		/* Relative to each hierarchy's root, with or without Docker's "/". */
+		const char *rel = parent + strspn(parent, "/");
+		if (!valid_cgroup_parent(rel))
+			usage_error(cmd, NULL, "invalid --cgroup-parent '%s': folders such as "
+				    "minidocker/ci, without '.' or '..'", parent);
+		snprintf(ct.cgroup_parent, sizeof ct.cgroup_parent, "%s", rel);
+	}
 	/* Whether this host can apply the limits, before anything exists. */
 	if (cgroup_check(&ct.limits) < 0)
 		return MD_EXIT_FAILED;
@@ -353,7 +363,7 @@ int cmd_exec(int argc, char **argv)
 		md_die("prctl PR_SET_DUMPABLE");
 	/* Into the container's cgroups first, while /sys/fs/cgroup is still
 	 * ours to see: its limits count the exec'd command too. */
-	if (cgroup_join(c.id, getpid()) < 0)
+	if (cgroup_join(c.cgroup_parent, c.id, getpid()) < 0)
 		return MD_EXIT_FAILED;
 	join_container(&c);
 	/* Joining a PID namespace applies to our children only: fork, so the
@@ -670,7 +680,7 @@ static int rm_one(const char *name, int force)
 		}
 		end_container(&c, -1);	/* SIGKILL at once */
 	}
-	cgroup_remove(id);	/* in case its monitor was killed */
+	cgroup_remove(readable ? c.cgroup_parent : "minidocker", id);	/* in case its monitor was killed */
 	container_path(dir, id, NULL);
 	int rc = md_remove_tree(dir);
 	close(lock);
@@ -714,24 +724,26 @@ static void human_bytes(long long n, char *buf, size_t len)
 }
 
 /* One sample of every container in IDS: CPU time, and when it was taken. */
-static void sample(char **ids, int n, struct cg_stats *s, double *when)
+static void sample(char **parents, char **ids, int n, struct cg_stats *s, double *when)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	*when = t.tv_sec + t.tv_nsec / 1e9;
 	for (int i = 0; i < n; i++)
-		if (cgroup_stats(ids[i], &s[i]) < 0)
+		if (cgroup_stats(parents[i], ids[i], &s[i]) < 0)
 			s[i].cpu_ns = -1;
 }
 
 /* Add container C to the lists IDS and NAMES, of *N entries. */
-static void add_watched(char ***ids, char ***names, int *n, struct container *c)
+static void add_watched(char ***ids, char ***names, char ***parents, int *n, struct container *c)
 {
 	*ids = md_realloc(*ids, (*n + 1) * sizeof **ids);
 	*names = md_realloc(*names, (*n + 1) * sizeof **names);
+	*parents = md_realloc(*parents, (*n + 1) * sizeof **parents);
 	(*ids)[*n] = strdup(c->id);
 	(*names)[*n] = strdup(c->name);
-	if (!(*ids)[*n] || !(*names)[*n])
+	(*parents)[*n] = strdup(c->cgroup_parent);
+	if (!(*ids)[*n] || !(*names)[*n] || !(*parents)[*n])
 		md_die("out of memory");
 	(*n)++;
 	drop_command(c);
@@ -739,19 +751,20 @@ static void add_watched(char ***ids, char ***names, int *n, struct container *c)
 
 /* The containers stats watches: those named, or every running one.
  * Returns how many, or -1 if a name names none. */
-static int watched(int argc, char **argv, char ***ids, char ***names)
+static int watched(int argc, char **argv, char ***ids, char ***names, char ***parents)
 {
 	int n = 0;
 
-	*ids = *names = NULL;
+	*ids = *names = *parents = NULL;
 	for (int i = optind; i < argc; i++) {
 		struct container c;
 		if (find_container(argv[i], &c) < 0) {
 			free_ids(*ids, n);
 			free_ids(*names, n);
+			free_ids(*parents, n);
 			return -1;
 		}
-		add_watched(ids, names, &n, &c);
+		add_watched(ids, names, parents, &n, &c);
 	}
 	if (optind < argc)
 		return n;
@@ -761,7 +774,7 @@ static int watched(int argc, char **argv, char ***ids, char ***names)
 		struct container c;
 		int running = load_state(all[i], &c) == 0 && (settle(&c), is_running(&c));
 		if (running)
-			add_watched(ids, names, &n, &c);
+			add_watched(ids, names, parents, &n, &c);
 		else
 			drop_command(&c);
 	}
@@ -779,19 +792,19 @@ int cmd_stats(int argc, char **argv)
 	while ((opt = next_opt(cmd, argc, argv, "", opts)) != -1)
 		if (opt == 's')
 			once = 1;
-	char **ids, **names;
-	int n = watched(argc, argv, &ids, &names);
+	char **ids, **names, **parents;
+	int n = watched(argc, argv, &ids, &names, &parents);
 	if (n < 0)
 		return MD_EXIT_FAILED;
 	struct cg_stats *a = calloc(n + 1, sizeof *a), *b = calloc(n + 1, sizeof *b);
 	if (!a || !b)
 		md_die("calloc");
 	double ta, tb;
-	sample(ids, n, a, &ta);
+	sample(parents, ids, n, a, &ta);
 	do {
 		/* CPU % is CPU time used over wall time passed: two samples. */
 		usleep(500 * 1000);
-		sample(ids, n, b, &tb);
+		sample(parents, ids, n, b, &tb);
 		if (!once && isatty(1))
 			fputs("\033[H\033[2J", stdout);	/* clear the screen */
 		printf("%-15s %-20s %-8s %-22s %-8s %s\n", "CONTAINER ID", "NAME", "CPU %",
@@ -823,6 +836,7 @@ int cmd_stats(int argc, char **argv)
 	free(b);
 	free_ids(ids, n);
 	free_ids(names, n);
+	free_ids(parents, n);
 	return 0;
 }
 

@@ -24,7 +24,9 @@ static const struct command commands[] = {
 	  "      --rm             Remove the container when it exits\n"
 	  "  -m, --memory SIZE    Memory limit, swap included (b, k, m, g; at least 6m)\n"
 	  "      --cpus N         CPU time limit, in CPUs (a decimal, e.g. 0.5)\n"
-	  "      --pids-limit N   At most N processes\n", cmd_run },
+	  "      --pids-limit N   At most N processes\n"
+	  "      --cgroup-parent PATH\n"
+	  "                       The cgroups' parent folder (default: minidocker)\n", cmd_run },
 	{ "ps", "List containers", "ps [OPTIONS]",
 	  "  -a, --all            Show all containers (default: only running ones)\n"
 	  "  -q, --quiet          Show only container ids\n", cmd_ps },

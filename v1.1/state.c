@@ -87,6 +87,7 @@ int try_save_state(const struct container *c)
 	fprintf(f, "tty=%d\ninteractive=%d\nautoremove=%d\n", c->tty, c->interactive, c->autoremove);
 	fprintf(f, "memory=%lld\ncpus=%g\npids_limit=%ld\n", c->limits.memory, c->limits.cpus,
 		c->limits.pids);
+	fprintf(f, "cgroup_parent=%s\n", c->cgroup_parent);
 	fprintf(f, "created=%lld.%09ld\n", (long long)c->created.tv_sec, c->created.tv_nsec);
 	for (int i = 0; i < c->argc; i++) {
 		fputs("arg=", f);
@@ -134,6 +135,8 @@ int load_state(const char *id, struct container *c)
 	ssize_t n;
 
 	memset(c, 0, sizeof *c);
+	/* A state file from before --cgroup-parent: the default. */
+	snprintf(c->cgroup_parent, sizeof c->cgroup_parent, "minidocker");
 	container_path(path, id, "state");
 	FILE *f = fopen(path, "re");
 	if (!f)
@@ -161,6 +164,8 @@ int load_state(const char *id, struct container *c)
 			c->limits.cpus = atof(val);
 		else if (!strcmp(line, "pids_limit"))
 			c->limits.pids = atol(val);
+		else if (!strcmp(line, "cgroup_parent") && valid_cgroup_parent(val))
+			snprintf(c->cgroup_parent, sizeof c->cgroup_parent, "%s", val);
 		else if (!strcmp(line, "image"))
 			snprintf(c->image, sizeof c->image, "%s", val);
 		else if (!strcmp(line, "status"))
@@ -230,7 +235,7 @@ int settle_locked(struct container *c)
 	if (!orphaned(c))
 		return 0;
 	/* Its monitor cannot remove its cgroups any more: we do. */
-	cgroup_remove(c->id);
+	cgroup_remove(c->cgroup_parent, c->id);
 	if (c->autoremove) {	/* what its run would have done */
 		container_path(dir, c->id, NULL);
 		md_remove_tree(dir);
