@@ -14,8 +14,9 @@
  *       /sys/fs/cgroup/unified.  For limits, a hybrid host is a v1 host.
  *
  * The mode is told by the filesystem type of /sys/fs/cgroup (statfs(2)),
- * never by a version string.  Each container gets ROOT/minidocker/ID in
- * every tree it uses.  MINIDOCKER_CGROUP=v1:DIR or v2:DIR points all of
+ * never by a version string.  Each container gets ROOT/PARENT/ID in every
+ * tree it uses; PARENT is run's --cgroup-parent, "minidocker" by default
+ * (Docker's option: a workshop's users, or test suites, keep apart).  MINIDOCKER_CGROUP=v1:DIR or v2:DIR points all of
  * this at another folder: the tests use it to check the v2 code against a
  * scratch folder laid out like a v2 cgroupfs. */
 #include "minidocker.h"
@@ -73,11 +74,32 @@ const char *cgroup_mode(void)
 	return cg.mode == V2 ? "v2" : cg.mode == V1 ? "v1" : "none";
 }
 
-/* ROOT[/TREE]/minidocker[/ID][/FILE] */
-static void cg_path(char *buf, const char *tree, const char *id, const char *file)
+/* ROOT[/TREE]/PARENT[/ID][/FILE] */
+static void cg_path(char *buf, const char *tree, const char *parent, const char *id, const char *file)
 {
-	md_pathf(buf, "%s%s%s/minidocker%s%s%s%s", cg.root, tree ? "/" : "", tree ? tree : "",
+	md_pathf(buf, "%s%s%s/%s%s%s%s%s", cg.root, tree ? "/" : "", tree ? tree : "", parent,
 		 id ? "/" : "", id ? id : "", file ? "/" : "", file ? file : "");
+}
+
+int valid_cgroup_parent(const char *parent)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+	size_t len = strlen(parent);
+
+	/* Folders one below the other, none "." or "..": it cannot climb out
+	 * of the hierarchy's root (path_resolution(7)). */
+	if (len == 0 || len > 200)
+		return 0;
+	for (const char *p = parent;;) {
+		size_t n = strspn(p, ok);
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && !strncmp(p, "..", 2)))
+			return 0;
+		p += n;
+		if (*p == '\0')
+			return 1;
+		if (*p++ != '/')
+			return 0;
+	}
 }
 
 static int write_file(const char *path, const char *value)
@@ -203,18 +225,39 @@ static int mkdir_ok(const char *dir)
 	return 0;
 }
 
-static int create_v2(const char *id, const struct limits *l)
+/* Each folder of PARENT in turn, as mkdir -p makes them; on v2, with
+ * CONTROLLERS enabled in each for the level below. */
+static int make_parent(const char *tree, const char *parent, const char **names, int n)
+{
+	char rel[PATH_MAX], dir[PATH_MAX];
+
+	snprintf(rel, sizeof rel, "%s", parent);
+	for (char *p = rel;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char end = *p;
+		*p = '\0';
+		cg_path(dir, tree, rel, NULL, NULL);
+		*p = end;
+		if (mkdir_ok(dir) < 0 || (cg.mode == V2 && enable(dir, names, n) < 0))
+			return -1;
+		if (!end)
+			return 0;
+	}
+}
+
+static int create_v2(const char *parent, const char *id, const struct limits *l)
 {
 	const char *names[3];
 	char dir[PATH_MAX], path[PATH_MAX], value[64];
 	int n = needed(l, names);
 
-	cg_path(dir, NULL, NULL, NULL);
 	/* Controllers are handed down level by level: enabled in the root's
-	 * subtree_control for minidocker/, in minidocker/'s for ID/. */
-	if (enable(cg.root, names, n) < 0 || mkdir_ok(dir) < 0 || enable(dir, names, n) < 0)
+	 * subtree_control for minidocker/, in minidocker/'s for ID/ (and so
+	 * on through each folder of a deeper PARENT). */
+	if (enable(cg.root, names, n) < 0 || make_parent(NULL, parent, names, n) < 0)
 		return -1;
-	cg_path(dir, NULL, id, NULL);
+	cg_path(dir, NULL, parent, id, NULL);
 	if (mkdir_ok(dir) < 0)
 		return -1;
 	if (l->memory) {
@@ -245,61 +288,60 @@ static int create_v2(const char *id, const struct limits *l)
 	return 0;
 }
 
-static int create_v1(const char *id, const struct limits *l)
+static int create_v1(const char *parent, const char *id, const struct limits *l)
 {
 	char dir[PATH_MAX], path[PATH_MAX], value[64];
 
 	for (int t = 0; t < NTREES; t++) {
-		cg_path(dir, v1_trees[t], NULL, NULL);
-		if (mkdir_ok(dir) < 0)
+		if (make_parent(v1_trees[t], parent, NULL, 0) < 0)
 			return -1;
-		cg_path(dir, v1_trees[t], id, NULL);
+		cg_path(dir, v1_trees[t], parent, id, NULL);
 		if (mkdir_ok(dir) < 0)
 			return -1;
 	}
 	if (l->memory) {
 		snprintf(value, sizeof value, "%lld", l->memory);
-		cg_path(path, "memory", id, "memory.limit_in_bytes");
+		cg_path(path, "memory", parent, id, "memory.limit_in_bytes");
 		if (write_file(path, value) < 0)
 			return -1;
 		/* memsw: memory plus swap, where the kernel accounts swap; it
 		 * may not be below the memory limit, so it comes second. */
-		cg_path(path, "memory", id, "memory.memsw.limit_in_bytes");
+		cg_path(path, "memory", parent, id, "memory.memsw.limit_in_bytes");
 		if (access(path, F_OK) == 0 && write_file(path, value) < 0)
 			return -1;
 	}
 	if (l->cpus > 0) {
-		cg_path(path, "cpu", id, "cpu.cfs_period_us");
+		cg_path(path, "cpu", parent, id, "cpu.cfs_period_us");
 		if (write_file(path, "100000") < 0)
 			return -1;
 		snprintf(value, sizeof value, "%ld", (long)(l->cpus * 100000 + 0.5));
-		cg_path(path, "cpu", id, "cpu.cfs_quota_us");
+		cg_path(path, "cpu", parent, id, "cpu.cfs_quota_us");
 		if (write_file(path, value) < 0)
 			return -1;
 	}
 	if (l->pids) {
 		snprintf(value, sizeof value, "%ld", l->pids);
-		cg_path(path, "pids", id, "pids.max");
+		cg_path(path, "pids", parent, id, "pids.max");
 		if (write_file(path, value) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int cgroup_create(const char *id, const struct limits *l)
+int cgroup_create(const char *parent, const char *id, const struct limits *l)
 {
 	detect();
 	if (cg.mode == NONE || (geteuid() != 0 && cg.real)) {
 		const char *names[3];
 		return needed(l, names) ? -1 : 0;	/* no cgroup, and none asked for */
 	}
-	int rc = cg.mode == V2 ? create_v2(id, l) : create_v1(id, l);
+	int rc = cg.mode == V2 ? create_v2(parent, id, l) : create_v1(parent, id, l);
 	if (rc < 0)
-		cgroup_remove(id);
+		cgroup_remove(parent, id);
 	return rc;
 }
 
-int cgroup_join(const char *id, pid_t pid)
+int cgroup_join(const char *parent, const char *id, pid_t pid)
 {
 	char path[PATH_MAX], value[32];
 	struct stat st;
@@ -307,10 +349,10 @@ int cgroup_join(const char *id, pid_t pid)
 	detect();
 	snprintf(value, sizeof value, "%d", (int)pid);
 	for (int t = 0; t < (cg.mode == V1 ? NTREES : 1); t++) {
-		cg_path(path, cg.mode == V1 ? v1_trees[t] : NULL, id, NULL);
+		cg_path(path, cg.mode == V1 ? v1_trees[t] : NULL, parent, id, NULL);
 		if (stat(path, &st) < 0)
 			return 0;	/* no cgroup for this container */
-		cg_path(path, cg.mode == V1 ? v1_trees[t] : NULL, id, "cgroup.procs");
+		cg_path(path, cg.mode == V1 ? v1_trees[t] : NULL, parent, id, "cgroup.procs");
 		if (write_file(path, value) < 0)
 			return -1;
 	}
@@ -350,14 +392,14 @@ static void empty_cgroup(const char *dir)
 	}
 }
 
-void cgroup_remove(const char *id)
+void cgroup_remove(const char *parent, const char *id)
 {
 	char dir[PATH_MAX];
 	struct stat st;
 
 	detect();
 	for (int t = 0; t < (cg.mode == V1 ? NTREES : cg.mode == V2 ? 1 : 0); t++) {
-		cg_path(dir, cg.mode == V1 ? v1_trees[t] : NULL, id, NULL);
+		cg_path(dir, cg.mode == V1 ? v1_trees[t] : NULL, parent, id, NULL);
 		if (stat(dir, &st) < 0)
 			continue;
 		empty_cgroup(dir);
@@ -368,7 +410,7 @@ void cgroup_remove(const char *id)
 	}
 }
 
-int cgroup_stats(const char *id, struct cg_stats *s)
+int cgroup_stats(const char *parent, const char *id, struct cg_stats *s)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -376,17 +418,17 @@ int cgroup_stats(const char *id, struct cg_stats *s)
 	detect();
 	memset(s, 0, sizeof *s);
 	if (cg.mode == V2) {
-		cg_path(path, NULL, id, NULL);
+		cg_path(path, NULL, parent, id, NULL);
 		if (stat(path, &st) < 0)
 			return -1;
-		cg_path(path, NULL, id, "memory.current");
+		cg_path(path, NULL, parent, id, "memory.current");
 		s->memory = read_number(path);
-		cg_path(path, NULL, id, "memory.max");
+		cg_path(path, NULL, parent, id, "memory.max");
 		s->memory_limit = read_number(path);
-		cg_path(path, NULL, id, "pids.current");
+		cg_path(path, NULL, parent, id, "pids.current");
 		s->pids = read_number(path);
 		/* cpu.stat's first line: "usage_usec N". */
-		cg_path(path, NULL, id, "cpu.stat");
+		cg_path(path, NULL, parent, id, "cpu.stat");
 		FILE *f = fopen(path, "re");
 		long long usec = 0;
 		if (f && fscanf(f, "usage_usec %lld", &usec) == 1)
@@ -397,18 +439,18 @@ int cgroup_stats(const char *id, struct cg_stats *s)
 	}
 	if (cg.mode != V1)
 		return -1;
-	cg_path(path, "memory", id, NULL);
+	cg_path(path, "memory", parent, id, NULL);
 	if (stat(path, &st) < 0)
 		return -1;
-	cg_path(path, "memory", id, "memory.usage_in_bytes");
+	cg_path(path, "memory", parent, id, "memory.usage_in_bytes");
 	s->memory = read_number(path);
-	cg_path(path, "memory", id, "memory.limit_in_bytes");
+	cg_path(path, "memory", parent, id, "memory.limit_in_bytes");
 	s->memory_limit = read_number(path);
 	if (s->memory_limit >= (1LL << 62))	/* v1's "no limit" */
 		s->memory_limit = -1;
-	cg_path(path, "pids", id, "pids.current");
+	cg_path(path, "pids", parent, id, "pids.current");
 	s->pids = read_number(path);
-	cg_path(path, "cpuacct", id, "cpuacct.usage");
+	cg_path(path, "cpuacct", parent, id, "cpuacct.usage");
 	s->cpu_ns = read_number(path);
 	return 0;
 }

@@ -91,12 +91,13 @@ int cmd_run(int argc, char **argv)
 					      { "cap-drop", required_argument, NULL, 'D' },
 					      { "privileged", no_argument, NULL, 'P' },
 					      { "security-opt", required_argument, NULL, 'S' },
+					      { "cgroup-parent", required_argument, NULL, 'g' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("run");
 	struct run_opts o = { 0 };
 	struct security_opts so = { 0 };
-	struct container ct = { 0 };
-	const char *name = NULL;
+	struct container ct = { .cgroup_parent = "minidocker" };
+	const char *name = NULL, *parent = NULL;
 	int opt;
 
 	while ((opt = next_opt(cmd, argc, argv, "ditm:u:", opts)) != -1)
@@ -110,6 +111,7 @@ int cmd_run(int argc, char **argv)
 		case 'u': case 'A': case 'D': case 'P': case 'S':
 			security_option(cmd, opt, optarg, &so, &ct.sec);
 			break;
+		case 'g': parent = optarg; break;
 		}
 	security_finish(&so, &ct.sec);
 	if (optind >= argc)
@@ -117,6 +119,14 @@ int cmd_run(int argc, char **argv)
 	if (name && !valid_name(name))
 		usage_error(cmd, NULL, "invalid name '%s': a letter or digit, then letters, "
 			    "digits, '_', '.' or '-', 2 to 63 in all", name);
+	if (parent) {
+		/* Relative to each hierarchy's root, with or without Docker's "/". */
+		const char *rel = parent + strspn(parent, "/");
+		if (!valid_cgroup_parent(rel))
+			usage_error(cmd, NULL, "invalid --cgroup-parent '%s': folders such as "
+				    "minidocker/ci, without '.' or '..'", parent);
+		snprintf(ct.cgroup_parent, sizeof ct.cgroup_parent, "%s", rel);
+	}
 	/* Whether this host can apply the limits, before anything exists. */
 	if (cgroup_check(&ct.limits) < 0)
 		return MD_EXIT_FAILED;
@@ -370,7 +380,7 @@ int cmd_exec(int argc, char **argv)
 		md_die("prctl PR_SET_DUMPABLE");
 	/* Into the container's cgroups first, while /sys/fs/cgroup is still
 	 * ours to see: its limits count the exec'd command too. */
-	if (cgroup_join(c.id, getpid()) < 0)
+	if (cgroup_join(c.cgroup_parent, c.id, getpid()) < 0)
 		return MD_EXIT_FAILED;
 	join_container(&c);
 	/* Joining a PID namespace applies to our children only: fork, so the
@@ -692,7 +702,7 @@ static int rm_one(const char *name, int force)
 		}
 		end_container(&c, -1);	/* SIGKILL at once */
 	}
-	cgroup_remove(id);	/* in case its monitor was killed */
+	cgroup_remove(readable ? c.cgroup_parent : "minidocker", id);	/* in case its monitor was killed */
 	container_path(dir, id, NULL);
 	/* v1.2: files of the container's other ids, as its root (userns.c) */
 	int rc = readable ? remove_container_dir(&c) : md_remove_tree(dir);
@@ -737,24 +747,26 @@ static void human_bytes(long long n, char *buf, size_t len)
 }
 
 /* One sample of every container in IDS: CPU time, and when it was taken. */
-static void sample(char **ids, int n, struct cg_stats *s, double *when)
+static void sample(char **parents, char **ids, int n, struct cg_stats *s, double *when)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	*when = t.tv_sec + t.tv_nsec / 1e9;
 	for (int i = 0; i < n; i++)
-		if (cgroup_stats(ids[i], &s[i]) < 0)
+		if (cgroup_stats(parents[i], ids[i], &s[i]) < 0)
 			s[i].cpu_ns = -1;
 }
 
 /* Add container C to the lists IDS and NAMES, of *N entries. */
-static void add_watched(char ***ids, char ***names, int *n, struct container *c)
+static void add_watched(char ***ids, char ***names, char ***parents, int *n, struct container *c)
 {
 	*ids = md_realloc(*ids, (*n + 1) * sizeof **ids);
 	*names = md_realloc(*names, (*n + 1) * sizeof **names);
+	*parents = md_realloc(*parents, (*n + 1) * sizeof **parents);
 	(*ids)[*n] = strdup(c->id);
 	(*names)[*n] = strdup(c->name);
-	if (!(*ids)[*n] || !(*names)[*n])
+	(*parents)[*n] = strdup(c->cgroup_parent);
+	if (!(*ids)[*n] || !(*names)[*n] || !(*parents)[*n])
 		md_die("out of memory");
 	(*n)++;
 	drop_command(c);
@@ -762,19 +774,20 @@ static void add_watched(char ***ids, char ***names, int *n, struct container *c)
 
 /* The containers stats watches: those named, or every running one.
  * Returns how many, or -1 if a name names none. */
-static int watched(int argc, char **argv, char ***ids, char ***names)
+static int watched(int argc, char **argv, char ***ids, char ***names, char ***parents)
 {
 	int n = 0;
 
-	*ids = *names = NULL;
+	*ids = *names = *parents = NULL;
 	for (int i = optind; i < argc; i++) {
 		struct container c;
 		if (find_container(argv[i], &c) < 0) {
 			free_ids(*ids, n);
 			free_ids(*names, n);
+			free_ids(*parents, n);
 			return -1;
 		}
-		add_watched(ids, names, &n, &c);
+		add_watched(ids, names, parents, &n, &c);
 	}
 	if (optind < argc)
 		return n;
@@ -784,7 +797,7 @@ static int watched(int argc, char **argv, char ***ids, char ***names)
 		struct container c;
 		int running = load_state(all[i], &c) == 0 && (settle(&c), is_running(&c));
 		if (running)
-			add_watched(ids, names, &n, &c);
+			add_watched(ids, names, parents, &n, &c);
 		else
 			drop_command(&c);
 	}
@@ -802,19 +815,19 @@ int cmd_stats(int argc, char **argv)
 	while ((opt = next_opt(cmd, argc, argv, "", opts)) != -1)
 		if (opt == 's')
 			once = 1;
-	char **ids, **names;
-	int n = watched(argc, argv, &ids, &names);
+	char **ids, **names, **parents;
+	int n = watched(argc, argv, &ids, &names, &parents);
 	if (n < 0)
 		return MD_EXIT_FAILED;
 	struct cg_stats *a = calloc(n + 1, sizeof *a), *b = calloc(n + 1, sizeof *b);
 	if (!a || !b)
 		md_die("calloc");
 	double ta, tb;
-	sample(ids, n, a, &ta);
+	sample(parents, ids, n, a, &ta);
 	do {
 		/* CPU % is CPU time used over wall time passed: two samples. */
 		usleep(500 * 1000);
-		sample(ids, n, b, &tb);
+		sample(parents, ids, n, b, &tb);
 		if (!once && isatty(1))
 			fputs("\033[H\033[2J", stdout);	/* clear the screen */
 		printf("%-15s %-20s %-8s %-22s %-8s %s\n", "CONTAINER ID", "NAME", "CPU %",
@@ -846,6 +859,7 @@ int cmd_stats(int argc, char **argv)
 	free(b);
 	free_ids(ids, n);
 	free_ids(names, n);
+	free_ids(parents, n);
 	return 0;
 }
 

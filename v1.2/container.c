@@ -206,7 +206,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	c->monitor_start = start_time(getpid());
 	save_state(c);
 	/* The cgroup, with its limits, exists before the container does. */
-	if (cgroup_create(c->id, &c->limits) < 0)
+	if (cgroup_create(c->cgroup_parent, c->id, &c->limits) < 0)
 		return -1;
 	/* v1.2: root's containers get their root filesystem over a socket. */
 	userns_prepare_dirs(c);
@@ -238,7 +238,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 		close(ca.sync[1]);
 		close(ca.report[0]);
 		close_if(sock[0]);
-		cgroup_remove(c->id);
+		cgroup_remove(c->cgroup_parent, c->id);
 		md_warnx("clone with all six namespaces: %s", strerror(err));
 		if (err == EPERM || err == EACCES || err == ENOSPC || err == EUSERS)
 			md_userns_hint(err);
@@ -249,7 +249,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	unsigned long long started = start_time(pid);
 	/* Into the cgroup while it waits on the pipe: the limits hold from
 	 * the command's first instruction (cgroups(7), "cgroup.procs"). */
-	int ok = userns_write_maps(pid, &c->map) == 0 && cgroup_join(c->id, pid) == 0 &&
+	int ok = userns_write_maps(pid, &c->map) == 0 && cgroup_join(c->cgroup_parent, c->id, pid) == 0 &&
 		 (sock[0] < 0 || layers_send(c, pid, sock[0], lowers) == 0) &&	/* v1.2 */
 		 write(ca.sync[1], "1", 1) == 1;
 	close(ca.sync[1]);	/* without the byte: "give up" */
@@ -258,7 +258,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	close_if(sock[0]);
 	if (result < 0) {
 		wait_for(pid);
-		cgroup_remove(c->id);
+		cgroup_remove(c->cgroup_parent, c->id);
 		return -1;
 	}
 	/* Recorded once the command runs in its root, so that ps, exec and

@@ -29,7 +29,9 @@ static const struct command commands[] = {
 	  "      --cap-add CAP    Add a capability (NET_ADMIN, CAP_SYS_TIME, ALL)\n"
 	  "      --cap-drop CAP   Drop a capability (or ALL)\n"
 	  "      --privileged     Every capability\n"
-	  "      --security-opt no-new-privileges   execve never grants privileges\n", cmd_run },
+	  "      --security-opt no-new-privileges   execve never grants privileges\n"
+	  "      --cgroup-parent PATH\n"
+	  "                       The cgroups' parent folder (default: minidocker)\n", cmd_run },
 	{ "ps", "List containers", "ps [OPTIONS]",
 	  "  -a, --all            Show all containers (default: only running ones)\n"
 	  "  -q, --quiet          Show only container ids\n", cmd_ps },

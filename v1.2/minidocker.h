@@ -121,6 +121,7 @@ struct container {
 	char **argv;		/* the command */
 	int tty, interactive, autoremove;
 	struct limits limits;
+	char cgroup_parent[256];	/* run --cgroup-parent: "minidocker" */
 	struct timespec created, finished;
 	enum status status;
 	pid_t pid;		/* the container's PID 1, as the host sees it */
@@ -203,12 +204,15 @@ struct cg_stats {
 const char *cgroup_mode(void);	/* "v2", "v1" or "none" */
 /* Can this host apply limits L?  If not, say why: 0 or -1. */
 int cgroup_check(const struct limits *l);
-/* The cgroups of container ID, with limits L written in. */
-int cgroup_create(const char *id, const struct limits *l);
-int cgroup_join(const char *id, pid_t pid);
-/* Kill what is left in them, and remove them. */
-void cgroup_remove(const char *id);
-int cgroup_stats(const char *id, struct cg_stats *s);
+/* Is PARENT a --cgroup-parent: a relative path, without "." or ".."? */
+int valid_cgroup_parent(const char *parent);
+/* The cgroups of container ID, PARENT/ID in each hierarchy, with limits L
+ * written in. */
+int cgroup_create(const char *parent, const char *id, const struct limits *l);
+int cgroup_join(const char *parent, const char *id, pid_t pid);
+/* Kill what is left in them, and remove them (PARENT stays). */
+void cgroup_remove(const char *parent, const char *id);
+int cgroup_stats(const char *parent, const char *id, struct cg_stats *s);
 
 /* ---- userns.c, idmap.c, caps.c, user.c (v1.2) --------------------- */
 

@@ -301,7 +301,7 @@ int supervise(struct container *c, const struct run_opts *o, int ready, int lock
 	restore_mode();
 	/* Nothing needs the cgroup once PID 1 is gone; anything it left
 	 * behind in it is killed with it. */
-	cgroup_remove(c->id);
+	cgroup_remove(c->cgroup_parent, c->id);
 	close(log);
 	record_end(c, failed, status);
 	return status;

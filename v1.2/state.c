@@ -88,6 +88,7 @@ int try_save_state(const struct container *c)
 	fprintf(f, "tty=%d\ninteractive=%d\nautoremove=%d\n", c->tty, c->interactive, c->autoremove);
 	fprintf(f, "memory=%lld\ncpus=%g\npids_limit=%ld\n", c->limits.memory, c->limits.cpus,
 		c->limits.pids);
+	fprintf(f, "cgroup_parent=%s\n", c->cgroup_parent);
 	fprintf(f, "created=%lld.%09ld\n", (long long)c->created.tv_sec, c->created.tv_nsec);
 	for (int i = 0; i < c->argc; i++) {
 		fputs("arg=", f);
@@ -161,6 +162,8 @@ int load_state(const char *id, struct container *c)
 	ssize_t n;
 
 	memset(c, 0, sizeof *c);
+	/* A state file from before --cgroup-parent: the default. */
+	snprintf(c->cgroup_parent, sizeof c->cgroup_parent, "minidocker");
 	/* v1.2: a container an earlier stage made has none of v1.2's lines:
 	 * it keeps the one-id map it was made with, and Docker's caps. */
 	c->map = (struct idmap){ MAP_SELF, 1, { { 0, getuid(), 1 } }, { { 0, getgid(), 1 } } };
@@ -192,6 +195,8 @@ int load_state(const char *id, struct container *c)
 			c->limits.cpus = atof(val);
 		else if (!strcmp(line, "pids_limit"))
 			c->limits.pids = atol(val);
+		else if (!strcmp(line, "cgroup_parent") && valid_cgroup_parent(val))
+			snprintf(c->cgroup_parent, sizeof c->cgroup_parent, "%s", val);
 		else if (!strcmp(line, "image"))
 			snprintf(c->image, sizeof c->image, "%s", val);
 		else if (!strcmp(line, "status"))
@@ -261,7 +266,7 @@ int settle_locked(struct container *c)
 	if (!orphaned(c))
 		return 0;
 	/* Its monitor cannot remove its cgroups any more: we do. */
-	cgroup_remove(c->id);
+	cgroup_remove(c->cgroup_parent, c->id);
 	if (c->autoremove) {	/* what its run would have done */
 		remove_container_dir(c);	/* v1.2 */
 		return 1;
