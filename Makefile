@@ -104,6 +104,8 @@ bench: deps all
 doctor:
 	@scripts/doctor
 
+include mk/cgroup2.mk
+
 lint:
 	@scripts/install-deps cppcheck
 	@# -Dnoreturn: C11's noreturn spelled so that cppcheck knows md_die()
