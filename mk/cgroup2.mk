@@ -8,11 +8,11 @@ CG2_STAGES := $(or $(STAGE),$(filter-out v0.%,$(STAGES)))
 
 test-cgroup2:
 	@scripts/install-deps qemu-system-x86 cpio
-	@$(MAKE) --no-print-directory tests/probe $(CG2_STAGES:%=%/minidocker) \
+	@$(MAKE) -s --no-print-directory tests/probe $(CG2_STAGES:%=%/minidocker) \
 		$(patsubst %,tests/bin/test_%,$(subst .,_,$(CG2_STAGES)))
 	@scripts/cgroup2-vm test $(CG2_STAGES)
 
 cgroup2-shell:
 	@scripts/install-deps qemu-system-x86 cpio
-	@$(MAKE) --no-print-directory tests/probe $(NEWEST)/minidocker
+	@$(MAKE) -s --no-print-directory tests/probe $(NEWEST)/minidocker
 	@scripts/cgroup2-vm shell $(SCRIPT)
