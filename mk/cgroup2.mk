@@ -14,5 +14,5 @@ test-cgroup2:
 
 cgroup2-shell:
 	@scripts/install-deps qemu-system-x86 cpio
-	@$(MAKE) -s --no-print-directory tests/probe $(NEWEST)/minidocker
+	@$(MAKE) -s --no-print-directory tests/probe $(CG2_STAGES:%=%/minidocker)
 	@scripts/cgroup2-vm shell $(SCRIPT)
