@@ -144,6 +144,8 @@ format:
 	@scripts/install-deps clang-format
 	clang-format $(if $(FIX),-i,--dry-run) $(wildcard common/*.[ch] v*/*.[ch] tests/*.[ch] tools/*.c bench/*.c)
 
+include mk/cgroup2.mk
+
 lint:
 	@scripts/install-deps cppcheck
 	@# -Dnoreturn: C11's noreturn spelled so that cppcheck knows md_die()

@@ -474,6 +474,22 @@ START_TEST(a_bad_cgroup_parent_is_refused)
 }
 END_TEST
 
+/* Where /tmp is a tmpfs (Fedora, Debian 13, the VM of make test-cgroup2),
+ * a scratch folder there once passed for a real cgroupfs, and
+ * memory.swap.max went unwritten.  The tmpfs is in a mount namespace of
+ * the test's own: it goes with it, whatever happens. */
+START_TEST(a_scratch_folder_on_a_tmpfs_is_no_cgroupfs)
+{
+	struct result r = sh("unshare --mount sh -c 'd=\"$MINIDOCKER_ROOT/cg\"; mkdir \"$d\" && "
+			     "mount -t tmpfs tmpfs \"$d\" && echo memory > \"$d/cgroup.controllers\" && "
+			     ": > \"$d/cgroup.subtree_control\" && export MINIDOCKER_CGROUP=v2:$d && "
+			     "id=$(\"$MD\" run -d -m 32m base sleep 44) && "
+			     "cat \"$d/minidocker/$id/memory.swap.max\"; \"$MD\" rm -f \"$id\" >/dev/null 2>&1'");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "0");
+}
+END_TEST
+
 int main(void)
 {
 	stage = "v1.0";
@@ -501,6 +517,7 @@ int main(void)
 	tc = tcase(s, "cgroup-v2");
 	add_root_test(tc, v2_files_are_written_with_the_limits);
 	add_root_test(tc, a_missing_controller_is_named);
+	add_root_test(tc, a_scratch_folder_on_a_tmpfs_is_no_cgroupfs);
 	tc = tcase(s, "input");
 	add_root_test(tc, version_takes_no_arguments);
 	add_root_test(tc, an_empty_state_root_is_refused);
