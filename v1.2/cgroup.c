@@ -54,8 +54,14 @@ static void detect(void)
 	if (env && (!strncmp(env, "v1:", 3) || !strncmp(env, "v2:", 3))) {
 		cg.mode = env[1] == '1' ? V1 : V2;
 		snprintf(cg.root, sizeof cg.root, "%s", env + 3);
-		cg.real = statfs(cg.root, &fs) == 0 &&
-			  (fs.f_type == CGROUP2_SUPER_MAGIC || fs.f_type == TMPFS_MAGIC);
+		/* Real: a cgroup2 mount (v2), or a folder whose memory/ is a v1
+		 * cgroup mount.  Not "any tmpfs": a scratch folder under a /tmp
+		 * that is a tmpfs (Fedora, Debian 13, the cgroup v2 test VM)
+		 * would pass for a real root, and its files go unwritten. */
+		char tree[PATH_MAX];
+		md_pathf(tree, "%s%s", cg.root, cg.mode == V1 ? "/memory" : "");
+		cg.real = statfs(tree, &fs) == 0 &&
+			  fs.f_type == (cg.mode == V1 ? CGROUP_SUPER_MAGIC : CGROUP2_SUPER_MAGIC);
 		return;
 	}
 	snprintf(cg.root, sizeof cg.root, "/sys/fs/cgroup");
@@ -404,8 +410,14 @@ void cgroup_remove(const char *parent, const char *id)
 			continue;
 		empty_cgroup(dir);
 		/* rmdir(2), not a recursive delete: in a cgroupfs the knobs go
-		 * with the folder. */
-		if (rmdir(dir) < 0 && errno != ENOENT)
+		 * with the folder.  EBUSY for a while after cgroup.procs is
+		 * empty: a process leaves that list as it starts to exit, and
+		 * the group only once its memory is freed (an OOM-killed hog's
+		 * takes a while); seen on cgroup v2 (make test-cgroup2). */
+		int rc, tries = 0;
+		while ((rc = rmdir(dir)) < 0 && errno == EBUSY && cg.real && tries++ < 500)
+			usleep(10000);
+		if (rc < 0 && errno != ENOENT)
 			md_warn("remove cgroup %s", dir);
 	}
 }
