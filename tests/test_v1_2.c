@@ -3,7 +3,7 @@
  * a shifted copy), Docker's 14 capabilities with --cap-add, --cap-drop and
  * --privileged, -u, no_new_privs, and exec doing the same.  v1.1's overlay
  * and image tests still hold, and come first. */
-#include "layers.h"
+#include "features.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -502,6 +502,9 @@ int main(void)
 	add_mount_tests(s);
 	add_image_tests(s);
 	add_lifecycle_tests(s);
+	add_cli_tests(s);
+	add_detach_tests(s);
+	add_limit_tests(s, 0);
 	add_layer_tests(s);
 	TCase *tc;
 	tc = tcase(s, "ranges");
@@ -532,5 +535,6 @@ int main(void)
 	add_root_test(tc, user_not_in_the_image_is_125);
 	add_root_test(tc, a_range_holding_the_callers_own_id_is_125);
 	add_root_test(tc, a_range_without_newuidmap_is_125);
+	add_input_tests(s, INPUT_LIMITS | INPUT_IMAGES | INPUT_ROOT_711);
 	return run_suite(s);
 }

@@ -1,0 +1,21 @@
+/* The features each stage adds, as tests every later stage keeps: a
+ * suite adds those of its own stage and of every stage before it. */
+#ifndef MD_FEATURES_H
+#define MD_FEATURES_H
+
+#include "input.h"
+
+void add_cli_tests(Suite *s);		/* v0.8: cli.c */
+/* cli.c's helpers: the id of the one running container, of the newest,
+ * a KEY of the state of the container whose id starts with PREFIX; the
+ * time in seconds. */
+char *running_id(void);
+char *newest_id(void);
+char *state_of(const char *prefix, const char *key);
+double seconds_now(void);
+void add_detach_tests(Suite *s);	/* v0.9: detach.c */
+/* v1.0: limits.c; CHROOT_STAGE: the stage still uses chroot (v1.0),
+ * whose escape reaches the host (v1.1's pivot_root ends that). */
+void add_limit_tests(Suite *s, int chroot_stage);
+
+#endif
