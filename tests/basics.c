@@ -404,6 +404,10 @@ START_TEST(pid_1_ignores_sigterm_without_a_handler)
 	/* sleep has no SIGTERM handler; as PID 1 the kernel drops the signal.
 	 * SIGKILL to minidocker still ends it (PR_SET_PDEATHSIG). */
 	int pid = start_bg("%s sleep 985", run_line());
+	/* The command itself, as init: not `run` and the child that copies
+	 * its image (v0.9, v1.0), whose command lines hold "sleep 985" too,
+	 * and where SIGTERM rightly ends the copy and the run. */
+	ck_assert_int_gt(wait_command(pid, "sleep 985", 10), 0);
 	ck_assert_int_eq(wait_tree(pid, "sleep 985", 2, 5), 2);	/* run, and sleep as init */
 	struct procs started = proc_tree(pid, NULL);
 	ck_assert_int_eq(kill(pid, SIGTERM), 0);

@@ -8,7 +8,6 @@
 enum {
 	INPUT_LIMITS = 1,	/* v1.0 on: -m, stats, --cgroup-parent */
 	INPUT_IMAGES = 2,	/* v1.1 on: import, commit, images, rmi */
-	INPUT_ROOT_711 = 4,	/* v1.2 on: the state root is 0711 for the id range */
 };
 
 void add_input_tests(Suite *s, unsigned features);

@@ -535,6 +535,6 @@ int main(void)
 	add_root_test(tc, user_not_in_the_image_is_125);
 	add_root_test(tc, a_range_holding_the_callers_own_id_is_125);
 	add_root_test(tc, a_range_without_newuidmap_is_125);
-	add_input_tests(s, INPUT_LIMITS | INPUT_IMAGES | INPUT_ROOT_711);
+	add_input_tests(s, INPUT_LIMITS | INPUT_IMAGES);
 	return run_suite(s);
 }
