@@ -377,10 +377,9 @@ START_TEST(version_names_the_stage_and_build)
 }
 END_TEST
 
-void add_cli_tests(Suite *s)
+void add_cli_tests(Suite *s, int v08)
 {
 	TCase *tc = tcase(s, "cli");
-	add_root_test(tc, ps_prints_docker_columns);
 	add_root_test(tc, ps_shows_running_containers_up_newest_first);
 	add_root_test(tc, a_long_command_is_cut_in_ps);
 	add_root_test(tc, exec_sees_the_containers_pid_1_hostname_and_uts);
@@ -390,16 +389,22 @@ void add_cli_tests(Suite *s)
 	add_root_test(tc, stop_kills_a_deaf_pid_1_after_the_timeout);
 	add_root_test(tc, stop_is_quick_when_pid_1_handles_sigterm);
 	add_root_test(tc, stop_of_a_missing_container_fails_of_a_stopped_one_succeeds);
-	add_root_test(tc, start_runs_the_command_again_in_the_same_rootfs);
 	add_root_test(tc, start_refuses_a_running_container);
 	add_root_test(tc, prefixes_work_and_an_ambiguous_one_is_refused);
-	add_root_test(tc, a_killed_run_shows_as_exited);
 	add_root_test(tc, rm_flag_leaves_nothing);
-	add_root_test(tc, the_default_command_is_a_shell);
-	add_root_test(tc, the_state_file_records_the_container);
 	add_root_test(tc, help_for_every_command);
 	add_root_test(tc, mistakes_get_suggestions);
 	add_root_test(tc, root_flag_chooses_the_state_root);
 	add_root_test(tc, an_image_name_is_not_a_path);
 	add_root_test(tc, version_names_the_stage_and_build);
+	/* What the next lessons change on purpose: v0.9 adds ps's NAMES
+	 * column and logs, a state folder holds the log, `start` detaches
+	 * (start -a attaches), and stdin is empty without -i. */
+	if (v08) {
+		add_root_test(tc, ps_prints_docker_columns);
+		add_root_test(tc, start_runs_the_command_again_in_the_same_rootfs);
+		add_root_test(tc, a_killed_run_shows_as_exited);
+		add_root_test(tc, the_default_command_is_a_shell);
+		add_root_test(tc, the_state_file_records_the_container);
+	}
 }

@@ -5,7 +5,8 @@
 
 #include "input.h"
 
-void add_cli_tests(Suite *s);		/* v0.8: cli.c */
+/* v0.8: cli.c; V08: also the tests of what v0.9 changes on purpose. */
+void add_cli_tests(Suite *s, int v08);
 /* cli.c's helpers: the id of the one running container, of the newest,
  * a KEY of the state of the container whose id starts with PREFIX; the
  * time in seconds. */

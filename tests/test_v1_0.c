@@ -20,7 +20,7 @@ int main(void)
 	add_image_tests(s);
 	add_lifecycle_tests(s);
 	add_image_copy_tests(s);
-	add_cli_tests(s);
+	add_cli_tests(s, 0);
 	add_detach_tests(s);
 	add_limit_tests(s, 1);
 	add_input_tests(s, INPUT_LIMITS);

@@ -109,7 +109,7 @@ int main(void)
 	add_mount_tests(s);
 	add_image_tests(s);
 	add_lifecycle_tests(s);
-	add_cli_tests(s);
+	add_cli_tests(s, 0);
 	add_detach_tests(s);
 	add_limit_tests(s, 0);
 	add_layer_tests(s);
