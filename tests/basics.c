@@ -859,8 +859,8 @@ START_TEST(signals_start_at_their_defaults_run_and_run_d)
 	r = sh("trap '' INT QUIT PIPE; \"$MD\" run -d --name sd base sh -c "
 	       "'grep -E \"^Sig(Blk|Ign)\" /proc/self/status; sleep 30'");
 	ck_status(r, 0);
-	wait_ps("sd", "Up");
-	r = md(NULL, "logs", "sd", NULL);
+	/* "Up" comes before the monitor has logged what grep printed. */
+	r = md_until(10, "SigIgn", "logs", "sd", NULL);
 	ck_assert_str_eq(r.out, want);
 	r = sh("trap '' INT QUIT PIPE; \"$MD\" exec sd grep -E '^Sig(Blk|Ign)' /proc/self/status");
 	ck_assert_str_eq(r.out, want);
