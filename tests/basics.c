@@ -1026,6 +1026,31 @@ START_TEST(a_deleted_state_folder_crashes_nothing)
 }
 END_TEST
 
+START_TEST(exec_cannot_type_into_the_callers_terminal)
+{
+	/* exec's command kept the caller's terminal as its controlling one,
+	 * and ioctl(TIOCSTI) pushed text into its input, which the caller's
+	 * shell would run once exec returned (ioctl_tty(2)).  On a pty of the
+	 * test's own, so that nothing could ever reach another terminal. */
+	run_d("--name sti base sleep 60");
+	wait_ps("sti", "Up");
+	struct pty p;
+	pty_start(&p, 24, 80, "exec \"$MD\" exec sti probe sti");
+	int status = pty_finish(&p, 20);
+	ck_assert_msg(strstr(p.out, "refused") && !strstr(p.out, "injected"), "%s", p.out);
+	ck_assert_int_eq(status, 0);
+	/* In a session of its own, the command still gets Ctrl-C: exec
+	 * passes it on. */
+	pty_start(&p, 24, 80, "exec \"$MD\" exec sti sh -c 'trap \"echo got-int; exit 3\" INT; "
+		  "echo ready; while :; do sleep 0.1; done'");
+	ck_assert_msg(pty_expect(&p, "ready", 10), "%s", p.out);
+	pty_send(&p, "\x03");
+	ck_assert_int_eq(pty_finish(&p, 10), 3);
+	ck_contains(p.out, "got-int");
+	md(NULL, "rm", "-f", "sti", NULL);
+}
+END_TEST
+
 void add_lifecycle_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "lifecycle");
@@ -1040,6 +1065,7 @@ void add_lifecycle_tests(Suite *s)
 	add_root_test(tc, damaged_state_is_removed_by_rm);
 	add_root_test(tc, stale_state_temps_are_swept);
 	add_root_test(tc, a_deleted_state_folder_crashes_nothing);
+	add_root_test(tc, exec_cannot_type_into_the_callers_terminal);
 }
 
 /* Wait until a run's temporary copy of the image exists (v0.9, v1.0). */

@@ -22,6 +22,8 @@
  *                     other process, as a CVE-2019-5736 attacker would; print
  *                     "foreign exe PID: TARGET" for each that is neither a
  *                     file of this container nor a sealed memfd, then a count
+ *   probe sti         push '#' into the input of the terminal on fd 0 with
+ *                     ioctl TIOCSTI: "injected", or "refused: WHY"
  *
  * Linked -static so it runs in any root filesystem. */
 #include <dirent.h>
@@ -33,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -303,6 +306,7 @@ static int exewatch(double secs)
 	return 0;
 }
 static int exe_watch(double secs);
+static int sti(void);
 
 int main(int argc, char **argv)
 {
@@ -333,8 +337,10 @@ int main(int argc, char **argv)
 		return exewatch(atof(argv[2]));
 	if (!strcmp(what, "exe-watch") && argc > 2)
 		return exe_watch(atof(argv[2]));
+	if (!strcmp(what, "sti"))
+		return sti();
 	fprintf(stderr, "usage: probe ns|fds|caps|ids|cgroup|eat MB|fork N|spin SECS|escape PATH"
-		"|exe PATH|depth DIR|exewatch SECS|exe-watch SECS\n");
+		"|exe PATH|depth DIR|exewatch SECS|exe-watch SECS|sti\n");
 	return 2;
 }
 
@@ -388,5 +394,20 @@ static int exe_watch(double secs)
 		clock_gettime(CLOCK_MONOTONIC, &b);
 	} while ((b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9 < secs);
 	printf("exe-watch: opened %ld, foreign %ld\n", opened, foreign);
+	return 0;
+}
+
+/* What a command could do to the terminal of whoever started it
+ * (ioctl_tty(2), TIOCSTI): push a byte into its input queue, which the
+ * caller's shell would read as typed.  '#' starts a comment there, and the
+ * tests give us a pseudo-terminal of their own. */
+static int sti(void)
+{
+	char c = '#';
+	if (ioctl(0, TIOCSTI, &c) == 0) {
+		printf("injected\n");
+		return 1;
+	}
+	printf("refused: %s\n", strerror(errno));
 	return 0;
 }

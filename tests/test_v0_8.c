@@ -467,6 +467,35 @@ START_TEST(flags_may_follow_container_names)
 }
 END_TEST
 
+/* exec's command kept the caller's terminal as its controlling one, and
+ * ioctl(TIOCSTI) pushed text into its input, which the caller's shell
+ * would run once exec returned (ioctl_tty(2)).  On a pty of the test's
+ * own, so that nothing could ever reach another terminal. */
+START_TEST(exec_cannot_type_into_the_callers_terminal)
+{
+	start_bg("%s sleep 39", run_line());
+	char id[65];
+	snprintf(id, sizeof id, "%s", running_id());
+	char script[300];
+	snprintf(script, sizeof script, "exec \"$MD\" exec %s probe sti", id);
+	struct pty p;
+	pty_start(&p, 24, 80, script);
+	int status = pty_finish(&p, 20);
+	ck_assert_msg(strstr(p.out, "refused") && !strstr(p.out, "injected"), "%s", p.out);
+	ck_assert_int_eq(status, 0);
+	/* In a session of its own, the command still gets Ctrl-C: exec
+	 * passes it on. */
+	snprintf(script, sizeof script, "exec \"$MD\" exec %s sh -c 'trap \"echo got-int; exit 3\" INT; "
+		 "echo ready; while :; do sleep 0.1; done'", id);
+	pty_start(&p, 24, 80, script);
+	ck_assert_msg(pty_expect(&p, "ready", 10), "%s", p.out);
+	pty_send(&p, "\x03");
+	ck_assert_int_eq(pty_finish(&p, 10), 3);
+	ck_contains(p.out, "got-int");
+	md(NULL, "stop", "-t", "0", id, NULL);
+}
+END_TEST
+
 int main(void)
 {
 	stage = "v0.8";
@@ -492,5 +521,6 @@ int main(void)
 	add_root_test(tc, a_folder_removed_under_a_running_container);
 	add_root_test(tc, bad_input_is_refused_clearly);
 	add_root_test(tc, flags_may_follow_container_names);
+	add_root_test(tc, exec_cannot_type_into_the_callers_terminal);
 	return run_suite(s);
 }

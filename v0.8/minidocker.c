@@ -1332,6 +1332,15 @@ static int cmd_exec(int argc, char **argv)
 		release_signals();
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 			md_die("prctl PR_SET_PDEATHSIG");
+		/* A session of its own (setsid(2)), so no controlling terminal:
+		 * else the command keeps the caller's, and ioctl(0, TIOCSTI)
+		 * pushes text into its input that the caller's shell runs
+		 * after we return.  TIOCSTI on a tty that is not one's
+		 * controlling terminal needs CAP_SYS_ADMIN of the initial user
+		 * namespace (ioctl_tty(2)), which no container has.  Signals
+		 * still reach it: we forward them with kill(2). */
+		if (setsid() < 0)
+			md_die("setsid");
 		container_env();
 		/* Only fds 0-2 cross, signals at their defaults (exec.c). */
 		md_exec_prepare();
