@@ -48,11 +48,43 @@ void md_pathf(char *buf, const char *fmt, ...)
 		md_diex("path too long: %.64s...", buf);
 }
 
+/* Refuse a state root others may write in: another user could put a
+ * symlink there (containers -> /etc), and what we chmod, chown, write or
+ * remove below it would be theirs to choose.  /tmp is such a folder. */
+static void check_state_root(const char *root)
+{
+	struct stat st;
+
+	if (stat(root, &st) < 0)
+		md_die("stat %s", root);
+	if (!S_ISDIR(st.st_mode))
+		md_diex("the state root %s is not a folder", root);
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		md_warnx("the state root %s is writable by others (mode %04o): refused", root,
+			 (unsigned)(st.st_mode & 07777));
+		md_hint("use a folder of your own, not writable by others (--root or MINIDOCKER_ROOT)");
+		exit(MD_EXIT_FAILED);
+	}
+}
+
+/* ROOT/SUB, made with MODE if missing.  Never through a symlink: SUB must
+ * be a real folder (lstat(2)), so no chmod or file of ours lands elsewhere. */
 void md_state_dir(char *path, const char *sub, int mode)
 {
+	struct stat st;
+
 	md_pathf(path, "%s/%s", md_state_root(), sub);
 	if (mkdir(md_state_root(), 0700) < 0 && errno != EEXIST)
 		md_die("mkdir %s", md_state_root());
+	check_state_root(md_state_root());
 	if (mkdir(path, mode) < 0 && errno != EEXIST)
 		md_die("mkdir %s", path);
+	if (lstat(path, &st) < 0)
+		md_die("stat %s", path);
+	if (!S_ISDIR(st.st_mode)) {
+		md_warnx("%s is %s, not a folder: refused", path,
+			 S_ISLNK(st.st_mode) ? "a symlink" : "something else");
+		md_hint("use a folder of your own, not writable by others, as the state root");
+		exit(MD_EXIT_FAILED);
+	}
 }

@@ -43,8 +43,11 @@ START_TEST(the_state_root_is_private)
 	/* A root minidocker makes (here: the lock `run` takes first) is ours
 	 * alone, as are its containers and images folders. */
 	struct result r = sh("cd \"$MINIDOCKER_ROOT\" && mkdir -p fresh && \"$MD\" --root fresh/r run --rm base true; "
+	       "cp -a images fresh/r/ && \"$MD\" --root fresh/r run --rm base true >&2; "
 	       "stat -c '%%a %%u' fresh/r fresh/r/containers");
-	ck_assert_str_eq(r.out, "700 0\n700 0\n");
+	/* v1.2 lets the container's range reach its folders, once one runs:
+	 * 0711 (search, not list). */
+	ck_assert_str_eq(r.out, (input_features & INPUT_ROOT_711) ? "711 0\n711 0\n" : "700 0\n700 0\n");
 	ck_contains(r.err, "image 'base' not found");
 }
 END_TEST
@@ -311,6 +314,25 @@ START_TEST(a_bad_cgroup_parent_is_refused)
 }
 END_TEST
 
+START_TEST(a_state_root_others_may_write_is_refused)
+{
+	/* Another user could plant containers -> /etc in a 1777 root, and
+	 * what we make or chmod there would land in /etc: refused, and
+	 * nothing is made in it. */
+	struct result r = sh("cd \"$MINIDOCKER_ROOT\" && mkdir open && chmod 1777 open && "
+			     "\"$MD\" --root open run --rm base true; echo \"rc=$?\"; ls -A open");
+	ck_assert_str_eq(r.out, "rc=125\n");
+	ck_contains(r.err, "writable by others");
+	ck_contains(r.err, "hint: use a folder of your own, not writable by others");
+	/* A state root of our own whose containers is a symlink. */
+	r = sh("cd \"$MINIDOCKER_ROOT\" && mkdir -p ln victim && chmod 0700 ln && chmod 0750 victim && "
+	       "ln -s ../victim ln/containers && \"$MD\" --root ln run --rm base true; echo \"rc=$?\"; "
+	       "ls -A victim; stat -c %%a victim");
+	ck_assert_str_eq(r.out, "rc=125\n750\n");
+	ck_contains(r.err, "is a symlink, not a folder");
+}
+END_TEST
+
 void add_input_tests(Suite *s, unsigned features)
 {
 	TCase *tc = tcase(s, "input");
@@ -323,8 +345,11 @@ void add_input_tests(Suite *s, unsigned features)
 	add_root_test(tc, a_refused_flag_is_the_one_named);
 	add_root_test(tc, stop_of_a_stopped_container_is_0);
 	add_root_test(tc, ps_shows_a_container_it_cannot_read);
-#ifndef __SANITIZE_ADDRESS__	/* valgrind cannot run what ASan built */
+	add_root_test(tc, a_state_root_others_may_write_is_refused);
+#ifndef __SANITIZE_ADDRESS__
 	add_root_test(tc, the_everyday_commands_leak_nothing);
+#else	/* valgrind cannot run what ASan built: the ASan run is the check */
+	(void)the_everyday_commands_leak_nothing;
 #endif
 	if (features & INPUT_LIMITS) {
 		add_root_test(tc, memory_sizes_are_checked_before_they_are_shifted);

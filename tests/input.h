@@ -8,6 +8,7 @@
 enum {
 	INPUT_LIMITS = 1,	/* v1.0 on: -m, stats, --cgroup-parent */
 	INPUT_IMAGES = 2,	/* v1.1 on: import, commit, images, rmi */
+	INPUT_ROOT_711 = 4,	/* v1.2 on: the range may search the state root */
 };
 
 void add_input_tests(Suite *s, unsigned features);

@@ -268,6 +268,53 @@ START_TEST(a_killed_run_takes_its_container_along)
 }
 END_TEST
 
+#define NOBODY "setpriv --reuid=65534 --regid=65534 --clear-groups "
+
+START_TEST(other_users_cannot_reach_a_containers_upper_layer)
+{
+	/* The container's root plants a setuid file (its own: host uid
+	 * START) in its upper layer.  Container ids are no secret
+	 * (/proc/PID/cgroup), so only the folders' modes keep a host user
+	 * from running it and becoming every container's root.  In the copy
+	 * fallback, so that ROOT/shifted/START is made too. */
+	struct result r = sh("MINIDOCKER_IDMAP=copy \"$MD\" run -d --name up base sh -c "
+			     "'cp /bin/probe /suid && chmod 4755 /suid && sleep 30'");
+	ck_status(r, 0);
+	r = sh("dirname \"$(grep -l '^name=up$' \"$MINIDOCKER_ROOT\"/containers/*/state)\"");
+	char dir[4200];
+	snprintf(dir, sizeof dir, "%.*s", (int)strcspn(r.out, "\n"), r.out);
+	unsigned long n = range_start(state_field("up", "uid_map"));
+	r = sh("for i in $(seq 100); do test -u '%s/upper/suid' && break; sleep 0.1; done; "
+	       "stat -c '%%a %%u %%g' '%s/upper/suid' '%s' \"$MINIDOCKER_ROOT/shifted/%lu\"", dir, dir, dir, n);
+	char want[256];
+	snprintf(want, sizeof want, "4755 %lu %lu\n710 0 %lu\n710 0 %lu\n", n, n, n, n);
+	ck_assert_str_eq(r.out, want);
+	/* nobody: not into the container's folder, nor to its file. */
+	r = sh(NOBODY "test -x '%s'", dir);
+	ck_assert_int_ne(r.status, 0);
+	r = sh(NOBODY "ls '%s/upper'", dir);
+	ck_assert_int_ne(r.status, 0);
+	r = sh(NOBODY "'%s/upper/suid' uid", dir);
+	ck_assert_int_ne(r.status, 0);
+	ck_assert_str_eq(r.out, "");
+	r = sh(NOBODY "ls \"$MINIDOCKER_ROOT/shifted/%lu\"", n);
+	ck_assert_int_ne(r.status, 0);
+	md(NULL, "rm", "-f", "up", NULL);
+}
+END_TEST
+
+START_TEST(a_state_root_of_another_is_never_narrowed)
+{
+	/* --root of a folder already there: ours to add o+x to, never to
+	 * take bits from (it was chmod 0711 whatever it was: /tmp). */
+	struct result r = sh("cd \"$MINIDOCKER_ROOT\" && mkdir wide && chmod 0755 wide && "
+			     "cp -a images wide/ && \"$MD\" --root wide run --rm base true && "
+			     "stat -c %%a wide");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "755\n");
+}
+END_TEST
+
 /* ---- v1.2: without root ------------------------------------------------- */
 
 START_TEST(without_root_and_without_a_range_run_still_works)
@@ -518,6 +565,8 @@ int main(void)
 	add_root_test(tc, commit_keeps_the_images_ids_unshifted);
 	add_root_test(tc, stats_works_with_a_range);
 	add_root_test(tc, a_killed_run_takes_its_container_along);
+	add_root_test(tc, other_users_cannot_reach_a_containers_upper_layer);
+	add_root_test(tc, a_state_root_of_another_is_never_narrowed);
 	/* Root only to become nobody and to replace /etc/subuid privately. */
 	add_root_test(tc, without_root_and_without_a_range_run_still_works);
 	add_root_test(tc, a_user_with_a_range_gets_it_through_newuidmap);
@@ -535,6 +584,6 @@ int main(void)
 	add_root_test(tc, user_not_in_the_image_is_125);
 	add_root_test(tc, a_range_holding_the_callers_own_id_is_125);
 	add_root_test(tc, a_range_without_newuidmap_is_125);
-	add_input_tests(s, INPUT_LIMITS | INPUT_IMAGES);
+	add_input_tests(s, INPUT_LIMITS | INPUT_IMAGES | INPUT_ROOT_711);
 	return run_suite(s);
 }

@@ -275,10 +275,14 @@ static int shifted_layer(const struct container *c, const char *path, char *out)
 	md_pathf(dir, "%s/shifted/%lu", md_state_root(), c->map.uid[0].outside);
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		md_die("mkdir %s", dir);
-	if (chown(dir, c->map.uid[0].outside, c->map.gid[0].outside) < 0)
-		md_die("chown %s", dir);
-	int lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (lock < 0 || flock(lock, LOCK_EX) < 0)
+	/* 0710 root:START (as ROOT/containers/ID, userns.c): the range may
+	 * pass to its layers, other users may not, and the range cannot
+	 * rename or replace the layers every container of it shares.  Never
+	 * through a symlink (O_NOFOLLOW). */
+	int lock = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (lock < 0 || fchown(lock, 0, c->map.gid[0].outside) < 0 || fchmod(lock, 0710) < 0)
+		md_die("chmod %s", dir);
+	if (flock(lock, LOCK_EX) < 0)
 		md_die("lock %s", dir);
 	md_pathf(out, "%s/%s", dir, name);
 	md_pathf(stamp, "%s/.%s.from", dir, name);

@@ -367,33 +367,75 @@ int userns_run_as(const struct idmap *m, int (*fn)(void *), void *arg)
 	return wait_for(pid) == 0 && ok ? 0 : -1;
 }
 
+/* Open the folder PATH without following a symlink (open(2),
+ * O_NOFOLLOW), for fchmod and fchown: a symlink planted in its place
+ * must not turn our chmod onto /etc. */
+static int open_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		md_die("open %s", path);
+	return fd;
+}
+
+/* Give our folder PATH to OWNER:GROUP with MODE. */
+static void set_dir(const char *path, uid_t owner, gid_t group, mode_t mode)
+{
+	int fd = open_dir(path);
+
+	if (fchown(fd, owner, group) < 0 || fchmod(fd, mode) < 0)
+		md_die("chmod %s", path);
+	close(fd);
+}
+
+/* The state root may be any folder of the caller's (--root): never
+ * narrowed, only given the search bits the range needs, and only if it
+ * is the caller's own. */
+static void let_search(const char *path)
+{
+	int fd = open_dir(path);
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		md_die("stat %s", path);
+	if ((st.st_mode & 0011) != 0011 && st.st_uid == geteuid() &&
+	    fchmod(fd, (st.st_mode & 07777) | 0011) < 0)
+		md_die("chmod %s", path);
+	close(fd);
+}
+
 /* The container's root (host id START) mounts its overlay at
  * ROOT/containers/ID/rootfs, and in the fallback reads its layers from
- * ROOT/shifted/START: it must be able to walk there.  The folders on the
- * way become 0711 (enter, but not list), as Docker's /var/lib/docker is
- * with --userns-remap; the images, whose setuid files must stay out of
- * other users' reach, 0700.  Its own folders become its own. */
+ * ROOT/shifted/START: it must be able to walk there.  ROOT and
+ * ROOT/containers get o+x (enter, but not list); ROOT/containers/ID is
+ * 0710 root:START, as Docker's userns-remap makes its folders: the range
+ * (its processes have gid START) may pass, other users may not, so none
+ * of them can run a setuid-START file the container put in upper/ and
+ * become every container's root.  The images, whose setuid files must
+ * stay out of other users' reach, 0700.  Its own folders become its own. */
 void userns_prepare_dirs(const struct container *c)
 {
 	static const char *const mine[] = { "rootfs", "upper", "work" };
 	char path[PATH_MAX];
+	uid_t uid = c->map.uid[0].outside;
+	gid_t gid = c->map.gid[0].outside;
 
 	if (c->map.how != MAP_RANGE)
 		return;
 	md_state_dir(path, "images", 0700);
-	if (chmod(path, 0700) < 0 || chmod(md_state_root(), 0711) < 0)
-		md_die("chmod %s", md_state_root());
+	set_dir(path, 0, 0, 0700);
+	let_search(md_state_root());
 	md_state_dir(path, "containers", 0711);
-	if (chmod(path, 0711) < 0)
-		md_die("chmod %s", path);
+	set_dir(path, 0, 0, 0711);
 	container_path(path, c->id, NULL);
-	if (chmod(path, 0711) < 0)
+	int dfd = open_dir(path);
+	if (fchown(dfd, 0, gid) < 0 || fchmod(dfd, 0710) < 0)
 		md_die("chmod %s", path);
-	for (int i = 0; i < 3; i++) {
-		container_path(path, c->id, mine[i]);
-		if (chown(path, c->map.uid[0].outside, c->map.gid[0].outside) < 0)
-			md_die("chown %s", path);
-	}
+	for (int i = 0; i < 3; i++)
+		if (fchownat(dfd, mine[i], uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+			md_die("chown %s/%s", path, mine[i]);
+	close(dfd);
 }
 
 static int remove_fn(void *path)
