@@ -79,11 +79,8 @@ START_TEST(options_may_follow_the_container)
 {
 	struct result r = md(NULL, "run", "-d", "--name", "fl", "base", "sh", "-c", "echo hi; sleep 60", NULL);
 	ck_status(r, 0);
-	for (int i = 0; i < 200 && !strstr(r.out, "hi"); i++) {
-		usleep(25000);
-		r = md(NULL, "logs", "fl", "-n", "1", NULL);
-		ck_status(r, 0);
-	}
+	r = md_until(20, "hi", "logs", "fl", "-n", "1", NULL);	/* options after the name */
+	ck_status(r, 0);
 	ck_assert_str_eq(r.out, "hi\n");
 	if (input_features & INPUT_LIMITS) {
 		r = md(NULL, "stats", "fl", "--no-stream", NULL);
