@@ -612,11 +612,27 @@ START_TEST(reexec_runs_from_a_sealed_memfd)
 }
 END_TEST
 
-void add_reexec_tests(Suite *s)
+START_TEST(the_child_runs_from_a_sealed_copy)
+{
+	/* Where CVE-2019-5736 starts: the command opens the exe of its
+	 * parent, minidocker's `child`.  It finds a sealed copy in memory,
+	 * not the host's binary, which it could reopen for writing once the
+	 * child had gone.  (The probe opens it read-only.) */
+	struct result r = md_run(NULL, "sh", "-c", "read pid comm state ppid rest < /proc/self/stat; "
+				 "exec \"$0\" exe /proc/$ppid/exe", probe_bin, NULL);
+	ck_status(r, 0);
+	ck_contains(r.out, "exe /memfd:minidocker (deleted)\n");
+	ck_contains(r.out, "seals seal shrink grow write\n");
+}
+END_TEST
+
+void add_reexec_tests(Suite *s, int double_shell)
 {
 	TCase *tc = tcase(s, "reexec");
 
 	add_root_test(tc, reexec_runs_from_a_sealed_memfd);
+	if (double_shell)
+		add_root_test(tc, the_child_runs_from_a_sealed_copy);
 }
 
 /* Bad input about the state root (from v0.5 on, where there is one). */
@@ -639,12 +655,27 @@ START_TEST(a_missing_state_root_is_not_created)
 }
 END_TEST
 
-void add_state_root_tests(Suite *s)
+START_TEST(a_fresh_state_root_is_private)
+{
+	/* A run needs the image, so the state root exists before the first
+	 * run: `make image` (scripts/mkimage) makes it, 0700, as
+	 * md_state_dir would.  Images keep setuid files; no other user of the
+	 * host may reach them.  The run keeps it so, and its own folder. */
+	struct result r = sh("R=\"$MINIDOCKER_ROOT/fresh\"; \"%s/scripts/mkimage\" \"$R\" 2>/dev/null || echo mkimage failed; "
+			     "MINIDOCKER_ROOT=\"$R\" \"$MD\" run true; echo run=$?; "
+			     "stat -c '%%a' \"$R\" \"$R/containers\"", TOP);
+	ck_assert_str_eq(r.out, "run=0\n700\n700\n");
+}
+END_TEST
+
+void add_state_root_tests(Suite *s, int containers)
 {
 	TCase *tc = tcase(s, "state root");
 
 	tcase_add_test(tc, empty_minidocker_root_is_refused);
 	add_root_test(tc, a_missing_state_root_is_not_created);
+	if (containers)
+		add_root_test(tc, a_fresh_state_root_is_private);
 }
 
 void make_deep_tree(const char *dir, int levels)
@@ -1068,16 +1099,17 @@ void add_lifecycle_tests(Suite *s)
 	add_root_test(tc, exec_cannot_type_into_the_callers_terminal);
 }
 
-/* Wait until a run's temporary copy of the image exists (v0.9, v1.0). */
-static void wait_rootfs_temp(void)
+/* Wait until ROOT/GLOB (a temporary folder: "containers/.rootfs-*",
+ * "images/.import-*") exists, for an interruption to find it. */
+void wait_for_temp(const char *glob)
 {
 	for (int i = 0; i < 300; i++) {
-		struct result r = sh("ls -d \"$MINIDOCKER_ROOT\"/containers/.rootfs-* 2>/dev/null");
+		struct result r = sh("ls -d \"$MINIDOCKER_ROOT\"/%s 2>/dev/null", glob);
 		if (r.out[0])
 			return;
 		usleep(20000);
 	}
-	ck_abort_msg("no containers/.rootfs-* appeared");
+	ck_abort_msg("no %s appeared", glob);
 }
 
 START_TEST(an_interrupted_image_copy_leaves_nothing)
@@ -1089,12 +1121,12 @@ START_TEST(an_interrupted_image_copy_leaves_nothing)
 	/* Ctrl-C at the terminal... */
 	struct pty p;
 	pty_start(&p, 24, 80, "exec \"$MD\" run big true");
-	wait_rootfs_temp();
+	wait_for_temp("containers/.rootfs-*");
 	pty_send(&p, "\x03");
 	ck_assert_int_eq(pty_finish(&p, 30), 130);
 	/* ...and SIGTERM. */
 	int pid = start_bg("exec \"$MD\" run -d big true");
-	wait_rootfs_temp();
+	wait_for_temp("containers/.rootfs-*");
 	kill(pid, SIGTERM);
 	r = sh("sleep 1; ls -A \"$MINIDOCKER_ROOT/containers\"");
 	ck_assert_str_eq(r.out, "");

@@ -46,11 +46,11 @@ void add_image_tests(Suite *s);
 void add_exec_hygiene_tests(Suite *s, int root);
 
 /* From v0.3 on: minidocker re-executes itself from a sealed memfd. */
-void add_reexec_tests(Suite *s);
+void add_reexec_tests(Suite *s, int double_shell);	/* v0.3, v0.4: `child` too */
 
 /* From v0.5 on: an empty MINIDOCKER_ROOT is refused; a missing one is
  * not created by a run. */
-void add_state_root_tests(Suite *s);
+void add_state_root_tests(Suite *s, int containers);	/* v0.6 on: ROOT/containers */
 
 /* Make DIR/d/d/.../d, LEVELS folders deep (too deep for any PATH_MAX
  * buffer), with a file 'bottom' at the end. */
@@ -66,5 +66,8 @@ void add_bad_input_tests(Suite *s);
 void add_lifecycle_tests(Suite *s);
 /* v0.9 and v1.0, which copy the image: Ctrl-C during the copy. */
 void add_image_copy_tests(Suite *s);
+
+/* Wait until ROOT/GLOB, a temporary folder, exists ("images/.import-*"). */
+void wait_for_temp(const char *glob);
 
 #endif

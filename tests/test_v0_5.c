@@ -39,8 +39,8 @@ int main(void)
 	add_basic_tests(s, 1, 1);
 	add_bad_input_tests(s);
 	add_exec_hygiene_tests(s, 1);
-	add_reexec_tests(s);
-	add_state_root_tests(s);
+	add_reexec_tests(s, 0);
+	add_state_root_tests(s, 0);
 	add_session_tests(s);
 	add_mount_tests(s);
 	add_image_tests(s);
