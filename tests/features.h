@@ -18,5 +18,7 @@ void add_detach_tests(Suite *s);	/* v0.9: detach.c */
 /* v1.0: limits.c; CHROOT_STAGE: the stage still uses chroot (v1.0),
  * whose escape reaches the host (v1.1's pivot_root ends that). */
 void add_limit_tests(Suite *s, int chroot_stage);
+/* v1.2: ranges.c; TCases "ranges", "capabilities" and its "bad input". */
+void add_range_tests(Suite *s);
 
 #endif
