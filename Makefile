@@ -51,7 +51,7 @@ endif
 CMD ?= /bin/sh
 PREFIX ?= /usr/local
 
-.PHONY: all deps image test run diff doctor lint clean install help bench format \
+.PHONY: all deps image test run diff exercise check doctor lint clean install help bench format \
 	$(STAGES:%=test-%)
 
 all: $(BINS) tests/probe
@@ -62,7 +62,9 @@ help:
 	@echo "make test          every stage's tests; make test-vX.Y for one"
 	@echo "  ... SANITIZE=1     the same, built with ASan and UBSan"
 	@echo "make image         the image 'base' under ROOT=$(ROOT)"
-	@echo "make diff STAGE=vX.Y   what a stage adds to the one before"
+	@echo "make diff STAGE=vX.Y   what a stage adds to the one before (common/ included)"
+	@echo "make exercise STAGE=vX.Y [FORCE=1]   workshop: exercises/vX.Y, the stage before, and TASK.md"
+	@echo "make check STAGE=vX.Y [DIR=exercises/vX.Y]   build DIR as vX.Y, run vX.Y's suite on it"
 	@echo "make doctor        what this host can do, and what to do about it"
 	@echo "make bench [QUICK=1] [PEERS=1]   what each lesson costs (bench/results.md)"
 	@echo "make lint          cppcheck over all the C code"
@@ -86,7 +88,8 @@ common/libcommon.a: $(COMMON_OBJ)
 # From v1.1 on, `import` reads tarballs with libarchive, and checks gzip's
 # CRCs with zlib (libarchive does not).
 ARCHIVE_STAGES := $(filter-out v0.% v1.0,$(STAGES))
-$(ARCHIVE_STAGES:%=%/minidocker): LDLIBS += $(shell pkg-config --libs libarchive zlib 2>/dev/null || echo -larchive -lz)
+ARCHIVE_LIBS := $(shell pkg-config --libs libarchive zlib 2>/dev/null || echo -larchive -lz)
+$(ARCHIVE_STAGES:%=%/minidocker): LDLIBS += $(ARCHIVE_LIBS)
 
 # Each stage is one program: its own .c files plus the common plumbing.
 .SECONDEXPANSION:
@@ -122,8 +125,37 @@ $(STAGES:%=test-%): test-%: deps
 		tests/bin/test_$(subst .,_,$*)
 	@scripts/run-tests $*
 
+# A reader that stops early (`make diff | head`) is no error: 141 is
+# 128 + SIGPIPE.
 diff:
-	@scripts/stagediff $(or $(STAGE),$(NEWEST))
+	@scripts/stagediff $(or $(STAGE),$(NEWEST)) || [ $$? -eq 141 ]
+
+# Workshop mode (notes/workshop.md): `make exercise STAGE=vX.Y` copies the
+# stage before into exercises/vX.Y with a TASK.md drawn from the note;
+# `make check STAGE=vX.Y [DIR=...]` builds DIR as stage STAGE, exactly as
+# a stage is built, into DIR/minidocker, and runs STAGE's suite on it.
+exercise:
+	@scripts/workshop exercise "$(STAGE)" $(if $(FORCE),--force)
+
+CHECK_DIR := $(patsubst %/,%,$(or $(DIR),exercises/$(STAGE)))
+ifneq ($(filter check,$(MAKECMDGOALS)),)
+ifeq ($(filter $(STAGE),$(STAGES)),)
+$(error make check: STAGE=vX.Y, one of $(STAGES))
+endif
+ifeq ($(wildcard $(CHECK_DIR)/*.c),)
+$(error make check: no C files in $(CHECK_DIR)$(if $(DIR),,; make exercise STAGE=$(STAGE) makes it))
+endif
+ifeq ($(filter $(CHECK_DIR)/minidocker,$(BINS)),)
+$(CHECK_DIR)/minidocker: LDLIBS += $(if $(filter $(STAGE),$(ARCHIVE_STAGES)),$(ARCHIVE_LIBS))
+$(CHECK_DIR)/minidocker: $(wildcard $(CHECK_DIR)/*.c $(CHECK_DIR)/*.h) common/libcommon.a $(SAN_OBJ) .build-flags
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DMD_STAGE='"$(STAGE)"' -DMD_BUILD='"$(BUILD)"' \
+		-o $@ $(filter %.c,$^) common/libcommon.a $(SAN_OBJ) $(LDLIBS)
+endif
+endif
+check: deps
+	@$(MAKE) --no-print-directory $(CHECK_DIR)/minidocker tests/probe \
+		tests/bin/test_$(subst .,_,$(STAGE))
+	@scripts/workshop check "$(STAGE)" "$(CHECK_DIR)"
 
 # PEERS=1 installs bwrap, crun and runc to measure against, and gnuplot
 # for the charts; QUICK=1 is a pass of under a minute.

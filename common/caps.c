@@ -1,3 +1,4 @@
+/* since v0.2: the CAP_SYS_ADMIN pre-flight */
 /* The pre-flight capability check, with libcap (see cap_get_proc(3)). */
 #include "md.h"
 
@@ -25,6 +26,7 @@ void md_require_sys_admin(const char *what)
 	exit(MD_EXIT_FAILED);
 }
 
+/* since v0.7: why this host refuses a user namespace */
 static long read_sysctl(const char *path)
 {
 	FILE *f = fopen(path, "re");

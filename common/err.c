@@ -1,3 +1,4 @@
+/* since v0.1: messages, hints, the statuses of a failed exec */
 /* Error reporting: "minidocker: what failed: why", then "hint: ..." for the
  * usual causes.  See DESIGN.md, "Behaviour a user can rely on". */
 #include "md.h"
@@ -118,6 +119,7 @@ void md_exec_failed(const char *cmd)
 	_exit(MD_EXIT_CANNOT_RUN);
 }
 
+/* since v0.6: growing the tree walk's lists */
 void *md_realloc(void *p, size_t size)
 {
 	void *q = realloc(p, size);

@@ -1,3 +1,4 @@
+/* since v0.1: only fds 0-2 and default signals cross into the command */
 /* What crosses from minidocker into a container's command, and how
  * minidocker re-executes itself without exposing its own file.
  *
@@ -67,6 +68,7 @@ void md_exec_prepare(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* since v0.3: minidocker re-executes itself, from a sealed copy */
 /* A copy of this program in memory, sealed so that nothing can change it
  * (memfd_create(2), "File sealing" in fcntl(2)). */
 static int sealed_copy(void)

@@ -1,3 +1,4 @@
+/* since v0.7: random container ids */
 /* Container ids: 64 hex digits from the kernel's random pool, as Docker's.
  * The seed seeds math/rand with the clock, so two runs started in the same
  * nanosecond (or on a coarse clock, the same microsecond) get the same id;

@@ -1,3 +1,4 @@
+/* since v0.1: the plumbing every stage has */
 /* Plumbing shared by every minidocker stage: error reporting with hints,
  * the debug trace, and the exit-status conventions.  The lessons themselves
  * live in the stage folders; nothing here creates a namespace or a mount. */
@@ -31,9 +32,6 @@ noreturn void md_diex(const char *fmt, ...) MD_PRINTF(1, 2);
 noreturn void md_usage_error(const char *usage, const char *fmt, ...)
 	MD_PRINTF(2, 3);
 
-/* realloc(3), or exit 125 saying so: for the small lists minidocker keeps. */
-void *md_realloc(void *p, size_t size);
-
 /* After a failed execve of CMD: report it and _exit with 127 when the
  * command does not exist, 126 when it exists but cannot be run. */
 noreturn void md_exec_failed(const char *cmd);
@@ -43,21 +41,43 @@ noreturn void md_exec_failed(const char *cmd);
  * its default, the signal mask empty.  See exec.c. */
 void md_exec_prepare(void);
 
-/* execve ARGV with minidocker itself, from a sealed copy in memory
- * (memfd_create(2)), never from its file: a container process must not be
- * able to reach, and overwrite, the runtime's binary (CVE-2019-5736). */
-noreturn void md_exec_self(char **argv);
-
 /* With MINIDOCKER_DEBUG=1 in the environment, print the seed's trace
  * "Process => [argv...] [pid]" on stderr, so the PIDs can be watched. */
 void md_trace(char **argv);
 
+/* since v0.2: the CAP_SYS_ADMIN pre-flight */
 /* Pre-flight check with libcap (see capabilities(7)): does this process
  * have CAP_SYS_ADMIN in its effective set?  If not, explain what WHAT needs
  * and how to get it, and exit 125, instead of letting the kernel answer a
  * bare EPERM later. */
 void md_require_sys_admin(const char *what);
 
+/* since v0.3: minidocker re-executes itself, from a sealed copy */
+/* execve ARGV with minidocker itself, from a sealed copy in memory
+ * (memfd_create(2)), never from its file: a container process must not be
+ * able to reach, and overwrite, the runtime's binary (CVE-2019-5736). */
+noreturn void md_exec_self(char **argv);
+
+/* since v0.5: the state root, which holds the image */
+/* The state root: MINIDOCKER_ROOT if set; /var/lib/minidocker for root;
+ * otherwise $XDG_DATA_HOME/minidocker, by default ~/.local/share/minidocker.
+ * Images are ROOT/images/NAME, containers ROOT/containers/ID. */
+const char *md_state_root(void);
+
+/* since v0.6: copying and removing trees, for images and containers */
+/* realloc(3), or exit 125 saying so: for the small lists minidocker keeps. */
+void *md_realloc(void *p, size_t size);
+
+/* Copy the contents of the folder SRC into the existing, empty folder DST:
+ * folders, files, symlinks, device nodes and FIFOs, with their modes,
+ * owners and times; DST itself gets SRC's.  Hard links become separate
+ * copies.  Returns 0, or -1 after printing what failed. */
+int md_copy_tree(const char *src, const char *dst);
+/* Remove PATH and everything under it, never following a symlink or
+ * crossing into a mount.  Returns 0, or -1 after printing what failed. */
+int md_remove_tree(const char *path);
+
+/* since v0.7: user namespaces refused, random ids, the state root's folders */
 /* When the kernel refused to create a user namespace (clone or unshare
  * failed with EPERM, EACCES or ENOSPC): say which setting of this host is
  * the reason, and what to do about it. */
@@ -70,21 +90,8 @@ void md_new_id(char id[65]);
  * rather than use a truncated path. */
 void md_pathf(char *buf, const char *fmt, ...) MD_PRINTF(2, 3);
 
-/* The state root: MINIDOCKER_ROOT if set; /var/lib/minidocker for root;
- * otherwise $XDG_DATA_HOME/minidocker, by default ~/.local/share/minidocker.
- * Images are ROOT/images/NAME, containers ROOT/containers/ID. */
-const char *md_state_root(void);
 /* ROOT/SUB into PATH (PATH_MAX bytes), with ROOT (mode 0700) and ROOT/SUB
  * (MODE) made if missing; exit 125 if they cannot be. */
 void md_state_dir(char *path, const char *sub, int mode);
-
-/* Copy the contents of the folder SRC into the existing, empty folder DST:
- * folders, files, symlinks, device nodes and FIFOs, with their modes,
- * owners and times; DST itself gets SRC's.  Hard links become separate
- * copies.  Returns 0, or -1 after printing what failed. */
-int md_copy_tree(const char *src, const char *dst);
-/* Remove PATH and everything under it, never following a symlink or
- * crossing into a mount.  Returns 0, or -1 after printing what failed. */
-int md_remove_tree(const char *path);
 
 #endif

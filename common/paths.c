@@ -1,3 +1,4 @@
+/* since v0.5: the state root, which holds the image */
 /* Where minidocker keeps its state (DESIGN.md, "Names and places"). */
 #include "md.h"
 
@@ -37,6 +38,7 @@ const char *md_state_root(void)
 	return root;
 }
 
+/* since v0.7: paths that are never cut short; the state root's folders */
 void md_pathf(char *buf, const char *fmt, ...)
 {
 	va_list ap;

@@ -1,3 +1,4 @@
+/* since v0.1: the seed's trace */
 /* The seed's trace: Process => [argv] [pid].  Off unless MINIDOCKER_DEBUG=1. */
 #include "md.h"
 

@@ -1,3 +1,4 @@
+/* since v0.6: copying and removing trees, for images and containers */
 /* Copying and removing folder trees, for images and containers.  No
  * shelling out to cp(1) or rm(1): the calls are few, and each failure is
  * reported with the path it happened on.
@@ -172,6 +173,7 @@ static void end_walk(struct walk *w)
 
 /* ---- copy ------------------------------------------------------------ */
 
+/* since v1.1: extended attributes (commit copies overlayfs's markers) */
 /* Extended attributes (xattr(7)) from the open file IN to OUT: file
  * capabilities (security.capability), overlayfs's markers
  * (user.overlay.opaque), ACLs.  Others' files may carry some a user cannot
@@ -192,6 +194,7 @@ static int copy_xattrs(int in, int out, const char *path)
 	return 0;
 }
 
+/* since v0.6 */
 /* Owner, mode, extended attributes and times of the open copy OUT, from
  * the original IN.  Owner first: chown(2) clears set-user-ID bits and
  * file capabilities, so the mode and the attributes come after it.  A
@@ -209,8 +212,10 @@ static int set_attrs_fd(int in, int out, const struct stat *st, const char *path
 		md_warn("copy %s: chmod", path);
 		return -1;
 	}
+	/* since v1.1: the extended attributes, after chown and chmod */
 	if (copy_xattrs(in, out, path) < 0)
 		return -1;
+
 	if (futimens(out, times) < 0) {
 		md_warn("copy %s: set times", path);
 		return -1;
