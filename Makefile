@@ -145,6 +145,9 @@ endif
 ifeq ($(wildcard $(CHECK_DIR)/*.c),)
 $(error make check: no C files in $(CHECK_DIR)$(if $(DIR),,; make exercise STAGE=$(STAGE) makes it))
 endif
+endif
+# The rule for DIR/minidocker, also in the make that check starts.
+ifneq ($(STAGE)$(wildcard $(CHECK_DIR)/*.c),$(STAGE))
 ifeq ($(filter $(CHECK_DIR)/minidocker,$(BINS)),)
 $(CHECK_DIR)/minidocker: LDLIBS += $(if $(filter $(STAGE),$(ARCHIVE_STAGES)),$(ARCHIVE_LIBS))
 $(CHECK_DIR)/minidocker: $(wildcard $(CHECK_DIR)/*.c $(CHECK_DIR)/*.h) common/libcommon.a $(SAN_OBJ) .build-flags
