@@ -280,7 +280,11 @@ int run_suite(Suite *s)
 	/* `make check` (notes/workshop.md) runs the suite on a participant's
 	 * build of the stage, exercises/vX.Y/minidocker: an absolute path. */
 	const char *bin = getenv("MINIDOCKER_TEST_BIN");
-	if (bin && bin[0] == '/')
+	if (bin && bin[0] != '/') {
+		fprintf(stderr, "%s: MINIDOCKER_TEST_BIN must be an absolute path, not '%s'\n", stage, bin);
+		return 1;
+	}
+	if (bin)
 		snprintf(md_bin, sizeof md_bin, "%s", bin);
 	else
 		snprintf(md_bin, sizeof md_bin, "%s/%s/minidocker", TOP, stage);
