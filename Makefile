@@ -51,7 +51,7 @@ endif
 CMD ?= /bin/sh
 PREFIX ?= /usr/local
 
-.PHONY: all deps image test run diff exercise check doctor lint clean install help bench format \
+.PHONY: all deps image test run diff exercise check check-notes doctor lint clean install help bench format \
 	$(STAGES:%=test-%)
 
 all: $(BINS) tests/probe
@@ -66,6 +66,7 @@ help:
 	@echo "make exercise STAGE=vX.Y [FORCE=1]   workshop: exercises/vX.Y, the stage before, and TASK.md"
 	@echo "make check STAGE=vX.Y [DIR=exercises/vX.Y]   build DIR as vX.Y, run vX.Y's suite on it"
 	@echo "make doctor        what this host can do, and what to do about it"
+	@echo "make check-notes [NOTE=notes/vX.Y.md]  run the notes' transcripts, compare (as root)"
 	@echo "make bench [QUICK=1] [PEERS=1]   what each lesson costs (bench/results.md)"
 	@echo "make lint          cppcheck over all the C code"
 	@echo "make format        what clang-format would change (FIX=1: change it)"
@@ -168,6 +169,13 @@ bench: deps all
 
 doctor:
 	@scripts/doctor
+
+# Runs the notes' shell transcripts and compares their output (rules in
+# scripts/check-notes and CONTRIBUTING.md); first its self-test, which
+# must catch falsified transcripts.  As root: `sudo make check-notes`.
+check-notes: all
+	@scripts/check-notes --self-test
+	@scripts/check-notes $(or $(NOTE),notes/*.md)
 
 # Every compile, as clangd and editors read them: bear watches a rebuild
 # of everything (-B) with the plain flags.
