@@ -322,6 +322,11 @@ START_TEST(help_for_every_command)
 	r = md(NULL, "help", "nope", NULL);
 	ck_status(r, 125);
 	ck_contains(r.err, "unknown command 'nope'");
+	/* One command at a time: a second word is a mistake, not ignored. */
+	r = md(NULL, "help", "run", "extra", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: help: unexpected argument 'extra'\n");
+	ck_assert_str_eq(r.out, "");
 }
 END_TEST
 
