@@ -697,6 +697,32 @@ void make_deep_tree(const char *dir, int levels)
 	close(fd);
 }
 
+/* Issue 20: the tree copy held two fds per level, so a deep image failed
+ * to copy where RLIMIT_NOFILE is low (1,024 in a VM's init, 32 here):
+ * "open: Too many open files".  It holds a few now, at any depth; from
+ * v0.8 on (rm exists) the removal runs under the limit too. */
+START_TEST(a_deep_image_copies_with_32_fds)
+{
+	char deep[8400];
+	snprintf(deep, sizeof deep, "%s/deep", image_dir());
+	ck_assert_int_eq(mkdir(deep, 0755), 0);
+	make_deep_tree(deep, 200);
+	struct result r = sh("ulimit -n 32 && %s probe depth /deep", run_line());
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "200\n");
+	if (strcmp(stage, "v0.8") >= 0) {
+		r = sh("ulimit -n 32 && \"$MD\" rm $(\"$MD\" ps -aq) >/dev/null && ls -A \"$MINIDOCKER_ROOT/containers\"");
+		ck_status(r, 0);
+		ck_assert_str_eq(r.out, "");
+	}
+}
+END_TEST
+
+void add_deep_copy_test(TCase *tc)
+{
+	add_root_test(tc, a_deep_image_copies_with_32_fds);
+}
+
 void remove_state_root_deeply(void)
 {
 	/* rm walks with directory fds: any depth (nftw stops at PATH_MAX). */
@@ -1154,4 +1180,5 @@ void add_image_copy_tests(Suite *s)
 	TCase *tc = tcase(s, "image copy");
 
 	add_root_test(tc, an_interrupted_image_copy_leaves_nothing);
+	add_deep_copy_test(tc);
 }
