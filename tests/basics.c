@@ -810,12 +810,13 @@ static char *run_d(const char *args)
 /* Wait until `ps -a` shows NAME with a STATUS starting with WANT. */
 static void wait_ps(const char *name, const char *want)
 {
-	struct result r;
-	for (int i = 0; i < 300; i++) {
+	struct result r = { 0 };
+	for (struct deadline d = deadline(15); keep_polling(&d);) {
+		if (r.out)
+			free_result(&r);
 		r = sh("\"$MD\" ps -a | grep ' %s$'", name);
 		if (strstr(r.out, want))
 			return;
-		usleep(50000);
 	}
 	ck_abort_msg("%s never showed '%s': %s", name, want, r.out);
 }
@@ -1029,8 +1030,12 @@ START_TEST(damaged_state_is_removed_by_rm)
 {
 	/* A truncated or garbage state file: rm removes the container and
 	 * says so; never "success" with the folder still there. */
-	char *a = strdup(run_d("base sleep 30"));
-	char *b = strdup(run_d("base true"));
+	char *a = strdup(run_d("--name aa base sleep 30"));
+	char *b = strdup(run_d("--name bb base true"));
+	wait_ps("aa", "Up");
+	/* Until bb's monitor has written its exit (and aa's, that it runs),
+	 * it could write the state again over the damage. */
+	wait_ps("bb", "Exited (0)");
 	struct result r = sh("cd \"$MINIDOCKER_ROOT/containers\" && printf 'garbage\\0\\377' > %s/state && "
 			     "head -c 20 %s/state > t && mv t %s/state && mkdir %064d", a, b, b, 7);
 	ck_status(r, 0);
@@ -1064,8 +1069,13 @@ END_TEST
 
 START_TEST(a_deleted_state_folder_crashes_nothing)
 {
-	/* Attached: the command's status, whatever happened to the folder. */
-	struct result r = sh("\"$MD\" run base sh -c 'sleep 1; echo done' & pid=$!; sleep 0.5; "
+	/* Attached: the command's status, whatever happened to the folder
+	 * once it runs.  Not "after 0.5 s": a first run of v1.2's range on a
+	 * kernel without idmapped layers (the cgroup v2 VM's) copies the
+	 * image first, and the folder went before the overlay was mounted. */
+	struct result r = sh("\"$MD\" run base sh -c 'touch /ready; sleep 1; echo done' & pid=$!; i=0; "
+			     "until [ -n \"$(find \"$MINIDOCKER_ROOT\"/containers -name ready 2>/dev/null)\" ] || "
+			     "[ $i -ge 600 ]; do sleep 0.05; i=$((i+1)); done; "
 			     "rm -rf \"$MINIDOCKER_ROOT\"/containers/*; wait $pid; echo status $?");
 	ck_assert_msg(!strcmp(r.out, "done\nstatus 0\n"), "%s\n%s", r.out, r.err);
 	/* Detached: the monitor ends with its container. */
@@ -1073,8 +1083,8 @@ START_TEST(a_deleted_state_folder_crashes_nothing)
 	int mon = atoi(state_field(id, "monitor"));
 	ck_assert_int_gt(mon, 0);
 	r = sh("rm -rf \"$MINIDOCKER_ROOT\"/containers/*");
-	for (int i = 0; i < 100 && live(mon); i++)
-		usleep(50000);
+	for (struct deadline d = deadline(5); live(mon) && keep_polling(&d);)
+		;
 	ck_assert_msg(!live(mon), "monitor %d still there", mon);
 	r = md(NULL, "ps", "-a", NULL);
 	ck_status(r, 0);
@@ -1129,11 +1139,10 @@ void add_lifecycle_tests(Suite *s)
  * "images/.import-*") exists, for an interruption to find it. */
 void wait_for_temp(const char *glob)
 {
-	for (int i = 0; i < 300; i++) {
+	for (struct deadline d = deadline(6); keep_polling(&d);) {
 		struct result r = sh("ls -d \"$MINIDOCKER_ROOT\"/%s 2>/dev/null", glob);
 		if (r.out[0])
 			return;
-		usleep(20000);
 	}
 	ck_abort_msg("no %s appeared", glob);
 }
