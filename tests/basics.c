@@ -1073,11 +1073,28 @@ START_TEST(a_deleted_state_folder_crashes_nothing)
 	 * once it runs.  Not "after 0.5 s": a first run of v1.2's range on a
 	 * kernel without idmapped layers (the cgroup v2 VM's) copies the
 	 * image first, and the folder went before the overlay was mounted. */
-	struct result r = sh("\"$MD\" run base sh -c 'touch /ready; sleep 1; echo done' & pid=$!; i=0; "
-			     "until [ -n \"$(find \"$MINIDOCKER_ROOT\"/containers -name ready 2>/dev/null)\" ] || "
-			     "[ $i -ge 600 ]; do sleep 0.05; i=$((i+1)); done; "
-			     "rm -rf \"$MINIDOCKER_ROOT\"/containers/*; wait $pid; echo status $?");
-	ck_assert_msg(!strcmp(r.out, "done\nstatus 0\n"), "%s\n%s", r.out, r.err);
+	char script[4300], out[4300];
+	snprintf(script, sizeof script, "%s/run.sh", state_root());
+	snprintf(out, sizeof out, "%s/run.out", state_root());
+	FILE *f = fopen(script, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "\"$MD\" run base sh -c 'touch /ready; sleep 1; echo done' >'%s' 2>&1; echo status $? >>'%s'\n",
+		out, out);
+	fclose(f);
+	int pid = start_bg("sh '%s'", script);
+	struct result r = { 0 };
+	for (struct deadline d = deadline(30); keep_polling(&d);) {
+		free_result(&r);
+		r = sh("find \"$MINIDOCKER_ROOT\"/containers -name ready 2>/dev/null");
+		if (r.out[0])
+			break;
+	}
+	ck_assert_msg(r.out[0], "the command never ran");
+	r = sh("rm -rf \"$MINIDOCKER_ROOT\"/containers/*");
+	ck_assert_int_eq(wait_exit(pid, 30), 0);
+	char *got = read_file(out);
+	ck_assert_msg(got && !strcmp(got, "done\nstatus 0\n"), "%s", got ? got : "(no output)");
+	free(got);
 	/* Detached: the monitor ends with its container. */
 	char *id = run_d("base sleep 1");
 	int mon = atoi(state_field(id, "monitor"));

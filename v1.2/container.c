@@ -292,8 +292,15 @@ static noreturn void overlay_failed(const char *dir, const char *rootfs)
 	}
 	errno = err;
 	md_warn("mount overlay on %s", rootfs);
-	md_hint("overlayfs needs the overlay module, and in a user namespace Linux 5.11 or "
-		"later; `make doctor` checks both");
+	/* EACCES: the mount is made by the container's root, a host id of
+	 * its range, which must pass every folder above the state root (a
+	 * home folder is often 0700). */
+	if (err == EACCES)
+		md_hint("the container's root must be able to pass every folder above %s: "
+			"chmod o+x them, or use a state root outside (MINIDOCKER_ROOT)", md_state_root());
+	else
+		md_hint("overlayfs needs the overlay module, and in a user namespace Linux 5.11 or "
+			"later; `make doctor` checks both");
 	exit(MD_EXIT_FAILED);
 }
 
