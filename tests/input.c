@@ -273,7 +273,7 @@ START_TEST(a_deep_commit_needs_few_fds)
 	struct result r = md(NULL, "run", "--name", "deep", "base", "sh", "-c",
 			     "p=$(printf 'd/%.0s' $(seq 300)); mkdir -p /deep/$p && echo bottom > /deep/$p/f", NULL);
 	ck_status(r, 0);
-	r = sh("ulimit -n 32 && \"$MD\" commit deep deepimg && \"$MD\" images | grep -c '^deepimg ' && "
+	r = sh("(ulimit -n 32 && \"$MD\" commit deep deepimg && \"$MD\" images | grep -c '^deepimg ') && "
 	       "cd \"$MINIDOCKER_ROOT/images/deepimg\" && find . -name f | wc -l");
 	ck_status(r, 0);
 	ck_assert_str_eq(r.out, "deepimg\n1\n1\n");
