@@ -94,4 +94,14 @@ void md_pathf(char *buf, const char *fmt, ...) MD_PRINTF(2, 3);
  * (MODE) made if missing; exit 125 if they cannot be. */
 void md_state_dir(char *path, const char *sub, int mode);
 
+/* since v1.2: a walk calling a function on every entry, to shift ids */
+/* FN(DIRFD, NAME, ST, ARG) on every entry under the folder PATH, never
+ * following a symlink: NAME is relative to the open folder DIRFD, and ST
+ * its lstat; a folder after what it holds, PATH itself last (DIRFD
+ * AT_FDCWD).  Any depth, with a few fds.  Stops at the first FN that
+ * does not return 0, and returns that; -1 after printing what failed. */
+struct stat;
+typedef int (*md_walk_fn)(int dirfd, const char *name, const struct stat *st, void *arg);
+int md_walk_tree(const char *path, md_walk_fn fn, void *arg);
+
 #endif

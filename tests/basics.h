@@ -55,6 +55,9 @@ void add_state_root_tests(Suite *s, int containers);	/* v0.6 on: ROOT/containers
 /* Make DIR/d/d/.../d, LEVELS folders deep (too deep for any PATH_MAX
  * buffer), with a file 'bottom' at the end. */
 void make_deep_tree(const char *dir, int levels);
+/* v0.6 to v1.0, which copy the image: a 200-level image copied (and
+ * from v0.8 on removed) with RLIMIT_NOFILE 32. */
+void add_deep_copy_test(TCase *tc);
 /* A teardown for tests that make such trees: remove the state root with
  * rm -rf, which, unlike nftw, walks any depth. */
 void remove_state_root_deeply(void);

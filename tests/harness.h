@@ -8,6 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
+/* MD_TIME_SCALE=N (default 1): this machine is N times slower than a
+ * developer's (4 in the emulated VM of make test-cgroup2).  Every timeout
+ * and deadline of the harness below is stretched by it: how long the
+ * harness waits, never a bound a test asserts about the kernel. */
+double time_scale(void);
+
 struct result {
 	int status;	/* exit status, 128+N after signal N, -1 on timeout */
 	char *out;	/* stdout, NUL-terminated */
@@ -54,7 +60,9 @@ int need_root(const char *test);
  * test its own state root and remove it afterwards. */
 TCase *tcase(Suite *s, const char *name);
 
-/* Run the suite and return the process's exit status. */
+/* Run the suite and return the process's exit status.  With CASES set
+ * ("limits cgroup-v2"), only the TCases of those names (each name's
+ * spaces made '-') run; if that is none, the suite fails. */
 int run_suite(Suite *s);
 
 /* A program on a pseudo-terminal of its own, as a user at a terminal. */

@@ -265,6 +265,24 @@ START_TEST(a_3000_level_tree_commits_lists_and_goes)
 }
 END_TEST
 
+/* Issue 20: commit, images, rm and rmi with RLIMIT_NOFILE 32 (a VM's init
+ * leaves 1,024) on a 300-level tree: the copy held two fds per level, and
+ * v1.2's id shift one, so 3,000 levels failed with "Too many open files". */
+START_TEST(a_deep_commit_needs_few_fds)
+{
+	struct result r = md(NULL, "run", "--name", "deep", "base", "sh", "-c",
+			     "p=$(printf 'd/%.0s' $(seq 300)); mkdir -p /deep/$p && echo bottom > /deep/$p/f", NULL);
+	ck_status(r, 0);
+	r = sh("(ulimit -n 32 && \"$MD\" commit deep deepimg && \"$MD\" images | grep -c '^deepimg ') && "
+	       "cd \"$MINIDOCKER_ROOT/images/deepimg\" && find . -name f | wc -l");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "deepimg\n1\n1\n");
+	r = sh("ulimit -n 32 && \"$MD\" rm deep && \"$MD\" rmi deepimg && ls \"$MINIDOCKER_ROOT/images\"");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "deep\ndeepimg\nbase\n");
+}
+END_TEST
+
 START_TEST(a_cgroup_parent_holds_the_containers_cgroups)
 {
 	/* Docker's --cgroup-parent: PARENT/ID in each hierarchy, recorded in
@@ -360,5 +378,6 @@ void add_input_tests(Suite *s, unsigned features)
 		add_root_test(tc, a_tarballs_top_folder_cannot_change_the_layers_mode);
 		add_root_test(tc, images_are_reachable_by_no_other_user);
 		add_root_test(tc, a_3000_level_tree_commits_lists_and_goes);
+		add_root_test(tc, a_deep_commit_needs_few_fds);
 	}
 }

@@ -160,5 +160,6 @@ int main(void)
 	/* rm -rf, not the harness's nftw, can remove what a failed test left. */
 	tcase_add_checked_fixture(tc, NULL, remove_state_root_deeply);
 	add_root_test(tc, a_3000_level_tree_is_copied_and_removed);
+	add_deep_copy_test(tc);
 	return run_suite(s);
 }

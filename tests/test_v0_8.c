@@ -512,6 +512,7 @@ int main(void)
 	add_root_test(tc, signals_start_at_their_defaults);
 	add_root_test(tc, the_runtime_binary_is_out_of_reach);
 	add_root_test(tc, a_3000_level_tree_copies_and_is_removed);
+	add_deep_copy_test(tc);
 	add_root_test(tc, the_state_folders_are_private);
 	add_root_test(tc, killed_runs_leave_no_debris);
 	add_root_test(tc, ps_never_removes_what_is_being_made);
