@@ -40,6 +40,11 @@ void add_mount_tests(Suite *s);
 
 /* From v0.5 on: the command is PID 1 in the image's root filesystem. */
 void add_image_tests(Suite *s);
+/* v0.2-v0.6: the CAP_SYS_ADMIN pre-flight's hint, to root and to nobody. */
+void add_preflight_tests(Suite *s);
+/* v0.7-v1.1: the hint when user namespaces are refused, to root (v1.2
+ * cannot run in the one-uid user namespace the test makes: its range). */
+void add_userns_hint_tests(Suite *s);
 
 /* Issue 11: only fds 0-2 and default signals cross into the command
  * (every stage; ROOT as for add_basic_tests). */
