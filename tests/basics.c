@@ -404,7 +404,7 @@ void add_preflight_tests(Suite *s)
 	add_root_test(tc, nobody_without_cap_sys_admin_is_sent_to_sudo);
 }
 
-/* v0.7-v1.1: user.max_user_namespaces is per user namespace: set to 0 in one
+/* v0.7-v1.1 (v1.2 cannot run there): user.max_user_namespaces is per user namespace: set to 0 in one
  * of our own, the kernel refuses as a locked-down host would.  We are root
  * there: the hint gives the sysctl, and no sudo, which changes nothing. */
 START_TEST(without_user_namespaces_it_says_why)
@@ -419,11 +419,29 @@ START_TEST(without_user_namespaces_it_says_why)
 }
 END_TEST
 
-void add_userns_hint_tests(Suite *s)
+/* A chrooted caller may not create a user namespace (clone(2), EPERM): a
+ * chroot to / bound elsewhere, in a mount namespace of the test's own, is
+ * such a host.  To root, the hint names the causes, not sudo. */
+START_TEST(root_refused_a_user_namespace_is_not_sent_to_sudo)
+{
+	struct result r = sh("mkdir \"$MINIDOCKER_ROOT/chroot\" && unshare --mount --propagation private "
+			     "sh -c 'mount --rbind / \"$MINIDOCKER_ROOT/chroot\" && "
+			     "exec chroot \"$MINIDOCKER_ROOT/chroot\" sh -c \"cd $PWD && exec %strue\"'",
+			     run_line());
+	ck_status(r, 125);
+	ck_contains(r.err, ": Operation not permitted\n");
+	ck_contains(r.err, "hint: this host does not let root create user namespaces (a seccomp filter, a chroot");
+	ck_assert_msg(!strstr(r.err, "sudo"), "root told to use sudo: %s", r.err);
+}
+END_TEST
+
+void add_userns_hint_tests(Suite *s, int in_a_user_namespace)
 {
 	TCase *tc = tcase(s, "userns-hint");
 
-	add_root_test(tc, without_user_namespaces_it_says_why);
+	if (in_a_user_namespace)
+		add_root_test(tc, without_user_namespaces_it_says_why);
+	add_root_test(tc, root_refused_a_user_namespace_is_not_sent_to_sudo);
 }
 
 START_TEST(pid_1_ignores_its_own_sigterm)

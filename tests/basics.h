@@ -42,9 +42,10 @@ void add_mount_tests(Suite *s);
 void add_image_tests(Suite *s);
 /* v0.2-v0.6: the CAP_SYS_ADMIN pre-flight's hint, to root and to nobody. */
 void add_preflight_tests(Suite *s);
-/* v0.7-v1.1: the hint when user namespaces are refused, to root (v1.2
- * cannot run in the one-uid user namespace the test makes: its range). */
-void add_userns_hint_tests(Suite *s);
+/* v0.7 on: the hint when user namespaces are refused, to root; with
+ * IN_A_USER_NAMESPACE also as root of a one-uid user namespace, where v1.2
+ * cannot run (its id range). */
+void add_userns_hint_tests(Suite *s, int in_a_user_namespace);
 
 /* Issue 11: only fds 0-2 and default signals cross into the command
  * (every stage; ROOT as for add_basic_tests). */

@@ -150,7 +150,7 @@ int main(void)
 	add_session_tests(s);
 	add_mount_tests(s);
 	add_image_tests(s);
-	add_userns_hint_tests(s);
+	add_userns_hint_tests(s, 1);
 	TCase *tc = tcase(s, "userns");
 	add_root_test(tc, every_namespace_but_cgroup_is_new);
 	add_root_test(tc, only_lo_in_the_network_namespace);
