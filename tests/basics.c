@@ -404,9 +404,10 @@ void add_preflight_tests(Suite *s)
 	add_root_test(tc, nobody_without_cap_sys_admin_is_sent_to_sudo);
 }
 
-/* v0.7-v1.1 (v1.2 cannot run there): user.max_user_namespaces is per user namespace: set to 0 in one
- * of our own, the kernel refuses as a locked-down host would.  We are root
- * there: the hint gives the sysctl, and no sudo, which changes nothing. */
+/* v0.7-v1.1 (v1.2 cannot run there): user.max_user_namespaces is per
+ * user namespace: set to 0 in one of our own, the kernel refuses as a
+ * locked-down host would.  We are root there: the hint gives the sysctl,
+ * and no sudo, which changes nothing. */
 START_TEST(without_user_namespaces_it_says_why)
 {
 	struct result r = sh("unshare --user --map-root-user sh -c "
