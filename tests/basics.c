@@ -396,12 +396,13 @@ START_TEST(nobody_without_cap_sys_admin_is_sent_to_sudo)
 }
 END_TEST
 
-void add_preflight_tests(Suite *s)
+void add_preflight_tests(Suite *s, int as_nobody)
 {
 	TCase *tc = tcase(s, "pre-flight");
 
 	add_root_test(tc, root_without_cap_sys_admin_is_not_sent_to_sudo);
-	add_root_test(tc, nobody_without_cap_sys_admin_is_sent_to_sudo);
+	if (as_nobody)
+		add_root_test(tc, nobody_without_cap_sys_admin_is_sent_to_sudo);
 }
 
 /* v0.7-v1.1 (v1.2 cannot run there): user.max_user_namespaces is per

@@ -47,7 +47,7 @@ int main(void)
 	add_basic_tests(s, 1, 0);
 	add_bad_input_tests(s);
 	add_exec_hygiene_tests(s, 1);
-	add_preflight_tests(s);
+	add_preflight_tests(s, 1);
 	TCase *tc = tcase(s, "uts");
 	add_root_test(tc, hostname_set_inside_stays_inside);
 	add_root_test(tc, only_the_uts_namespace_is_new);
