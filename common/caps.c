@@ -22,7 +22,11 @@ void md_require_sys_admin(const char *what)
 		return;
 	md_warnx("%s needs CAP_SYS_ADMIN, and this process (uid %d) does not have it",
 		 what, (int)getuid());
-	md_hint("run it as root, with sudo; `make doctor` checks this host");
+	if (getuid() == 0)	/* root already: sudo would change nothing */
+		md_hint("root lacks it here: its capabilities were dropped (capsh(1), setpriv(1)) "
+			"or a container withholds it; `make doctor` checks this host");
+	else
+		md_hint("run it as root, with sudo; `make doctor` checks this host");
 	exit(MD_EXIT_FAILED);
 }
 
@@ -43,19 +47,24 @@ static long read_sysctl(const char *path)
 void md_userns_hint(int err)
 {
 	long max = read_sysctl("/proc/sys/user/max_user_namespaces");
+	/* To root, sudo is no way out: it is root already. */
+	const char *sudo = geteuid() == 0 ? "" : ", or run with sudo";
 
 	if (max == 0)
 		md_hint("user namespaces are disabled here (user.max_user_namespaces = 0): "
-			"sudo sysctl -w user.max_user_namespaces=15000, or run with sudo");
+			"sudo sysctl -w user.max_user_namespaces=15000%s", sudo);
 	else if (err == ENOSPC)
 		md_hint("the limit user.max_user_namespaces (%ld) is reached", max);
 	else if (read_sysctl("/proc/sys/kernel/unprivileged_userns_clone") == 0)
 		md_hint("this kernel allows user namespaces to root only "
 			"(kernel.unprivileged_userns_clone = 0): sudo sysctl -w "
-			"kernel.unprivileged_userns_clone=1, or run with sudo");
+			"kernel.unprivileged_userns_clone=1%s", sudo);
 	else if (read_sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1)
 		md_hint("AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later): "
-			"sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or run with sudo");
+			"sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0%s", sudo);
+	else if (geteuid() == 0)
+		md_hint("this host does not let root create user namespaces (a seccomp filter, "
+			"a chroot, or a container without --privileged?); `make doctor` checks");
 	else
 		md_hint("this host does not let uid %d create user namespaces (a seccomp filter "
 			"or a container without --privileged?): run with sudo; `make doctor` checks",

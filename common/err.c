@@ -28,8 +28,13 @@ static void errno_hint(int errnum)
 {
 	switch (errnum) {
 	case EPERM:
-		md_hint("the kernel refused: this needs root (run it with sudo), "
-			"or user namespaces from v0.7 on; `make doctor` checks this host");
+		if (geteuid() == 0)	/* sudo would change nothing */
+			md_hint("the kernel refused root: a container, a seccomp filter or a "
+				"security module (AppArmor, SELinux) stops it, or user namespaces "
+				"are off (user.max_user_namespaces); `make doctor` checks this host");
+		else
+			md_hint("the kernel refused: this needs root (run it with sudo), "
+				"or user namespaces from v0.7 on; `make doctor` checks this host");
 		break;
 	case ENOSPC:
 		md_hint("a disk, or a kernel limit such as user.max_user_namespaces, is full");

@@ -63,6 +63,8 @@ noreturn void md_exec_self(char **argv);
  * otherwise $XDG_DATA_HOME/minidocker, by default ~/.local/share/minidocker.
  * Images are ROOT/images/NAME, containers ROOT/containers/ID. */
 const char *md_state_root(void);
+/* hint: the `make image` that builds the image in this state root. */
+void md_image_hint(void);
 
 /* since v0.6: copying and removing trees, for images and containers */
 /* realloc(3), or exit 125 saying so: for the small lists minidocker keeps. */

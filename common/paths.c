@@ -38,6 +38,17 @@ const char *md_state_root(void)
 	return root;
 }
 
+/* The hint for a missing image: the make command that builds it here.
+ * It names the state root, since sudo resets the environment (sudoers(5),
+ * env_reset): a bare `sudo make image` would build the image in
+ * /var/lib/minidocker, whatever MINIDOCKER_ROOT this run was given.  The
+ * Makefile's ROOT defaults to MINIDOCKER_ROOT. */
+void md_image_hint(void)
+{
+	md_hint("build the image 'base' with `%smake image MINIDOCKER_ROOT=%s`",
+		geteuid() == 0 ? "sudo " : "", md_state_root());
+}
+
 /* since v0.7: paths that are never cut short; the state root's folders */
 void md_pathf(char *buf, const char *fmt, ...)
 {

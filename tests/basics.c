@@ -366,9 +366,85 @@ START_TEST(missing_image_is_125_and_names_make_image)
 	struct result r = sh("rm -rf \"$MINIDOCKER_ROOT/images\"; %s true", run_line());
 	ck_status(r, 125);
 	ck_contains(r.err, "minidocker: image 'base' not found");
-	ck_contains(r.err, "make image");
+	/* sudo drops MINIDOCKER_ROOT: the hint names it, or `sudo make
+	 * image` would build the image somewhere else. */
+	char want[4200];
+	snprintf(want, sizeof want, "hint: build the image 'base' with `sudo make image MINIDOCKER_ROOT=%s`\n",
+		 getenv("MINIDOCKER_ROOT"));
+	ck_contains(r.err, want);
 }
 END_TEST
+
+/* v0.2-v0.6's pre-flight: to root without CAP_SYS_ADMIN, "run it with
+ * sudo" would be no help; to another user it is the way. */
+START_TEST(root_without_cap_sys_admin_is_not_sent_to_sudo)
+{
+	struct result r = sh("setpriv --bounding-set=-sys_admin %strue", run_line());
+	ck_status(r, 125);
+	ck_contains(r.err, "needs CAP_SYS_ADMIN, and this process (uid 0) does not have it\n");
+	ck_contains(r.err, "hint: root lacks it here: its capabilities were dropped");
+	ck_assert_msg(!strstr(r.err, "sudo"), "root told to use sudo: %s", r.err);
+}
+END_TEST
+
+START_TEST(nobody_without_cap_sys_admin_is_sent_to_sudo)
+{
+	struct result r = sh("setpriv --reuid=65534 --regid=65534 --clear-groups %strue", run_line());
+	ck_status(r, 125);
+	ck_contains(r.err, "needs CAP_SYS_ADMIN, and this process (uid 65534) does not have it\n");
+	ck_contains(r.err, "hint: run it as root, with sudo");
+}
+END_TEST
+
+void add_preflight_tests(Suite *s, int as_nobody)
+{
+	TCase *tc = tcase(s, "pre-flight");
+
+	add_root_test(tc, root_without_cap_sys_admin_is_not_sent_to_sudo);
+	if (as_nobody)
+		add_root_test(tc, nobody_without_cap_sys_admin_is_sent_to_sudo);
+}
+
+/* v0.7-v1.1 (v1.2 cannot run there): user.max_user_namespaces is per
+ * user namespace: set to 0 in one of our own, the kernel refuses as a
+ * locked-down host would.  We are root there: the hint gives the sysctl,
+ * and no sudo, which changes nothing. */
+START_TEST(without_user_namespaces_it_says_why)
+{
+	struct result r = sh("unshare --user --map-root-user sh -c "
+			     "'echo 0 > /proc/sys/user/max_user_namespaces && %strue'", run_line());
+	ck_status(r, 125);
+	ck_contains(r.err, ": No space left on device\n");
+	ck_contains(r.err, "hint: user namespaces are disabled here (user.max_user_namespaces = 0): "
+		    "sudo sysctl -w user.max_user_namespaces=15000\n");
+	ck_assert_msg(!strstr(r.err, "with sudo"), "root told to use sudo: %s", r.err);
+}
+END_TEST
+
+/* A chrooted caller may not create a user namespace (clone(2), EPERM): a
+ * chroot to / bound elsewhere, in a mount namespace of the test's own, is
+ * such a host.  To root, the hint names the causes, not sudo. */
+START_TEST(root_refused_a_user_namespace_is_not_sent_to_sudo)
+{
+	struct result r = sh("mkdir \"$MINIDOCKER_ROOT/chroot\" && unshare --mount --propagation private "
+			     "sh -c 'mount --rbind / \"$MINIDOCKER_ROOT/chroot\" && "
+			     "exec chroot \"$MINIDOCKER_ROOT/chroot\" sh -c \"cd $PWD && exec %strue\"'",
+			     run_line());
+	ck_status(r, 125);
+	ck_contains(r.err, ": Operation not permitted\n");
+	ck_contains(r.err, "hint: this host does not let root create user namespaces (a seccomp filter, a chroot");
+	ck_assert_msg(!strstr(r.err, "sudo"), "root told to use sudo: %s", r.err);
+}
+END_TEST
+
+void add_userns_hint_tests(Suite *s, int in_a_user_namespace)
+{
+	TCase *tc = tcase(s, "userns-hint");
+
+	if (in_a_user_namespace)
+		add_root_test(tc, without_user_namespaces_it_says_why);
+	add_root_test(tc, root_refused_a_user_namespace_is_not_sent_to_sudo);
+}
 
 START_TEST(pid_1_ignores_its_own_sigterm)
 {

@@ -40,6 +40,14 @@ void add_mount_tests(Suite *s);
 
 /* From v0.5 on: the command is PID 1 in the image's root filesystem. */
 void add_image_tests(Suite *s);
+/* v0.2-v0.6: the CAP_SYS_ADMIN pre-flight's hint, to root and, with
+ * AS_NOBODY, to nobody (v0.6 makes ROOT/containers before its pre-flight,
+ * so nobody meets "Permission denied" there first). */
+void add_preflight_tests(Suite *s, int as_nobody);
+/* v0.7 on: the hint when user namespaces are refused, to root; with
+ * IN_A_USER_NAMESPACE also as root of a one-uid user namespace, where v1.2
+ * cannot run (its id range). */
+void add_userns_hint_tests(Suite *s, int in_a_user_namespace);
 
 /* Issue 11: only fds 0-2 and default signals cross into the command
  * (every stage; ROOT as for add_basic_tests). */

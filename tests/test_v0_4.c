@@ -74,6 +74,7 @@ int main(void)
 {
 	stage = "v0.4";
 	Suite *s = suite_create(stage);
+	add_preflight_tests(s, 1);
 	add_basic_tests(s, 1, 0);
 	add_bad_input_tests(s);
 	add_exec_hygiene_tests(s, 1);

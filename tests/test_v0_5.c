@@ -36,6 +36,7 @@ int main(void)
 	stage = "v0.5";
 	with_image = 1;
 	Suite *s = suite_create(stage);
+	add_preflight_tests(s, 1);
 	add_basic_tests(s, 1, 1);
 	add_bad_input_tests(s);
 	add_exec_hygiene_tests(s, 1);

@@ -140,6 +140,7 @@ int main(void)
 	stage = "v0.6";
 	with_image = 1;
 	Suite *s = suite_create(stage);
+	add_preflight_tests(s, 0);
 	add_basic_tests(s, 1, 1);
 	add_bad_input_tests(s);
 	add_exec_hygiene_tests(s, 1);

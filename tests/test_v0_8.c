@@ -505,6 +505,7 @@ int main(void)
 	add_session_tests(s);
 	add_mount_tests(s);
 	add_image_tests(s);
+	add_userns_hint_tests(s, 1);
 	add_cli_tests(s, 1);
 	TCase *tc = tcase(s, "hardening");
 	add_root_test(tc, exec_right_after_start_is_inside_the_container);

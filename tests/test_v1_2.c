@@ -21,6 +21,7 @@ int main(void)
 	add_session_tests(s);
 	add_mount_tests(s);
 	add_image_tests(s);
+	add_userns_hint_tests(s, 0);
 	add_lifecycle_tests(s);
 	add_cli_tests(s, 0);
 	add_detach_tests(s);

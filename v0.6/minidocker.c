@@ -117,8 +117,7 @@ static const char *image_path(void)
 	snprintf(path, sizeof path, "%s/images/base", md_state_root());
 	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		md_warnx("image 'base' not found: no folder %s", path);
-		md_hint("build it with `%smake image`, which puts it in %s",
-			geteuid() == 0 ? "sudo " : "", md_state_root());
+		md_image_hint();
 		exit(MD_EXIT_FAILED);
 	}
 	return path;

@@ -758,8 +758,7 @@ static void image_path(const char *image, char *path)
 	md_pathf(path, "%s/images/%s", md_state_root(), image);
 	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		md_warnx("image '%s' not found: no folder %s", image, path);
-		md_hint("build the image 'base' with `%smake image`, which puts it in %s",
-			geteuid() == 0 ? "sudo " : "", md_state_root());
+		md_image_hint();
 		exit(MD_EXIT_FAILED);
 	}
 }
