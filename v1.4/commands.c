@@ -85,13 +85,16 @@ int cmd_run(int argc, char **argv)
 					      { "rm", no_argument, NULL, 'r' },
 					      { "memory", required_argument, NULL, 'm' },
 					      { "cpus", required_argument, NULL, 'c' },
-					      { "pids-limit", required_argument, NULL, 'p' },
+					      { "pids-limit", required_argument, NULL, 'L' },	/* v1.4: -p publishes */
 					      { "user", required_argument, NULL, 'u' },	/* v1.2 */
 					      { "cap-add", required_argument, NULL, 'A' },
 					      { "cap-drop", required_argument, NULL, 'D' },
 					      { "privileged", no_argument, NULL, 'P' },
 					      { "security-opt", required_argument, NULL, 'S' },
 					      { "cgroup-parent", required_argument, NULL, 'g' },
+					      { "network", required_argument, NULL, 'N' },	/* v1.4 */
+					      { "hostname", required_argument, NULL, 'H' },
+					      { "publish", required_argument, NULL, 'p' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("run");
 	struct run_opts o = { 0 };
@@ -100,18 +103,19 @@ int cmd_run(int argc, char **argv)
 	const char *name = NULL, *parent = NULL;
 	int opt;
 
-	while ((opt = next_opt(cmd, argc, argv, "ditm:u:", opts)) != -1)
+	while ((opt = next_opt(cmd, argc, argv, "ditm:u:p:", opts)) != -1)
 		switch (opt) {
 		case 'd': o.detach = 1; break;
 		case 'i': o.interactive = 1; break;
 		case 't': o.tty = 1; break;
 		case 'n': name = optarg; break;
 		case 'r': ct.autoremove = 1; break;
-		case 'm': case 'c': case 'p': parse_limit(cmd, opt, optarg, &ct.limits); break;
+		case 'm': case 'c': case 'L': parse_limit(cmd, opt, optarg, &ct.limits); break;
 		case 'u': case 'A': case 'D': case 'P': case 'S':
 			security_option(cmd, opt, optarg, &so, &ct.sec);
 			break;
 		case 'g': parent = optarg; break;
+		case 'N': case 'H': case 'p': net_option(cmd, opt, optarg, &ct.net); break;	/* v1.4 */
 		}
 	security_finish(&so, &ct.sec);
 	if (optind >= argc)
@@ -132,6 +136,9 @@ int cmd_run(int argc, char **argv)
 		return MD_EXIT_FAILED;
 	/* v1.2: and which ids it will have (a first run as root makes the range). */
 	if (userns_choose(&ct.map) < 0)
+		return MD_EXIT_FAILED;
+	/* v1.4: and whether its network and ports can be had. */
+	if (net_check(cmd, &ct.net) < 0)
 		return MD_EXIT_FAILED;
 	const char *image = argv[optind++];
 	static char *default_cmd[] = { "/bin/sh", NULL };
@@ -228,7 +235,7 @@ void drop_command(struct container *c)
 	c->argc = 0;
 }
 
-enum { COLS = 6, CELL = 96 };
+enum { COLS = 7, CELL = 96 };	/* v1.4: PORTS */
 
 /* ps's cells for container C. */
 static void ps_row(const struct container *c, char (*row)[CELL])
@@ -260,7 +267,8 @@ static void ps_row(const struct container *c, char (*row)[CELL])
 	} else {
 		snprintf(row[4], CELL, "Created");
 	}
-	snprintf(row[5], CELL, "%s", c->name);
+	net_ports_text(c, row[5], CELL);	/* v1.4 */
+	snprintf(row[6], CELL, "%s", c->name);
 }
 
 int cmd_ps(int argc, char **argv)
@@ -310,7 +318,7 @@ int cmd_ps(int argc, char **argv)
 	char (*cell)[COLS][CELL] = calloc(shown + 1, sizeof *cell);
 	if (!cell)
 		md_die("calloc");
-	static const char *const head[COLS] = { "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES" };
+	static const char *const head[COLS] = { "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES" };
 	for (int j = 0; j < COLS; j++)
 		snprintf(cell[0][j], sizeof cell[0][j], "%s", head[j]);
 	for (int i = 0; i < shown; i++) {
@@ -712,6 +720,8 @@ static int rm_one(const char *name, int force)
 		end_container(&c, -1);	/* SIGKILL at once */
 	}
 	cgroup_remove(readable ? c.cgroup_parent : "minidocker", id);	/* in case its monitor was killed */
+	if (readable)
+		net_release(&c);	/* v1.4: and its address and ports */
 	container_path(dir, id, NULL);
 	/* v1.2: files of the container's other ids, as its root (userns.c) */
 	int rc = readable ? remove_container_dir(&c) : md_remove_tree(dir);

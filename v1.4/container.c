@@ -208,6 +208,12 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	/* The cgroup, with its limits, exists before the container does. */
 	if (cgroup_create(c->cgroup_parent, c->id, &c->limits) < 0)
 		return -1;
+	/* v1.4: and its address, ports and /etc files. */
+	if (net_prepare(c) < 0) {
+		net_release(c);
+		cgroup_remove(c->cgroup_parent, c->id);
+		return -1;
+	}
 	/* v1.2: root's containers get their root filesystem over a socket. */
 	userns_prepare_dirs(c);
 	if (c->map.how == MAP_RANGE && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
@@ -225,9 +231,10 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 		md_die("mmap a stack for clone");
 	/* With CLONE_NEWUSER the other namespaces are owned by the new user
 	 * namespace, where the child has every capability: no root needed. */
+	int newnet = strcmp(c->net.mode, "host") ? CLONE_NEWNET : 0;	/* v1.4 */
 	pid_t pid = clone(clone_main, stack + STACK_SIZE,
 			  CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS |
-			  CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD, &ca);
+			  CLONE_NEWIPC | newnet | SIGCHLD, &ca);
 	int err = errno;
 	munmap(stack, STACK_SIZE);
 	free(argv);
@@ -238,6 +245,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 		close(ca.sync[1]);
 		close(ca.report[0]);
 		close_if(sock[0]);
+		net_release(c);	/* v1.4 */
 		cgroup_remove(c->cgroup_parent, c->id);
 		md_warnx("clone with all six namespaces: %s", strerror(err));
 		if (err == EPERM || err == EACCES || err == ENOSPC || err == EUSERS)
@@ -251,6 +259,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	 * the command's first instruction (cgroups(7), "cgroup.procs"). */
 	int ok = userns_write_maps(pid, &c->map) == 0 && cgroup_join(c->cgroup_parent, c->id, pid) == 0 &&
 		 (sock[0] < 0 || layers_send(c, pid, sock[0], lowers) == 0) &&	/* v1.2 */
+		 net_attach(c, pid) == 0 &&	/* v1.4: its veth */
 		 write(ca.sync[1], "1", 1) == 1;
 	close(ca.sync[1]);	/* without the byte: "give up" */
 	int result = ok ? await_exec(ca.report[0]) : -1;
@@ -258,6 +267,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	close_if(sock[0]);
 	if (result < 0) {
 		wait_for(pid);
+		net_release(c);	/* v1.4 */
 		cgroup_remove(c->cgroup_parent, c->id);
 		return -1;
 	}
@@ -323,6 +333,7 @@ static void enter_rootfs(const char *dir, const char *lowers, int sock)
 		md_diex("the image's /proc is not a folder; refusing to mount proc through it");
 	if (mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		md_die("mount proc on %s", proc);
+	net_mount_files(dir, rootfs);	/* v1.4: /etc/hosts, hostname, resolv.conf */
 	/* pivot_root(2) swaps the root mount for the overlay, and unlike
 	 * chroot(2) leaves nothing above it to climb to.  pivot_root(".", ".")
 	 * stacks the old root on top of the new one; detaching it (after
@@ -352,12 +363,15 @@ void container_env(void)
 {
 	const char *term = getenv("TERM");
 	char *keep = term ? strdup(term) : NULL;
+	char host[HOST_NAME_MAX + 1] = "container";	/* v1.4: --hostname */
+
+	gethostname(host, sizeof host);
 
 	if (clearenv() != 0)
 		md_diex("clearenv failed");
 	/* execvp searches this PATH, and after chroot, inside the container. */
 	if (setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1) < 0 ||
-	    setenv("HOSTNAME", "container", 1) < 0 || setenv("HOME", "/root", 1) < 0 ||
+	    setenv("HOSTNAME", host, 1) < 0 || setenv("HOME", "/root", 1) < 0 ||
 	    (keep && setenv("TERM", keep, 1) < 0))
 		md_die("setenv");
 	free(keep);
@@ -390,8 +404,13 @@ noreturn void container_init(int argc, char **argv)
 	 * "Sessions"; ioctl_tty(2), TIOCSCTTY). */
 	if (tty && ioctl(0, TIOCSCTTY, 0) < 0)
 		md_die("make the terminal the container's controlling terminal");
-	if (sethostname("container", strlen("container")) < 0)
-		md_die("sethostname container");
+	/* v1.4: the hostname run was given, and lo (and eth0) up, while
+	 * our folder is in view and our capabilities are all there. */
+	char host[64];
+	net_hostname(dir, host, sizeof host);
+	if (sethostname(host, strlen(host)) < 0)
+		md_die("sethostname %s", host);
+	net_inside(dir);
 	enter_rootfs(dir, lowers, sock);
 	container_env();
 	security_apply(&sec);	/* v1.2: user, capabilities, no_new_privs */

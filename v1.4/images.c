@@ -450,6 +450,7 @@ int cmd_commit(int argc, char **argv)
 	struct layer_copy copy = { &c, upper, tmp };
 	if (fill_temp(tmp, copy_layer, &copy) < 0)
 		md_diex("commit %s: cannot copy %s", argv[1], upper);
+	net_uncommit(tmp);	/* v1.4: the mount points of /etc/hosts and the like */
 	publish(tmp, path, argv[2], c.image);
 	printf("%s\n", argv[2]);
 	return 0;

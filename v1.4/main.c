@@ -31,7 +31,11 @@ static const struct command commands[] = {
 	  "      --privileged     Every capability\n"
 	  "      --security-opt no-new-privileges   execve never grants privileges\n"
 	  "      --cgroup-parent PATH\n"
-	  "                       The cgroups' parent folder (default: minidocker)\n", cmd_run },
+	  "                       The cgroups' parent folder (default: minidocker)\n"
+	  "      --network NET    bridge (default), none, host, or a network's name\n"
+	  "      --hostname NAME  The container's hostname (default: container)\n"
+	  "  -p, --publish [IP:]HOSTPORT:PORT[/tcp|/udp]\n"
+	  "                       Forward the host's port to the container's\n", cmd_run },
 	{ "ps", "List containers", "ps [OPTIONS]",
 	  "  -a, --all            Show all containers (default: only running ones)\n"
 	  "  -q, --quiet          Show only container ids\n", cmd_ps },
@@ -59,6 +63,9 @@ static const struct command commands[] = {
 	{ "commit", "Make an image from a container's changes", "commit CONTAINER NAME", NULL,
 	  cmd_commit },
 	{ "rmi", "Remove one or more images", "rmi IMAGE...", NULL, cmd_rmi },
+	{ "network", "Manage networks", "network create [--subnet CIDR] NAME | ls | rm NAME... | inspect NAME...",
+	  "      --subnet CIDR    create: the network's addresses (default: a free 10.89.N.0/24)\n",
+	  cmd_network },
 	{ "version", "Show the minidocker version", "version", NULL, cmd_version },
 	{ "help", "Help on a command", "help [COMMAND]", NULL, cmd_help },
 };

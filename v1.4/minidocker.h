@@ -13,6 +13,10 @@
  *   idmap.c      layers seen through the range: idmapped or copied (v1.2)
  *   caps.c       capabilities with libcap (v1.2)
  *   user.c       -u, and user, capabilities, no_new_privs applied (v1.2)
+ *   network.c    --network, --hostname, -p, the network command (v1.4)
+ *   net.c        links, addresses and routes over netlink, libmnl (v1.4)
+ *   nft.c        NAT and published ports in nftables, libnftables (v1.4)
+ *   ipam.c       addresses and ports handed out, in ROOT/networks (v1.4)
  */
 #ifndef MINIDOCKER_H
 #define MINIDOCKER_H
@@ -20,6 +24,7 @@
 #include "md.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 #include <time.h>
@@ -113,6 +118,22 @@ struct security {
 	int nnp;		/* --security-opt no-new-privileges */
 };
 
+/* v1.4: -p [IP:]HOSTPORT:PORT[/PROTO]. */
+struct port {
+	char proto[4];		/* "tcp" or "udp" */
+	char host_ip[16];	/* "": every address of the host */
+	unsigned short host_port, port;
+};
+enum { MAX_PORTS = 16 };
+/* v1.4: the container's network, as run asked for it. */
+struct netcfg {
+	char mode[64];		/* "bridge", "none", "host" or a network's name */
+	char hostname[64];	/* --hostname; "" is "container" */
+	char ip[16];		/* its address while it runs on a network */
+	int nports;
+	struct port ports[MAX_PORTS];
+};
+
 struct container {
 	char id[65];
 	char name[64];
@@ -132,6 +153,7 @@ struct container {
 	struct idmap map;	/* v1.2 */
 	struct security sec;
 	char layers[16];	/* "idmapped", "copy" or "" (not root) */
+	struct netcfg net;	/* v1.4 */
 };
 
 void container_path(char *buf, const char *id, const char *file);
@@ -266,6 +288,78 @@ int remove_container_dir(const struct container *c);
 int copy_upper(const struct container *c, const char *upper, const char *to);
 /* Root's range may enter ROOT: the folders on its way become 0711. */
 void userns_prepare_dirs(const struct container *c);
+
+/* ---- network.c, net.c, nft.c, ipam.c (v1.4) ------------------------ */
+
+int cmd_network(int argc, char **argv);
+/* run's --network, --hostname and -p into N; then, before the container
+ * exists, whether they can be had (a network that exists, ports free):
+ * 0, or -1 after saying why not. */
+void net_option(const struct command *cmd, int opt, const char *arg, struct netcfg *n);
+int net_check(const struct command *cmd, struct netcfg *n);
+/* Before clone: the container's /etc files in its folder, and on a
+ * network its address and ports.  After clone, with PID waiting: its
+ * veth.  Once it has ended (or was found killed): all of it given back. */
+int net_prepare(struct container *c);
+int net_attach(const struct container *c, pid_t pid);
+void net_release(struct container *c);
+/* In the init, from the folder DIR: its hostname; lo, eth0 and its route
+ * up; /etc/hosts, /etc/hostname, /etc/resolv.conf onto ROOTFS's. */
+void net_hostname(const char *dir, char *buf, size_t len);
+void net_inside(const char *dir);
+void net_mount_files(const char *dir, const char *rootfs);
+/* commit: the init's mount points in /etc out of the new LAYER. */
+void net_uncommit(const char *layer);
+/* ps's PORTS cell. */
+void net_ports_text(const struct container *c, char *buf, size_t len);
+/* The state file's lines. */
+void net_save(FILE *f, const struct netcfg *n);
+int net_load(struct netcfg *n, const char *key, const char *val);
+
+struct mnl_socket;
+struct mnl_socket *nl_open(pid_t pid);
+int nl_link_up(struct mnl_socket *nl, const char *name);
+int nl_link_del(struct mnl_socket *nl, const char *name);
+int nl_bridge_add(struct mnl_socket *nl, const char *name);
+int nl_veth_add(struct mnl_socket *nl, const char *name, const char *bridge, const char *peer, pid_t pid);
+int nl_addr_add(struct mnl_socket *nl, const char *name, uint32_t addr, int len);
+int nl_route_default(struct mnl_socket *nl, const char *name, uint32_t gw);
+int nl_route_overlap(uint32_t net, int len, const char *skip, char *found, size_t size);
+
+int nft_ensure(void);
+void nft_drop_table(void);
+int nft_network(int add, const char *subnet, const char *bridge);
+int nft_port(int add, const struct port *p, const char *to);
+
+struct lease {
+	uint32_t ip;		/* host byte order, as all of ipam.c's */
+	char id[65], name[64], hostname[64];
+};
+struct network {
+	char name[64], id[65], subnet[20], bridge[16];
+	uint32_t net, gw;
+	int len, n;
+	struct lease *leases;
+};
+/* A -p held by a container: the port, its address, the holder. */
+struct claim {
+	struct port p;
+	char to[16], id[65];
+};
+void network_path(char *buf, const char *name);
+int networks_lock(void);
+const char *ip_text(uint32_t ip, char *buf);
+int parse_cidr(const char *s, uint32_t *net, int *len);
+int network_load(const char *name, struct network *n);
+void network_save(const struct network *n);
+void network_free(struct network *n);
+int network_list(char ***names);
+int holder_alive(const char *id);
+int lease_drop(struct network *n, const char *id);
+int lease_take(struct network *n, const char *id, const char *name, const char *host, uint32_t *ip);
+int claims_load(struct claim **cl);
+void claims_save(const struct claim *cl, int n);
+int claim_clashes(const struct claim *c, const struct port *p);
 
 /* ---- tty.c ----------------------------------------------------------- */
 

@@ -302,6 +302,7 @@ int supervise(struct container *c, const struct run_opts *o, int ready, int lock
 	/* Nothing needs the cgroup once PID 1 is gone; anything it left
 	 * behind in it is killed with it. */
 	cgroup_remove(c->cgroup_parent, c->id);
+	net_release(c);	/* v1.4: its address, ports and veth */
 	close(log);
 	record_end(c, failed, status);
 	return status;

@@ -106,6 +106,7 @@ int try_save_state(const struct container *c)
 	idmap_text(c->map.gid, c->map.n, ',', map, sizeof map);
 	fprintf(f, "gid_map=%s\nlayers=%s\n", map, c->layers);
 	fprintf(f, "user=%s\ncaps=%016llx\nno_new_privs=%d\n", c->sec.user, c->sec.caps, c->sec.nnp);
+	net_save(f, &c->net);	/* v1.4 */
 	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fclose(f) != 0 || rename(tmp, path) < 0) {
 		err = errno;
 		unlink(tmp);
@@ -223,7 +224,7 @@ int load_state(const char *id, struct container *c)
 			c->monitor_start = strtoull(val, NULL, 10);
 		else if (!strcmp(line, "exit_code"))
 			c->exit_code = atoi(val);
-		else
+		else if (!net_load(&c->net, line, val))	/* v1.4 */
 			load_security(c, line, val);	/* v1.2 */
 	}
 	free(line);
@@ -267,6 +268,7 @@ int settle_locked(struct container *c)
 		return 0;
 	/* Its monitor cannot remove its cgroups any more: we do. */
 	cgroup_remove(c->cgroup_parent, c->id);
+	net_release(c);	/* v1.4: nor give back its address and ports */
 	if (c->autoremove) {	/* what its run would have done */
 		remove_container_dir(c);	/* v1.2 */
 		return 1;
