@@ -404,11 +404,13 @@ static int network_new(const char *name, const char *subnet, const char *bridge,
 	return 0;
 }
 
-/* Give back the addresses and ports of containers that died without
- * doing it (SIGKILL), and delete their veths if they are still there
- * (a namespace dies with its last process; something holding it open
- * keeps its links alive).  Under the networks' lock. */
-static void sweep(void)
+/* Give back the addresses and ports of container ID, or with ID NULL of
+ * every container that died without doing it (SIGKILL): the next run,
+ * `network rm` and `network inspect` sweep them.  A dead holder's veth
+ * goes too if it is still there (a namespace dies with its last process,
+ * but something holding it open keeps its links alive).  Under the
+ * networks' lock. */
+static void give_back(const char *id)
 {
 	char **names, veth[IFNAMSIZ];
 	int n = network_list(&names);
@@ -419,11 +421,11 @@ static void sweep(void)
 		if (network_load(names[i], &net) < 0)
 			continue;
 		for (int j = 0; j < net.n && nl; j++)
-			if (!holder_alive(net.leases[j].id)) {
+			if (id ? !strcmp(net.leases[j].id, id) : !holder_alive(net.leases[j].id)) {
 				veth_name(net.leases[j].id, veth);
-				nl_link_del(nl, veth);
+				nl_link_del(nl, veth);	/* ENODEV: gone with its namespace */
 			}
-		if (lease_drop(&net, NULL) > 0) {
+		if (lease_drop(&net, id) > 0) {
 			network_save(&net);
 			hosts_refresh(&net);
 		}
@@ -435,7 +437,7 @@ static void sweep(void)
 	struct claim *cl;
 	int nc = claims_load(&cl), kept = 0;
 	for (int i = 0; i < nc; i++)
-		if (holder_alive(cl[i].id))
+		if (id ? strcmp(cl[i].id, id) != 0 : holder_alive(cl[i].id))
 			cl[kept++] = cl[i];
 		else
 			nft_port(0, &cl[i].p, cl[i].to);
@@ -444,11 +446,20 @@ static void sweep(void)
 	free(cl);
 }
 
+static void sweep(void)
+{
+	give_back(NULL);
+}
+
 /* C's ports, DNATed to IP, and recorded.  Under the networks' lock. */
 static int claim_ports(const struct container *c, const char *ip)
 {
 	struct claim *cl;
-	int n = claims_load(&cl), rc = 0, i;
+	int n, rc = 0, i;
+
+	if (!c->net.nports)
+		return 0;
+	n = claims_load(&cl);
 
 	for (i = 0; i < c->net.nports && rc == 0; i++) {
 		if (port_taken(&c->net.ports[i]) || nft_port(1, &c->net.ports[i], ip) < 0) {
@@ -568,39 +579,14 @@ int net_attach(const struct container *c, pid_t pid)
  * Idempotent: the monitor, rm and whoever finds C killed may all call it. */
 void net_release(struct container *c)
 {
-	char **names, veth[IFNAMSIZ], path[PATH_MAX];
+	char path[PATH_MAX];
 	struct stat st;
 
 	md_pathf(path, "%s/networks", md_state_root());
 	if (!on_network(&c->net) || stat(path, &st) < 0)
 		return;
 	int lock = networks_lock();
-	int n = network_list(&names);
-	for (int i = 0; i < n; i++) {
-		struct network net;
-		if (network_load(names[i], &net) == 0 && lease_drop(&net, c->id) > 0) {
-			network_save(&net);
-			hosts_refresh(&net);
-		}
-		network_free(&net);
-	}
-	free_ids(names, n);
-	struct claim *cl;
-	int nc = claims_load(&cl), kept = 0;
-	for (int i = 0; i < nc; i++)
-		if (strcmp(cl[i].id, c->id))
-			cl[kept++] = cl[i];
-		else
-			nft_port(0, &cl[i].p, cl[i].to);
-	if (kept < nc)
-		claims_save(cl, kept);
-	free(cl);
-	struct mnl_socket *nl = nl_open(0);
-	veth_name(c->id, veth);
-	if (nl) {
-		nl_link_del(nl, veth);	/* ENODEV: gone with its namespace, as it should */
-		mnl_socket_close(nl);
-	}
+	give_back(c->id);
 	close(lock);
 	c->net.ip[0] = '\0';
 }
