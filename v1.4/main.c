@@ -4,6 +4,8 @@
  *
  * v1.1's table; v1.2 adds run's -u, --cap-add, --cap-drop, --privileged
  * and --security-opt, and exec's -u (handled in user.c and caps.c).
+ * v1.4 adds run's --network, --hostname and -p (endpoint.c), and the
+ * network command (network.c).
  */
 #include "minidocker.h"
 

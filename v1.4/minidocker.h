@@ -13,7 +13,8 @@
  *   idmap.c      layers seen through the range: idmapped or copied (v1.2)
  *   caps.c       capabilities with libcap (v1.2)
  *   user.c       -u, and user, capabilities, no_new_privs applied (v1.2)
- *   network.c    --network, --hostname, -p, the network command (v1.4)
+ *   endpoint.c   a container on a network: --network, --hostname, -p (v1.4)
+ *   network.c    networks and their bridges, the network command (v1.4)
  *   net.c        links, addresses and routes over netlink, libmnl (v1.4)
  *   nft.c        NAT and published ports in nftables, libnftables (v1.4)
  *   ipam.c       addresses and ports handed out, in ROOT/networks (v1.4)
@@ -289,8 +290,9 @@ int copy_upper(const struct container *c, const char *upper, const char *to);
 /* Root's range may enter ROOT: the folders on its way become 0711. */
 void userns_prepare_dirs(const struct container *c);
 
-/* ---- network.c, net.c, nft.c, ipam.c (v1.4) ------------------------ */
+/* ---- endpoint.c, network.c, net.c, nft.c, ipam.c (v1.4) ------------ */
 
+#define DEFAULT_NETWORK "bridge"
 int cmd_network(int argc, char **argv);
 /* run's --network, --hostname and -p into N; then, before the container
  * exists, whether they can be had (a network that exists, ports free):
@@ -315,6 +317,16 @@ void net_ports_text(const struct container *c, char *buf, size_t len);
 /* The state file's lines. */
 void net_save(FILE *f, const struct netcfg *n);
 int net_load(struct netcfg *n, const char *key, const char *val);
+struct network;
+/* Every container on network N gets the hosts file that says who is there. */
+void hosts_refresh(const struct network *n);
+
+/* network.c: the host end of container ID's veth pair, its name; network
+ * NAME up (the default one made if need be); what container ID held given
+ * back (ID NULL: what every dead container held).  Under networks_lock(). */
+void veth_name(const char *id, char *buf);
+int network_get(const char *name, struct network *n);
+void networks_give_back(const char *id);
 
 struct mnl_socket;
 struct mnl_socket *nl_open(pid_t pid);
