@@ -455,8 +455,10 @@ void net_inside(const char *dir)
 
 	md_pathf(path, "%s/net", dir);
 	char *text = read_text(path);
-	if (!text || sscanf(text, "%15s %15s %d %15s", mode, ip, &len, gw) < 1)
-		md_diex("%s: missing or damaged", path);
+	if (!text)	/* EACCES: the range cannot walk to the state root */
+		md_die("read %s", path);
+	if (sscanf(text, "%15s %15s %d %15s", mode, ip, &len, gw) < 1)
+		md_diex("%s: damaged", path);
 	free(text);
 	if (!strcmp(mode, "host"))
 		return;
