@@ -295,6 +295,11 @@ static int network_ls(void)
 	int n = network_list(&names);
 
 	printf("%-14s%-16s%-9s%s\n", "NETWORK ID", "NAME", "DRIVER", "SUBNET");
+	/* The default network exists from its first container on. */
+	char path[PATH_MAX];
+	network_path(path, DEFAULT_NETWORK);
+	if (access(path, F_OK) < 0)
+		printf("%-14s%-16s%-9s%s\n", "-", DEFAULT_NETWORK, "bridge", DEFAULT_SUBNET " (on first use)");
 	for (int i = 0; i < n; i++) {
 		struct network nw;
 		if (network_load(names[i], &nw) == 0)
