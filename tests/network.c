@@ -262,11 +262,11 @@ START_TEST(hosts_files_follow_containers_coming_and_going)
 	ck_status(r, 0);
 	ck_status(md(NULL, "rm", "-f", "bb", NULL), 0);
 	r = md(NULL, "exec", "aa", "cat", "/etc/hosts", NULL);
-	ck_lacks(r.out, "bb");
+	ck_lacks(r.out, "\tbb\n");
 	/* The default bridge resolves no names, as Docker's does not. */
 	ck_status(md(NULL, "run", "-d", "--name", "cc", "base", "sleep", "60", NULL), 0);
 	r = md(NULL, "run", "--rm", "base", "cat", "/etc/hosts", NULL);
-	ck_lacks(r.out, "cc");
+	ck_lacks(r.out, "\tcc\n");	/* a random name may hold "cc" */
 	ck_status(md(NULL, "rm", "-f", "aa", "cc", NULL), 0);
 }
 END_TEST
