@@ -310,7 +310,6 @@ static int claim_ports(const struct container *c, const char *ip)
 	if (!c->net.nports)
 		return 0;
 	n = claims_load(&cl);
-
 	for (i = 0; i < c->net.nports && rc == 0; i++) {
 		if (port_taken(&c->net.ports[i]) || nft_port(1, &c->net.ports[i], ip) < 0) {
 			rc = -1;
@@ -321,7 +320,8 @@ static int claim_ports(const struct container *c, const char *ip)
 			md_die("realloc");
 		cl[n] = (struct claim){ .p = c->net.ports[i] };
 		snprintf(cl[n].to, sizeof cl[n].to, "%s", ip);
-		snprintf(cl[n++].id, sizeof cl[n - 1].id, "%s", c->id);
+		snprintf(cl[n].id, sizeof cl[n].id, "%s", c->id);
+		n++;
 	}
 	if (rc < 0)	/* the ones already in, out again */
 		while (i-- > 0)
