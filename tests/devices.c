@@ -203,6 +203,25 @@ START_TEST(with_sys_admin_the_kernel_still_guards)
 }
 END_TEST
 
+/* MINIDOCKER_SYSFS=bind: the fallback for kernels that refuse a user
+ * namespace its own sysfs.  The host's /sys, every mount below it
+ * read-only too, with the masks; the host's own stays as it was. */
+START_TEST(the_sysfs_fallback_binds_the_hosts_read_only)
+{
+	own_mount_ns(1);
+	char *before = read_file("/proc/self/mountinfo");
+	struct result r = sh("MINIDOCKER_SYSFS=bind \"$MD\" run --rm base sh -c "
+			     "'grep \" /sys\" /proc/self/mountinfo | grep -vc \" ro,nosuid,nodev,noexec\"; "
+			     "grep -c \" /sys\" /proc/self/mountinfo; ls -A /sys/firmware; ls /sys/kernel | grep -cx mm; "
+			     "mkdir /sys/x'");
+	ck_status(r, 1);
+	ck_assert_msg(!strncmp(r.out, "0\n", 2) && atoi(r.out + 2) >= 2, "%s", r.out);
+	ck_contains(r.out, "\n1\n");
+	ck_contains(r.err, "'/sys/x': Read-only file system");
+	ck_assert_str_eq(read_file("/proc/self/mountinfo"), before);
+}
+END_TEST
+
 /* A flag the host's mount has is locked into the container's view: the
  * kernel copies read-only from the host's sysfs onto a new one
  * (mount_namespaces(7)), and no remount clears it, whatever the
@@ -323,6 +342,7 @@ void add_device_tests(Suite *s)
 	add_root_test(tc, masks_survive_umount_without_sys_admin);
 	add_root_test(tc, with_sys_admin_the_kernel_still_guards);
 	add_root_test(tc, a_read_only_host_sys_stays_read_only);
+	add_root_test(tc, the_sysfs_fallback_binds_the_hosts_read_only);
 	tc = tcase(s, "read-only");
 	add_root_test(tc, read_only_root_with_writable_tmpfs);
 	add_root_test(tc, tmpfs_options_apply);

@@ -13,6 +13,7 @@
 #include "minidocker.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -59,13 +60,19 @@ void mount_sys(const char *rootfs)
 		md_die("mkdir %s", sys);
 	if (lstat(sys, &st) < 0 || !S_ISDIR(st.st_mode))
 		md_diex("the image's /sys is not a folder; refusing to mount sysfs through it");
-	if (mount("sysfs", sys, "sysfs", MS_RDONLY | LOCKED, NULL) == 0)
-		return;
-	if (errno != EPERM)
-		md_die("mount sysfs on %s", sys);
-	/* mount_setattr(2), AT_RECURSIVE: read-only, the submounts too
-	 * (/sys/fs/cgroup...), which a remount of the top one would leave. */
-	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	/* MINIDOCKER_SYSFS=bind asks for the fallback (to compare the two). */
+	const char *e = getenv("MINIDOCKER_SYSFS");
+	if (!(e && !strcmp(e, "bind"))) {
+		if (mount("sysfs", sys, "sysfs", MS_RDONLY | LOCKED, NULL) == 0)
+			return;
+		if (errno != EPERM)
+			md_die("mount sysfs on %s", sys);
+	}
+	/* mount_setattr(2), AT_RECURSIVE: read-only (and nosuid, nodev,
+	 * noexec), the submounts too (/sys/fs/cgroup...), which a remount of
+	 * the top one would leave writable. */
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+							  MOUNT_ATTR_NOEXEC };
 	if (mount("/sys", sys, NULL, MS_BIND | MS_REC, NULL) < 0 ||
 	    mount_setattr(AT_FDCWD, sys, AT_RECURSIVE, &attr, sizeof attr) < 0)
 		md_die("bind the host's /sys read-only on %s", sys);
