@@ -326,6 +326,20 @@ START_TEST(bad_tmpfs_is_125)
 }
 END_TEST
 
+/* An image whose /dev is a symlink: mount(2) would follow it, and put the
+ * container's /dev over whatever it names.  Refused, and nothing left. */
+START_TEST(an_images_dev_symlink_is_refused)
+{
+	struct result r = sh("cd \"$MINIDOCKER_ROOT\" && mkdir t && cp -a images/base/. t/ && rmdir t/dev && "
+			     "ln -s /etc t/dev && tar -C t -cf sym.tar . && \"$MD\" import sym.tar symdev");
+	ck_status(r, 0);
+	r = md(NULL, "run", "--rm", "symdev", "true", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "the image's /dev is not a folder; refusing to mount through it");
+	no_containers_left();
+}
+END_TEST
+
 void add_device_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "devices");
@@ -350,4 +364,5 @@ void add_device_tests(Suite *s)
 	tc = tcase(s, "mount bad input");
 	add_root_test(tc, bad_shm_size_is_125);
 	add_root_test(tc, bad_tmpfs_is_125);
+	add_root_test(tc, an_images_dev_symlink_is_refused);
 }

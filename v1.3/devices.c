@@ -91,15 +91,9 @@ static void bind_console(const char *dev)
 void mount_dev(const char *rootfs, long long shm, int tty)
 {
 	char dev[PATH_MAX], path[PATH_MAX], data[64];
-	struct stat st;
 
 	md_pathf(dev, "%s/dev", rootfs);
-	/* As with /proc: a folder the image lacks is made, a symlink is
-	 * refused (mount(2) would follow it out of the root). */
-	if (mkdir(dev, 0755) < 0 && errno != EEXIST)
-		md_die("mkdir %s", dev);
-	if (lstat(dev, &st) < 0 || !S_ISDIR(st.st_mode))
-		md_diex("the image's /dev is not a folder; refusing to mount a /dev through it");
+	mount_point(dev, 0755, "/dev");
 	if (mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k") < 0)
 		md_die("mount tmpfs on %s", dev);
 	for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {

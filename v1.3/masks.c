@@ -44,6 +44,19 @@ static const char *const read_only[] = {
 	"proc/bus", "proc/fs", "proc/irq", "proc/sys", "proc/sysrq-trigger",
 };
 
+/* ROOTFS/NAME to mount on, as v1.1 makes /proc: a folder the image
+ * lacks is made (in the upper layer), a symlink refused, since mount(2)
+ * would follow it out of the root (runc's mask.bats). */
+void mount_point(const char *path, mode_t mode, const char *name)
+{
+	struct stat st;
+
+	if (mkdir(path, mode) < 0 && errno != EEXIST)
+		md_die("mkdir %s", path);
+	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		md_diex("the image's %s is not a folder; refusing to mount through it", name);
+}
+
 /* /sys, read-only.  A sysfs of our own shows the network devices of the
  * network namespace it is mounted from, and the kernel allows that mount
  * only to a user namespace that owns that network namespace: the
@@ -53,13 +66,9 @@ static const char *const read_only[] = {
 void mount_sys(const char *rootfs)
 {
 	char sys[PATH_MAX];
-	struct stat st;
 
 	md_pathf(sys, "%s/sys", rootfs);
-	if (mkdir(sys, 0555) < 0 && errno != EEXIST)
-		md_die("mkdir %s", sys);
-	if (lstat(sys, &st) < 0 || !S_ISDIR(st.st_mode))
-		md_diex("the image's /sys is not a folder; refusing to mount sysfs through it");
+	mount_point(sys, 0555, "/sys");
 	/* MINIDOCKER_SYSFS=bind asks for the fallback (to compare the two). */
 	const char *e = getenv("MINIDOCKER_SYSFS");
 	if (!(e && !strcmp(e, "bind"))) {

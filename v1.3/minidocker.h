@@ -286,6 +286,8 @@ void userns_prepare_dirs(const struct container *c);
  * TTY: fd 0 becomes /dev/console), ROOTFS/sys, and the masks. */
 void mount_dev(const char *rootfs, long long shm, int tty);
 void mount_sys(const char *rootfs);
+/* PATH, a folder to mount on, made if missing; NAME's symlink refused. */
+void mount_point(const char *path, mode_t mode, const char *name);
 void mask_paths(const char *rootfs);
 /* commands.c: -m's sizes, also --shm-size's: bytes, -1 not a size, -2 too large. */
 long long parse_size(const char *s);
