@@ -23,7 +23,8 @@ START_TEST(the_six_nodes_are_character_devices)
 {
 	struct result r = md(NULL, "run", "--rm", "base", "sh", "-c",
 			     "for n in null zero full random urandom tty; do "
-			     "[ -c /dev/$n ] && echo $n; done; stat -c '%t,%T' /dev/null /dev/urandom", NULL);
+			     "[ -c /dev/$n ] && echo $n; done; stat -c '%t,%T' /dev/null /dev/urandom",
+			     NULL);
 	ck_status(r, 0);
 	ck_assert_str_eq(r.out, "null\nzero\nfull\nrandom\nurandom\ntty\n1,3\n1,9\n");
 }
@@ -34,7 +35,8 @@ START_TEST(dev_null_stays_a_device_and_urandom_reads)
 	struct result r = md(NULL, "run", "--rm", "base", "sh", "-c",
 			     "echo hi > /dev/null; cat /dev/null; [ -c /dev/null ] && echo still-a-device; "
 			     "head -c 16 /dev/urandom | wc -c; head -c 3 /dev/zero | od -An -tx1; "
-			     "echo x > /dev/full", NULL);
+			     "echo x > /dev/full",
+			     NULL);
 	ck_status(r, 1);
 	ck_assert_str_eq(r.out, "still-a-device\n16\n 00 00 00\n");
 	ck_contains(r.err, "No space left on device");
@@ -47,7 +49,8 @@ START_TEST(pts_shm_and_mqueue_are_their_filesystems)
 			     "for m in /dev /dev/pts /dev/shm /dev/mqueue; do "
 			     "grep \" $m \" /proc/self/mountinfo | sed 's/.* - \\([^ ]*\\) .*/\\1/'; done; "
 			     "grep ' /dev/pts ' /proc/self/mountinfo; for l in ptmx fd stdin stdout stderr; do "
-			     "readlink /dev/$l; done; stat -c '%a %g' /dev/pts/ptmx", NULL);
+			     "readlink /dev/$l; done; stat -c '%a %g' /dev/pts/ptmx",
+			     NULL);
 	ck_status(r, 0);
 	ck_contains(r.out, "tmpfs\ndevpts\ntmpfs\nmqueue\n");
 	ck_contains(r.out, "ptmxmode=666");
@@ -76,11 +79,13 @@ END_TEST
 START_TEST(dev_shm_is_64m_or_shm_size)
 {
 	struct result r = md(NULL, "run", "--rm", "base", "sh", "-c",
-			     "df -k /dev/shm | tail -n 1 | awk '{print $2}'; echo x > /dev/shm/f && cat /dev/shm/f", NULL);
+			     "df -k /dev/shm | tail -n 1 | awk '{print $2}'; echo x > /dev/shm/f && cat /dev/shm/f",
+			     NULL);
 	ck_status(r, 0);
 	ck_assert_str_eq(r.out, "65536\nx\n");
 	r = md(NULL, "run", "--rm", "--shm-size", "2m", "base", "sh", "-c",
-	       "df -k /dev/shm | tail -n 1 | awk '{print $2}'; dd if=/dev/zero of=/dev/shm/big bs=1M count=3", NULL);
+	       "df -k /dev/shm | tail -n 1 | awk '{print $2}'; dd if=/dev/zero of=/dev/shm/big bs=1M count=3",
+	       NULL);
 	ck_status(r, 1);
 	ck_assert_str_eq(r.out, "2048\n");
 	ck_contains(r.err, "No space left on device");
@@ -90,7 +95,8 @@ END_TEST
 START_TEST(commit_records_nothing_of_dev)
 {
 	struct result r = md(NULL, "run", "--name", "wr", "base", "sh", "-c",
-			     "echo hi > /dev/null; echo x > /dev/shm/x; touch /dev/made; echo kept > /kept", NULL);
+			     "echo hi > /dev/null; echo x > /dev/shm/x; touch /dev/made; echo kept > /kept",
+			     NULL);
 	ck_status(r, 0);
 	r = md(NULL, "commit", "wr", "snap", NULL);
 	ck_status(r, 0);
@@ -98,8 +104,8 @@ START_TEST(commit_records_nothing_of_dev)
 	r = sh("cd \"$MINIDOCKER_ROOT/images\" && ls -A snap; ls -A base/dev; "
 	       "ls -A \"$MINIDOCKER_ROOT\"/containers/*/upper");
 	ck_assert_str_eq(r.out, "kept\nkept\n");
-	r = md(NULL, "run", "--rm", "snap", "sh", "-c", "[ -c /dev/null ] && ls -A /dev/shm && ls /dev/made; cat /kept",
-	       NULL);
+	r = md(NULL, "run", "--rm", "snap", "sh", "-c",
+	       "[ -c /dev/null ] && ls -A /dev/shm && ls /dev/made; cat /kept", NULL);
 	ck_assert_str_eq(r.out, "kept\n");
 	ck_contains(r.err, "/dev/made");
 }
@@ -110,9 +116,16 @@ END_TEST
 /* Docker's masked paths that this host has: each reads empty inside. */
 START_TEST(masked_paths_read_empty)
 {
-	static const char *const paths[] = { "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
-					     "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-					     "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+	static const char *const paths[] = { "/proc/asound",
+					     "/proc/acpi",
+					     "/proc/kcore",
+					     "/proc/keys",
+					     "/proc/latency_stats",
+					     "/proc/timer_list",
+					     "/proc/timer_stats",
+					     "/proc/sched_debug",
+					     "/proc/scsi",
+					     "/sys/firmware",
 					     "/sys/devices/virtual/powercap" };
 	char script[4096] = "";
 	int n = 0;
@@ -122,7 +135,8 @@ START_TEST(masked_paths_read_empty)
 			/* A file: /dev/null over it; a folder: an empty one. */
 			snprintf(script + strlen(script), sizeof script - strlen(script),
 				 "p=%s; if [ -d $p ]; then c=$(ls -A $p); else c=$(cat $p); fi; "
-				 "[ -z \"$c\" ] && echo \"$p: empty\" || echo \"$p: NOT EMPTY\"; ", paths[i]);
+				 "[ -z \"$c\" ] && echo \"$p: empty\" || echo \"$p: NOT EMPTY\"; ",
+				 paths[i]);
 			n++;
 		}
 	ck_assert_msg(n >= 3, "only %d masked paths on this host", n);
@@ -151,7 +165,8 @@ START_TEST(read_only_paths_and_sys_refuse_writes)
 	       "probe openw /proc/sys/net/ipv4/ip_forward; [ ! -e /proc/sysrq-trigger ] || "
 	       "probe openw /proc/sysrq-trigger; m=' /(sys|proc/sys|proc/irq|proc/bus|proc/fs) '; "
 	       "grep -Ec \"$m\" /proc/self/mountinfo; grep -E \"$m\" /proc/self/mountinfo | grep -vc ' ro,'; "
-	       "grep ' /sys ' /proc/self/mountinfo", NULL);
+	       "grep ' /sys ' /proc/self/mountinfo",
+	       NULL);
 	ck_contains(r.out, "/proc/sys/net/ipv4/ip_forward: Read-only file system\n");
 	ck_lacks(r.out, "opened");
 	/* Five mounts, none of them writable; /sys a sysfs of its own. */
@@ -164,8 +179,10 @@ START_TEST(masks_hold_in_exec)
 {
 	struct result r = md(NULL, "run", "-d", "--name", "mm", "base", "sleep", "60", NULL);
 	ck_status(r, 0);
-	r = md(NULL, "exec", "mm", "sh", "-c", "cat /proc/timer_list | wc -c; "
-	       "grep -c ' /proc/sys ro,' /proc/self/mountinfo; mkdir /sys/x", NULL);
+	r = md(NULL, "exec", "mm", "sh", "-c",
+	       "cat /proc/timer_list | wc -c; "
+	       "grep -c ' /proc/sys ro,' /proc/self/mountinfo; mkdir /sys/x",
+	       NULL);
 	ck_status(r, 1);
 	ck_assert_str_eq(r.out, "0\n1\n");
 	ck_contains(r.err, "Read-only file system");
@@ -178,7 +195,8 @@ START_TEST(masks_survive_umount_without_sys_admin)
 	struct result r = md(NULL, "run", "--rm", "base", "sh", "-c",
 			     "umount /proc/timer_list; umount -l /proc/sys; mount -o remount,rw /sys; "
 			     "cat /proc/timer_list | wc -c; grep -c ' /proc/sys ro,' /proc/self/mountinfo; "
-			     "mkdir /sys/x", NULL);
+			     "mkdir /sys/x",
+			     NULL);
 	ck_assert_str_eq(r.out, "0\n1\n");
 	ck_contains(r.err, "can't unmount /proc/timer_list: Operation not permitted");
 	ck_contains(r.err, "can't unmount /proc/sys: Operation not permitted");
@@ -194,7 +212,8 @@ START_TEST(with_sys_admin_the_kernel_still_guards)
 	struct result r = md(NULL, "run", "--rm", "--cap-add", "SYS_ADMIN", "base", "sh", "-c",
 			     "umount /proc/sys && echo unmasked; probe openw /proc/sys/kernel/core_pattern; "
 			     "mount -o remount,bind,rw /sys && echo sys-rw; probe openw /sys/kernel/mm/ksm/run; "
-			     "mknod /tmp/sda b 8 0 || echo no-mknod", NULL);
+			     "mknod /tmp/sda b 8 0 || echo no-mknod",
+			     NULL);
 	ck_contains(r.out, "unmasked\n/proc/sys/kernel/core_pattern: Permission denied\n");
 	/* The mount is writable now, the superblock still read-only. */
 	ck_contains(r.out, "sys-rw\n/sys/kernel/mm/ksm/run: Read-only file system\n");
@@ -210,10 +229,11 @@ START_TEST(the_sysfs_fallback_binds_the_hosts_read_only)
 {
 	own_mount_ns(1);
 	char *before = read_file("/proc/self/mountinfo");
-	struct result r = sh("MINIDOCKER_SYSFS=bind \"$MD\" run --rm base sh -c "
-			     "'grep \" /sys\" /proc/self/mountinfo | grep -vc \" ro,nosuid,nodev,noexec\"; "
-			     "grep -c \" /sys\" /proc/self/mountinfo; ls -A /sys/firmware; ls /sys/kernel | grep -cx mm; "
-			     "mkdir /sys/x'");
+	struct result r = sh(
+		"MINIDOCKER_SYSFS=bind \"$MD\" run --rm base sh -c "
+		"'grep \" /sys\" /proc/self/mountinfo | grep -vc \" ro,nosuid,nodev,noexec\"; "
+		"grep -c \" /sys\" /proc/self/mountinfo; ls -A /sys/firmware; ls /sys/kernel | grep -cx mm; "
+		"mkdir /sys/x'");
 	ck_status(r, 1);
 	ck_assert_msg(!strncmp(r.out, "0\n", 2) && atoi(r.out + 2) >= 2, "%s", r.out);
 	ck_contains(r.out, "\n1\n");
@@ -250,7 +270,8 @@ START_TEST(read_only_root_with_writable_tmpfs)
 {
 	struct result r = md(NULL, "run", "--name", "ro", "--read-only", "--tmpfs", "/tmp", "base", "sh", "-c",
 			     "touch /x; touch /tmp/y && echo tmp; echo z > /dev/shm/z && echo shm; "
-			     "echo > /dev/null && echo null; awk '$5 == \"/\" {print $6}' /proc/self/mountinfo", NULL);
+			     "echo > /dev/null && echo null; awk '$5 == \"/\" {print $6}' /proc/self/mountinfo",
+			     NULL);
 	ck_status(r, 0);
 	ck_contains(r.err, "touch: /x: Read-only file system");
 	ck_assert_str_eq(r.out, "tmp\nshm\nnull\nro,relatime\n");
@@ -270,10 +291,11 @@ END_TEST
 
 START_TEST(tmpfs_options_apply)
 {
-	struct result r = md(NULL, "run", "--rm", "--tmpfs", "/run:size=1m,mode=0700", "--tmpfs", "/opt/new/dir:exec",
-			     "base", "sh", "-c",
+	struct result r = md(NULL, "run", "--rm", "--tmpfs", "/run:size=1m,mode=0700", "--tmpfs",
+			     "/opt/new/dir:exec", "base", "sh", "-c",
 			     "df -k /run | tail -n 1 | awk '{print $2}'; stat -c %a /run; "
-			     "grep ' /run ' /proc/self/mountinfo; grep ' /opt/new/dir ' /proc/self/mountinfo", NULL);
+			     "grep ' /run ' /proc/self/mountinfo; grep ' /opt/new/dir ' /proc/self/mountinfo",
+			     NULL);
 	ck_status(r, 0);
 	ck_assert_msg(!strncmp(r.out, "1024\n700\n", 9), "%s", r.out);
 	ck_contains(r.out, "/run rw,nosuid,nodev,noexec");
@@ -323,6 +345,7 @@ START_TEST(bad_tmpfs_is_125)
 	refused("--tmpfs", "/tmp:bogus", "unknown option 'bogus'");
 	refused("--tmpfs", "/tmp:mode=999", "unknown option 'mode=999'");
 	refused("--tmpfs", "/tmp:size=", "unknown option 'size='");
+	refused("--tmpfs", "/tmp:size=%", "unknown option 'size=%'");
 }
 END_TEST
 

@@ -1,7 +1,9 @@
 /* Making a container: an overlay of the image's layers, six namespaces,
  * pivot_root, the init that becomes the command, and setns for exec.
  * v1.2: the maps, the layers and the last steps come from userns.c,
- * idmap.c and user.c; the calls are marked "v1.2". */
+ * idmap.c and user.c; the calls are marked "v1.2".  v1.3: /sys, /dev and
+ * the masks from masks.c and devices.c, --tmpfs and --read-only from
+ * mounts.c, marked "v1.3". */
 #include "minidocker.h"
 
 #include <errno.h>

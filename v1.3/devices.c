@@ -27,7 +27,7 @@ static const char *const nodes[] = { "null", "zero", "full", "random", "urandom"
 static const struct {
 	const char *name, *target;
 } links[] = {
-	{ "fd", "/proc/self/fd" },   { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
+	{ "fd", "/proc/self/fd" },	 { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
 	{ "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
 };
 
@@ -62,7 +62,8 @@ static void mount_devpts(const char *pts)
 
 	mkdir_in_dev(pts, 0755);
 	if (mount("devpts", pts, "devpts", flags, "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0 &&
-	    (errno != EINVAL || mount("devpts", pts, "devpts", flags, "newinstance,ptmxmode=0666,mode=0620") < 0))
+	    (errno != EINVAL ||
+	     mount("devpts", pts, "devpts", flags, "newinstance,ptmxmode=0666,mode=0620") < 0))
 		md_die("mount devpts on %s", pts);
 }
 

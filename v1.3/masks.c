@@ -30,9 +30,17 @@ enum { LOCKED = MS_NOSUID | MS_NODEV | MS_NOEXEC };
  * devices; /sys/firmware the firmware's tables (ACPI, EFI variables);
  * powercap the CPUs' energy counters (the PLATYPUS side channel). */
 static const char *const masked[] = {
-	"proc/asound",	   "proc/acpi",		"proc/kcore",  "proc/keys",
-	"proc/latency_stats", "proc/timer_list", "proc/timer_stats", "proc/sched_debug",
-	"proc/scsi",	   "sys/firmware",	"sys/devices/virtual/powercap",
+	"proc/asound",
+	"proc/acpi",
+	"proc/kcore",
+	"proc/keys",
+	"proc/latency_stats",
+	"proc/timer_list",
+	"proc/timer_stats",
+	"proc/sched_debug",
+	"proc/scsi",
+	"sys/firmware",
+	"sys/devices/virtual/powercap",
 };
 
 /* Read-only: writing them changes the host, not the container.  /proc/sys
@@ -81,7 +89,7 @@ void mount_sys(const char *rootfs)
 	 * noexec), the submounts too (/sys/fs/cgroup...), which a remount of
 	 * the top one would leave writable. */
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-							  MOUNT_ATTR_NOEXEC };
+					       MOUNT_ATTR_NOEXEC };
 	if (mount("/sys", sys, NULL, MS_BIND | MS_REC, NULL) < 0 ||
 	    mount_setattr(AT_FDCWD, sys, AT_RECURSIVE, &attr, sizeof attr) < 0)
 		md_die("bind the host's /sys read-only on %s", sys);

@@ -5,6 +5,7 @@
  * image's symlink cannot lead a mount out of its root. */
 #include "minidocker.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,19 +18,24 @@ static const struct {
 	const char *name;
 	unsigned long set, clear;
 } flag_words[] = {
-	{ "ro", MS_RDONLY, 0 },	       { "rw", 0, MS_RDONLY },	   { "noexec", MS_NOEXEC, 0 },
-	{ "exec", 0, MS_NOEXEC },      { "nosuid", MS_NOSUID, 0 }, { "suid", 0, MS_NOSUID },
-	{ "nodev", MS_NODEV, 0 },      { "dev", 0, MS_NODEV },	   { "noatime", MS_NOATIME, 0 },
-	{ "strictatime", MS_STRICTATIME, 0 },
+	{ "ro", MS_RDONLY, 0 },	      { "rw", 0, MS_RDONLY },
+	{ "noexec", MS_NOEXEC, 0 },   { "exec", 0, MS_NOEXEC },
+	{ "nosuid", MS_NOSUID, 0 },   { "suid", 0, MS_NOSUID },
+	{ "nodev", MS_NODEV, 0 },     { "dev", 0, MS_NODEV },
+	{ "noatime", MS_NOATIME, 0 }, { "strictatime", MS_STRICTATIME, 0 },
 };
 
 /* ...and those that are tmpfs's own (tmpfs(5)), with the characters their
- * values are made of: a size (or a % of memory), an octal mode, a number. */
+ * values are made of, after a digit: a size (or a % of memory), an octal
+ * mode, a number. */
 static const struct {
 	const char *name, *chars;
 } data_words[] = {
-	{ "size", "0123456789kKmMgG%" }, { "mode", "01234567" }, { "uid", "0123456789" },
-	{ "gid", "0123456789" },	    { "nr_inodes", "0123456789kKmMgG" },
+	{ "size", "0123456789kKmMgG%" },
+	{ "mode", "01234567" },
+	{ "uid", "0123456789" },
+	{ "gid", "0123456789" },
+	{ "nr_inodes", "0123456789kKmMgG" },
 };
 
 /* OPTS ("size=64m,mode=1777,exec"), as flags and tmpfs's data.  Docker's
@@ -52,9 +58,11 @@ static int tmpfs_options(const char *opts, unsigned long *flags, char *data, siz
 				known = 1;
 			}
 		for (i = 0; i < sizeof data_words / sizeof data_words[0] && !known; i++)
-			if (w[n] == '=' && w[n + 1] && strlen(data_words[i].name) == n &&
-			    !strncmp(w, data_words[i].name, n) && strspn(w + n + 1, data_words[i].chars) == strlen(w + n + 1)) {
-				snprintf(data + strlen(data), len - strlen(data), "%s%s", data[0] ? "," : "", w);
+			if (w[n] == '=' && isdigit((unsigned char)w[n + 1]) && strlen(data_words[i].name) == n &&
+			    !strncmp(w, data_words[i].name, n) &&
+			    strspn(w + n + 1, data_words[i].chars) == strlen(w + n + 1)) {
+				snprintf(data + strlen(data), len - strlen(data), "%s%s", data[0] ? "," : "",
+					 w);
 				known = 1;
 			}
 		if (!known) {
@@ -88,12 +96,16 @@ static void tmpfs_option(const struct command *cmd, const char *spec, struct mou
 		usage_error(cmd, NULL, "invalid --tmpfs '%.40s...': at most 255 characters, one line", spec);
 	snprintf(path, sizeof path, "%.*s", (int)n, spec);
 	if (path[0] != '/' || !path[strspn(path, "/")] || has_dotdot(path))
-		usage_error(cmd, NULL, "invalid --tmpfs '%s': the path must be absolute, not / and "
-			    "without '..', such as /tmp or /run:size=64m", spec);
+		usage_error(cmd, NULL,
+			    "invalid --tmpfs '%s': the path must be absolute, not / and "
+			    "without '..', such as /tmp or /run:size=64m",
+			    spec);
 	if (spec[n] && tmpfs_options(spec + n + 1, &flags, data, sizeof data, bad, sizeof bad) < 0)
-		usage_error(cmd, NULL, "invalid --tmpfs '%s': unknown option '%s' (ro, rw, exec, noexec, "
+		usage_error(cmd, NULL,
+			    "invalid --tmpfs '%s': unknown option '%s' (ro, rw, exec, noexec, "
 			    "suid, nosuid, dev, nodev, noatime, strictatime, size=, mode= (octal), uid=, "
-			    "gid=, nr_inodes=)", spec, bad);
+			    "gid=, nr_inodes=)",
+			    spec, bad);
 	snprintf(m->tmpfs[m->ntmpfs++], sizeof m->tmpfs[0], "%s", spec);
 }
 
@@ -109,8 +121,10 @@ void mounts_option(const struct command *cmd, int opt, const char *arg, struct m
 			usage_error(cmd, NULL, "invalid --shm-size '%s': too large, it must be under 1 PiB",
 				    arg);
 		if (m->shm_size <= 0)
-			usage_error(cmd, NULL, "invalid --shm-size '%s': a whole number above 0 and a "
-				    "unit b, k, m or g, such as 64m", arg);
+			usage_error(cmd, NULL,
+				    "invalid --shm-size '%s': a whole number above 0 and a "
+				    "unit b, k, m or g, such as 64m",
+				    arg);
 	}
 }
 
@@ -133,7 +147,8 @@ void mounts_parse(const char *word, struct mounts *m)
 	memset(m, 0, sizeof *m);
 	if (sscanf(word, "%d/%lld/%n", &m->read_only, &m->shm_size, &n) != 2 || !n)
 		md_diex("init is internal to `minidocker run`; use run");
-	for (const char *p = word + n; *p && m->ntmpfs < MAX_TMPFS; p += strcspn(p, "\n") + !!p[strcspn(p, "\n")])
+	for (const char *p = word + n; *p && m->ntmpfs < MAX_TMPFS;
+	     p += strcspn(p, "\n") + !!p[strcspn(p, "\n")])
 		snprintf(m->tmpfs[m->ntmpfs++], sizeof m->tmpfs[0], "%.*s", (int)strcspn(p, "\n"), p);
 }
 
