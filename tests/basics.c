@@ -1004,12 +1004,11 @@ START_TEST(damaged_state_is_removed_by_rm)
 	/* A truncated or garbage state file: rm removes the container and
 	 * says so; never "success" with the folder still there. */
 	char *a = strdup(run_d("base sleep 30"));
-	char *b = strdup(run_d("base true"));
-	/* Its monitor's last word (the state saying "exited") must come
-	 * before the damage, or it writes a good state over it. */
-	for (struct deadline d = deadline(10); keep_polling(&d);)
-		if (state_number(b, "monitor") == 0)
-			break;
+	char *b = strdup(run_d("--name dmg base true"));
+	/* B's monitor records its end once B is gone: wait for that, or it
+	 * writes the state again after we damage it (v1.3's container takes
+	 * longer to tear down, and lost this race). */
+	wait_ps("dmg", "Exited");
 	struct result r = sh("cd \"$MINIDOCKER_ROOT/containers\" && printf 'garbage\\0\\377' > %s/state && "
 			     "head -c 20 %s/state > t && mv t %s/state && mkdir %064d", a, b, b, 7);
 	ck_status(r, 0);

@@ -307,6 +307,7 @@ static int exewatch(double secs)
 }
 static int exe_watch(double secs);
 static int sti(void);
+static int openw(const char *path);
 
 int main(int argc, char **argv)
 {
@@ -339,8 +340,10 @@ int main(int argc, char **argv)
 		return exe_watch(atof(argv[2]));
 	if (!strcmp(what, "sti"))
 		return sti();
+	if (!strcmp(what, "openw") && argc > 2)
+		return openw(argv[2]);
 	fprintf(stderr, "usage: probe ns|fds|caps|ids|cgroup|eat MB|fork N|spin SECS|escape PATH"
-		"|exe PATH|depth DIR|exewatch SECS|exe-watch SECS|sti\n");
+		"|exe PATH|depth DIR|exewatch SECS|exe-watch SECS|sti|openw PATH\n");
 	return 2;
 }
 
@@ -409,5 +412,22 @@ static int sti(void)
 		return 1;
 	}
 	printf("refused: %s\n", strerror(errno));
+	return 0;
+}
+
+/* Could PATH be written?  A shell's `>>` also creates, and a failed
+ * redirection ends busybox's sh; this only opens, O_WRONLY without
+ * O_CREAT or O_TRUNC, and writes nothing (a sysctl or a device is never
+ * changed by a test).  "opened", or why not: EROFS from a read-only
+ * mount comes after the permission check's EACCES. */
+static int openw(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		printf("%s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	close(fd);
+	printf("%s: opened\n", path);
 	return 0;
 }

@@ -20,7 +20,7 @@
  * of 1024, as Docker's).  Docker also takes fractions (1.5g); we keep to
  * whole numbers: 1536m.  Returns the bytes, -1 if S is not a size, -2 if
  * it is too large. */
-static long long parse_size(const char *s)
+long long parse_size(const char *s)
 {
 	char *end;
 	int shift = 0;
@@ -91,12 +91,15 @@ int cmd_run(int argc, char **argv)
 					      { "cap-drop", required_argument, NULL, 'D' },
 					      { "privileged", no_argument, NULL, 'P' },
 					      { "security-opt", required_argument, NULL, 'S' },
+					      { "read-only", no_argument, NULL, 'R' },	/* v1.3 */
+					      { "tmpfs", required_argument, NULL, 'T' },
+					      { "shm-size", required_argument, NULL, 'Z' },
 					      { "cgroup-parent", required_argument, NULL, 'g' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("run");
 	struct run_opts o = { 0 };
 	struct security_opts so = { 0 };
-	struct container ct = { .cgroup_parent = "minidocker" };
+	struct container ct = { .cgroup_parent = "minidocker", .mounts.shm_size = 64 << 20 };
 	const char *name = NULL, *parent = NULL;
 	int opt;
 
@@ -111,6 +114,7 @@ int cmd_run(int argc, char **argv)
 		case 'u': case 'A': case 'D': case 'P': case 'S':
 			security_option(cmd, opt, optarg, &so, &ct.sec);
 			break;
+		case 'R': case 'T': case 'Z': mounts_option(cmd, opt, optarg, &ct.mounts); break;
 		case 'g': parent = optarg; break;
 		}
 	security_finish(&so, &ct.sec);

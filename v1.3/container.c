@@ -1,7 +1,9 @@
 /* Making a container: an overlay of the image's layers, six namespaces,
  * pivot_root, the init that becomes the command, and setns for exec.
  * v1.2: the maps, the layers and the last steps come from userns.c,
- * idmap.c and user.c; the calls are marked "v1.2". */
+ * idmap.c and user.c; the calls are marked "v1.2".  v1.3: /sys, /dev and
+ * the masks from masks.c and devices.c, --tmpfs and --read-only from
+ * mounts.c, marked "v1.3". */
 #include "minidocker.h"
 
 #include <errno.h>
@@ -162,10 +164,10 @@ static int await_exec(int fd)
 	return n == sizeof err && err > 0 ? err : EIO;
 }
 
-/* The init's argv: `minidocker init [--tty] DIR LOWERS SECURITY COMMAND...`. */
-static char **init_argv(const struct container *c, int tty, char *dir, char *lowers, char *sec)
+/* The init's argv: `minidocker init [--tty] DIR LOWERS SECURITY MOUNTS COMMAND...`. */
+static char **init_argv(const struct container *c, int tty, char *dir, char *lowers, char *sec, char *mnt)
 {
-	char **argv = calloc(c->argc + 7, sizeof *argv);
+	char **argv = calloc(c->argc + 8, sizeof *argv);
 	int n = 0;
 
 	if (!argv)
@@ -177,6 +179,7 @@ static char **init_argv(const struct container *c, int tty, char *dir, char *low
 	argv[n++] = dir;
 	argv[n++] = lowers;
 	argv[n++] = sec;
+	argv[n++] = mnt;	/* v1.3 */
 	memcpy(argv + n, c->argv, (c->argc + 1) * sizeof *argv);
 	return argv;
 }
@@ -190,7 +193,7 @@ static char **init_argv(const struct container *c, int tty, char *dir, char *low
  * it).  Returns the PID of its PID 1, or -1 after saying why. */
 pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *failed)
 {
-	char dir[PATH_MAX], lowers[PATH_MAX], sec[160];
+	char dir[PATH_MAX], lowers[PATH_MAX], sec[160], mnt[MAX_TMPFS * 256 + 64];
 	int sock[2] = { -1, -1 };
 
 	*failed = 0;
@@ -213,7 +216,8 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	if (c->map.how == MAP_RANGE && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
 		md_die("socketpair");
 	security_word(&c->sec, sock[1] >= 0 ? SOCK_FD : -1, sec, sizeof sec);
-	char **argv = init_argv(c, tty, dir, lowers, sec);
+	mounts_word(&c->mounts, mnt, sizeof mnt);	/* v1.3 */
+	char **argv = init_argv(c, tty, dir, lowers, sec, mnt);
 	struct clone_args ca = { .argv = argv, .stdio = stdio, .map = &c->map, .sock = sock[1] };
 	if (pipe2(ca.sync, O_CLOEXEC) < 0 || pipe2(ca.report, O_CLOEXEC) < 0)
 		md_die("pipe");
@@ -277,8 +281,9 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 /* Make the container's root an overlay of its image's layers and its own
  * upper layer, move into it with pivot_root, and give it its own /proc,
  * without touching the host's.  DIR is ROOT/containers/ID; LOWERS the
- * image's layers, top first, separated by ':'. */
-static void enter_rootfs(const char *dir, const char *lowers, int sock)
+ * image's layers, top first, separated by ':'.  v1.3: and its /sys, /dev
+ * (TTY: with the terminal as console), the masks, and M's mounts. */
+static void enter_rootfs(const char *dir, const char *lowers, int sock, const struct mounts *m, int tty)
 {
 	char rootfs[PATH_MAX], opts[3 * PATH_MAX], sent[PATH_MAX];
 
@@ -323,6 +328,11 @@ static void enter_rootfs(const char *dir, const char *lowers, int sock)
 		md_diex("the image's /proc is not a folder; refusing to mount proc through it");
 	if (mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		md_die("mount proc on %s", proc);
+	/* v1.3: the rest of the kernel's view, while the host's /dev and
+	 * /sys are still there to bind from (devices.c, masks.c). */
+	mount_sys(rootfs);
+	mount_dev(rootfs, m->shm_size, tty);
+	mask_paths(rootfs);
 	/* pivot_root(2) swaps the root mount for the overlay, and unlike
 	 * chroot(2) leaves nothing above it to climb to.  pivot_root(".", ".")
 	 * stacks the old root on top of the new one; detaching it (after
@@ -343,6 +353,7 @@ static void enter_rootfs(const char *dir, const char *lowers, int sock)
 		md_die("detach the old root");
 	if (chdir("/") < 0)
 		md_die("chdir /");
+	apply_mounts(m);	/* v1.3: --tmpfs, --read-only (mounts.c) */
 }
 
 /* The command's environment is the container's, not the host's: the
@@ -363,18 +374,20 @@ void container_env(void)
 	free(keep);
 }
 
-/* `minidocker init [--tty] DIR LOWERS SECURITY COMMAND...`: the container side,
+/* `minidocker init [--tty] DIR LOWERS SECURITY MOUNTS COMMAND...`: the container side,
  * PID 1 of its PID namespace.  Name the host, enter the root filesystem,
  * then become the command: execvp keeps our PID, so the command is PID 1.
  * No unmount at the end: the mount namespace, and every mount in it, the
  * overlay included, goes away with its last process. */
 noreturn void container_init(int argc, char **argv)
 {
-	int tty = argc > 6 && !strcmp(argv[2], "--tty");
+	int tty = argc > 7 && !strcmp(argv[2], "--tty");
 	const char *dir = argv[2 + tty], *lowers = argv[3 + tty];
 	struct security sec;
 	int sock = security_parse(argv[4 + tty], &sec);	/* v1.2 */
-	char **cmd = argv + 5 + tty;
+	struct mounts mnt;
+	mounts_parse(argv[5 + tty], &mnt);	/* v1.3 */
+	char **cmd = argv + 6 + tty;
 
 	/* Only ever run by `run`: outside a new PID namespace, sethostname
 	 * below would rename the host. */
@@ -392,7 +405,7 @@ noreturn void container_init(int argc, char **argv)
 		md_die("make the terminal the container's controlling terminal");
 	if (sethostname("container", strlen("container")) < 0)
 		md_die("sethostname container");
-	enter_rootfs(dir, lowers, sock);
+	enter_rootfs(dir, lowers, sock, &mnt, tty);
 	container_env();
 	security_apply(&sec);	/* v1.2: user, capabilities, no_new_privs */
 	/* Tell the runtime the root is ready: from now on the container may

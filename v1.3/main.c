@@ -1,9 +1,10 @@
-/* minidocker v1.2: the command table and main().
+/* minidocker v1.3: the command table and main().
  *
  *   minidocker [--root DIR] COMMAND [ARG...]
  *
  * v1.1's table; v1.2 adds run's -u, --cap-add, --cap-drop, --privileged
- * and --security-opt, and exec's -u (handled in user.c and caps.c).
+ * and --security-opt, and exec's -u (handled in user.c and caps.c);
+ * v1.3 run's --read-only, --tmpfs and --shm-size (mounts.c).
  */
 #include "minidocker.h"
 
@@ -30,6 +31,9 @@ static const struct command commands[] = {
 	  "      --cap-drop CAP   Drop a capability (or ALL)\n"
 	  "      --privileged     Every capability\n"
 	  "      --security-opt no-new-privileges   execve never grants privileges\n"
+	  "      --read-only      Mount the root filesystem read-only\n"
+	  "      --tmpfs PATH[:OPTIONS]  A tmpfs on PATH (size=64m, mode=1777, exec...)\n"
+	  "      --shm-size SIZE  /dev/shm's size (b, k, m, g; default 64m)\n"
 	  "      --cgroup-parent PATH\n"
 	  "                       The cgroups' parent folder (default: minidocker)\n", cmd_run },
 	{ "ps", "List containers", "ps [OPTIONS]",
@@ -216,7 +220,7 @@ int main(int argc, char **argv)
 {
 	md_trace(argv);
 	self_path = argv[0];
-	if (argc > 5 && !strcmp(argv[1], "init"))
+	if (argc > 6 && !strcmp(argv[1], "init"))
 		container_init(argc, argv);
 
 	/* Global options come before the command. */

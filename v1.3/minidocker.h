@@ -1,4 +1,4 @@
-/* minidocker v1.2: what the files of this stage share.
+/* minidocker v1.3: what the files of this stage share.
  *
  *   main.c       the command table, usage and option parsing, main()
  *   commands.c   one handler per command: run, ps, exec, logs, ...
@@ -13,6 +13,9 @@
  *   idmap.c      layers seen through the range: idmapped or copied (v1.2)
  *   caps.c       capabilities with libcap (v1.2)
  *   user.c       -u, and user, capabilities, no_new_privs applied (v1.2)
+ *   devices.c    /dev: bound nodes, devpts, shm, mqueue (v1.3)
+ *   masks.c      /sys read-only, masked and read-only paths (v1.3)
+ *   mounts.c     --read-only, --tmpfs, --shm-size (v1.3)
  */
 #ifndef MINIDOCKER_H
 #define MINIDOCKER_H
@@ -113,6 +116,15 @@ struct security {
 	int nnp;		/* --security-opt no-new-privileges */
 };
 
+/* v1.3: run's --read-only, --tmpfs and --shm-size. */
+enum { MAX_TMPFS = 16 };
+struct mounts {
+	int read_only;		/* the root filesystem is mounted read-only */
+	long long shm_size;	/* /dev/shm's size, bytes */
+	int ntmpfs;
+	char tmpfs[MAX_TMPFS][256];	/* PATH[:OPTIONS], as given */
+};
+
 struct container {
 	char id[65];
 	char name[64];
@@ -132,6 +144,7 @@ struct container {
 	struct idmap map;	/* v1.2 */
 	struct security sec;
 	char layers[16];	/* "idmapped", "copy" or "" (not root) */
+	struct mounts mounts;	/* v1.3 */
 };
 
 void container_path(char *buf, const char *id, const char *file);
@@ -266,6 +279,24 @@ int remove_container_dir(const struct container *c);
 int copy_upper(const struct container *c, const char *upper, const char *to);
 /* Root's range may enter ROOT: the folders on its way become 0711. */
 void userns_prepare_dirs(const struct container *c);
+
+/* ---- devices.c, masks.c, mounts.c (v1.3) -------------------------- */
+
+/* In the init, before pivot_root: ROOTFS/dev (SHM: /dev/shm's bytes;
+ * TTY: fd 0 becomes /dev/console), ROOTFS/sys, and the masks. */
+void mount_dev(const char *rootfs, long long shm, int tty);
+void mount_sys(const char *rootfs);
+/* PATH, a folder to mount on, made if missing; NAME's symlink refused. */
+void mount_point(const char *path, mode_t mode, const char *name);
+void mask_paths(const char *rootfs);
+/* commands.c: -m's sizes, also --shm-size's: bytes, -1 not a size, -2 too large. */
+long long parse_size(const char *s);
+/* run's --read-only ('R'), --tmpfs ('T'), --shm-size (others). */
+void mounts_option(const struct command *cmd, int opt, const char *arg, struct mounts *m);
+void mounts_word(const struct mounts *m, char *buf, size_t len);	/* for init */
+void mounts_parse(const char *word, struct mounts *m);
+/* In the init, after pivot_root: the --tmpfs mounts, then --read-only. */
+void apply_mounts(const struct mounts *m);
 
 /* ---- tty.c ----------------------------------------------------------- */
 
