@@ -28,8 +28,9 @@ static const struct command commands[] = {
 	  "  -u, --user USER[:GROUP]  Run as USER (a name in the image, or a uid)\n"
 	  "      --cap-add CAP    Add a capability (NET_ADMIN, CAP_SYS_TIME, ALL)\n"
 	  "      --cap-drop CAP   Drop a capability (or ALL)\n"
-	  "      --privileged     Every capability\n"
+	  "      --privileged     Every capability, and no seccomp filter\n"
 	  "      --security-opt no-new-privileges   execve never grants privileges\n"
+	  "      --security-opt seccomp=unconfined  no seccomp filter (default: Docker's)\n"
 	  "      --cgroup-parent PATH\n"
 	  "                       The cgroups' parent folder (default: minidocker)\n", cmd_run },
 	{ "ps", "List containers", "ps [OPTIONS]",

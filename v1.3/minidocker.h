@@ -13,6 +13,7 @@
  *   idmap.c      layers seen through the range: idmapped or copied (v1.2)
  *   caps.c       capabilities with libcap (v1.2)
  *   user.c       -u, and user, capabilities, no_new_privs applied (v1.2)
+ *   seccomp.c    the system calls a container may not make (v1.3)
  */
 #ifndef MINIDOCKER_H
 #define MINIDOCKER_H
@@ -111,6 +112,7 @@ struct security {
 	char user[64];		/* -u as given; "" is root */
 	unsigned long long caps;	/* bounding, permitted, effective */
 	int nnp;		/* --security-opt no-new-privileges */
+	int seccomp;		/* v1.3: 1: the filter; 0: seccomp=unconfined */
 };
 
 struct container {
@@ -251,6 +253,7 @@ int valid_user(const char *spec);
 /* run's -u, --cap-add, --cap-drop, --privileged, --security-opt. */
 struct security_opts {
 	int privileged, nadd, ndrop;
+	int unconfined;		/* v1.3: --security-opt seccomp=unconfined */
 	int add[64], drop[64];
 };
 void security_option(const struct command *cmd, int opt, const char *arg, struct security_opts *o,
@@ -259,6 +262,8 @@ void security_finish(const struct security_opts *o, struct security *s);
 /* In the container, just before the command: user, capabilities, nnp. */
 void security_apply(const struct security *s);
 void security_word(const struct security *s, int sock, char *buf, size_t len);
+/* v1.3: S's seccomp filter, for its capabilities, loaded (seccomp.c). */
+void seccomp_apply(const struct security *s);
 int security_parse(const char *word, struct security *s);	/* the socket */
 /* rm, and run --rm: C's folder, removed as its namespace's root. */
 int remove_container_dir(const struct container *c);

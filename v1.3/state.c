@@ -106,6 +106,7 @@ int try_save_state(const struct container *c)
 	idmap_text(c->map.gid, c->map.n, ',', map, sizeof map);
 	fprintf(f, "gid_map=%s\nlayers=%s\n", map, c->layers);
 	fprintf(f, "user=%s\ncaps=%016llx\nno_new_privs=%d\n", c->sec.user, c->sec.caps, c->sec.nnp);
+	fprintf(f, "seccomp=%s\n", c->sec.seccomp ? "default" : "unconfined");	/* v1.3 */
 	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fclose(f) != 0 || rename(tmp, path) < 0) {
 		err = errno;
 		unlink(tmp);
@@ -152,6 +153,8 @@ static void load_security(struct container *c, const char *key, const char *val)
 		c->sec.caps = strtoull(val, NULL, 16);
 	else if (!strcmp(key, "no_new_privs"))
 		c->sec.nnp = atoi(val);
+	else if (!strcmp(key, "seccomp"))	/* v1.3 */
+		c->sec.seccomp = strcmp(val, "unconfined") != 0;
 }
 
 /* Read a container's state; 0 on success, -1 if it has none. */
@@ -168,6 +171,7 @@ int load_state(const char *id, struct container *c)
 	 * it keeps the one-id map it was made with, and Docker's caps. */
 	c->map = (struct idmap){ MAP_SELF, 1, { { 0, getuid(), 1 } }, { { 0, getgid(), 1 } } };
 	c->sec.caps = caps_default();
+	c->sec.seccomp = 1;	/* v1.3: and its filter */
 	container_path(path, id, "state");
 	FILE *f = fopen(path, "re");
 	if (!f)
