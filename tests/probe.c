@@ -29,6 +29,9 @@
  *                     print "CALL: ok" or "CALL: ENAME" (the errno's name)
  *   probe int80 CALL [ARG...]  the same through the 32-bit (i386) entry,
  *                     int $0x80, with the i386 call numbers
+ *   probe filter PID  (on the host, as root) write the first seccomp filter
+ *                     of process PID, its raw BPF, to stdout, for
+ *                     scmp_bpf_disasm(1); its length in instructions on stderr
  *
  * Linked -static so it runs in any root filesystem. */
 #include <dirent.h>
@@ -40,7 +43,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <linux/filter.h>
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -314,6 +319,7 @@ static int exewatch(double secs)
 static int exe_watch(double secs);
 static int sti(void);
 static int sys(int i386, int argc, char **argv);
+static int filter(int pid);
 
 int main(int argc, char **argv)
 {
@@ -348,9 +354,11 @@ int main(int argc, char **argv)
 		return sti();
 	if ((!strcmp(what, "sys") || !strcmp(what, "int80")) && argc > 2 && argc <= 9)
 		return sys(!strcmp(what, "int80"), argc - 2, argv + 2);
+	if (!strcmp(what, "filter") && argc > 2)
+		return filter(atoi(argv[2]));
 	fprintf(stderr, "usage: probe ns|fds|caps|ids|cgroup|eat MB|fork N|spin SECS|escape PATH"
 		"|exe PATH|depth DIR|exewatch SECS|exe-watch SECS|sti|sys CALL [ARG...]"
-		"|int80 CALL [ARG...]\n");
+		"|int80 CALL [ARG...]|filter PID\n");
 	return 2;
 }
 
@@ -492,5 +500,31 @@ static int sys(int i386, int argc, char **argv)
 		printf("%s: %s\n", argv[0], strerrorname_np(err) ? strerrorname_np(err) : strerror(err));
 	else
 		printf("%s: ok\n", argv[0]);
+	return 0;
+}
+
+/* A process's seccomp filter, as the kernel holds it (ptrace(2),
+ * PTRACE_SECCOMP_GET_FILTER: the tracer needs CAP_SYS_ADMIN, the tracee
+ * must be stopped).  Attach, copy filter 0 (the newest), detach: the
+ * process goes on as before. */
+static int filter(int pid)
+{
+	if (ptrace(PTRACE_ATTACH, pid, NULL, NULL) < 0 || waitpid(pid, NULL, __WALL) < 0) {
+		fprintf(stderr, "probe: attach to %d: %s\n", pid, strerror(errno));
+		return 1;
+	}
+	long n = ptrace(PTRACE_SECCOMP_GET_FILTER, pid, 0, NULL);
+	struct sock_filter *prog = n > 0 ? calloc(n, sizeof *prog) : NULL;
+	int ok = prog && ptrace(PTRACE_SECCOMP_GET_FILTER, pid, 0, prog) == n;
+	int err = errno;
+	ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	if (!ok) {
+		/* EINVAL: the process is not in filter mode. */
+		fprintf(stderr, "probe: filter of %d: %s\n", pid, err == EINVAL ? "none" : strerror(err));
+		return 1;
+	}
+	fprintf(stderr, "probe: %ld instructions\n", n);
+	fwrite(prog, sizeof *prog, n, stdout);
+	free(prog);
 	return 0;
 }

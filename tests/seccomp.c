@@ -197,9 +197,13 @@ static void wait_ready(const char *name)
 
 START_TEST(exec_gets_the_containers_filter)
 {
-	ck_status(md(NULL, "run", "-d", "--name", "fil", "base", "sleep", "30", NULL), 0);
-	ck_status(md(NULL, "run", "-d", "--name", "unc", "--security-opt", "seccomp=unconfined", "base",
-		     "sleep", "30", NULL), 0);
+	struct result fil = md(NULL, "run", "-d", "--name", "fil", "base", "sleep", "30", NULL);
+	struct result unc = md(NULL, "run", "-d", "--name", "unc", "--security-opt", "seccomp=unconfined", "base",
+			       "sleep", "30", NULL);
+	ck_status(fil, 0);
+	ck_status(unc, 0);
+	fil.out[strcspn(fil.out, "\n")] = '\0';	/* the ids */
+	unc.out[strcspn(unc.out, "\n")] = '\0';
 	ck_status(md(NULL, "run", "-d", "--name", "adm", "--cap-add", "SYS_ADMIN", "base", "sleep", "30", NULL),
 		  0);
 	wait_ready("fil");
@@ -214,6 +218,15 @@ START_TEST(exec_gets_the_containers_filter)
 	/* Built from the container's capabilities, as run's was. */
 	r = md(NULL, "exec", "adm", "sh", "-c", show, NULL);
 	ck_assert_str_eq(r.out, "Seccomp:\t2\nkeyctl: EPERM\nmount: EFAULT\n");
+	/* From the host, the BPF the kernel holds: a few hundred
+	 * instructions of 8 bytes; the unconfined container has none. */
+	r = sh("\"$PROBE\" filter %d | wc -c", state_number(fil.out, "pid"));
+	ck_contains(r.err, " instructions\n");
+	ck_assert_int_eq(atoi(r.out), 8 * atoi(strstr(r.err, "probe: ") + strlen("probe: ")));
+	ck_assert_int_gt(atoi(r.out), 8 * 100);
+	r = sh("\"$PROBE\" filter %d", state_number(unc.out, "pid"));
+	ck_assert_int_eq(r.status, 1);
+	ck_contains(r.err, "none");
 	/* exec -u: the filter holds for another user too. */
 	r = md(NULL, "exec", "-u", "1000", "fil", "sh", "-c", show, NULL);
 	ck_assert_str_eq(r.out, "Seccomp:\t2\nkeyctl: EPERM\nmount: EPERM\n");

@@ -113,6 +113,7 @@ struct security {
 	unsigned long long caps;	/* bounding, permitted, effective */
 	int nnp;		/* --security-opt no-new-privileges */
 	int seccomp;		/* v1.3: 1: the filter; 0: seccomp=unconfined */
+	int filter;		/* its BPF, from seccomp_build, or -1; not saved */
 };
 
 struct container {
@@ -261,9 +262,13 @@ void security_option(const struct command *cmd, int opt, const char *arg, struct
 void security_finish(const struct security_opts *o, struct security *s);
 /* In the container, just before the command: user, capabilities, nnp. */
 void security_apply(const struct security *s);
-void security_word(const struct security *s, int sock, char *buf, size_t len);
-/* v1.3: S's seccomp filter, for its capabilities, loaded (seccomp.c). */
-void seccomp_apply(const struct security *s);
+/* SOCK: the layer socket's fd, or -1; FILTER (v1.3): the filter's. */
+void security_word(const struct security *s, int sock, int filter, char *buf, size_t len);
+/* v1.3 (seccomp.c): S's filter, for its capabilities, built by the
+ * runtime in a memory file (its fd, or -1 if S has none), and loaded by
+ * the container's process (security_apply). */
+int seccomp_build(const struct security *s);
+void seccomp_install(int fd);
 int security_parse(const char *word, struct security *s);	/* the socket */
 /* rm, and run --rm: C's folder, removed as its namespace's root. */
 int remove_container_dir(const struct container *c);

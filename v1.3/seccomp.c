@@ -7,7 +7,9 @@
  * execs or forks from then on: it sees the call's number, its six
  * arguments and the architecture, and answers "allow" or "fail with this
  * errno".  Once loaded it cannot be taken off.  libseccomp (seccomp_init(3),
- * seccomp_rule_add(3)) compiles rules like "keyctl: EPERM" into that BPF.
+ * seccomp_rule_add(3)) compiles rules like "keyctl: EPERM" into that BPF:
+ * the runtime builds it (seccomp_build), the container's process loads
+ * it (seccomp_install).
  *
  * The table below is Docker's default profile (moby profiles/seccomp/
  * default.json) turned inside out: Docker lists the ~350 calls it allows
@@ -26,13 +28,19 @@
 #include "minidocker.h"
 
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #define CAP(name) (1ULL << CAP_##name)
 
@@ -244,35 +252,61 @@ static void add_arches(scmp_filter_ctx ctx)
 		}
 }
 
-/* Build the filter for S's capabilities and load it (seccomp_load(3)).
- * Without no_new_privs, loading one takes CAP_SYS_ADMIN (seccomp(2)):
- * the caller still holds it then.  libseccomp would set no_new_privs
- * itself (SCMP_FLTATR_CTL_NNP): not ours to decide, it is
- * --security-opt no-new-privileges. */
-void seccomp_apply(const struct security *s)
+/* Build the filter for S's capabilities, as BPF in a memory file
+ * (seccomp_export_bpf(3)), or -1 if S has none.  The runtime does this,
+ * before the container's process is in its cgroup: libseccomp's work is
+ * never charged to the container's memory limit, and never runs inside
+ * the container.  The container's process only loads the result
+ * (seccomp_install). */
+int seccomp_build(const struct security *s)
 {
 	if (!s->seccomp)
-		return;
+		return -1;
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		md_diex("seccomp_init: out of memory");
 	add_arches(ctx);
-	int r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-	for (size_t i = 0; r == 0 && i < sizeof table / sizeof table[0]; i++) {
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
 		int nr = seccomp_syscall_resolve_name(table[i].name);
 		/* A call this libseccomp does not know, or one a capability allows. */
 		if (nr == __NR_SCMP_ERROR || (table[i].caps & s->caps))
 			continue;
-		if ((r = add_row(ctx, &table[i], nr)) < 0)
+		int r = add_row(ctx, &table[i], nr);
+		if (r < 0)
 			md_diex("seccomp rule for %s: %s", table[i].name, strerror(-r));
 	}
-	if (r == 0)
-		r = seccomp_load(ctx);
+	int fd = memfd_create("seccomp-filter", MFD_CLOEXEC);
+	if (fd < 0)
+		md_die("memfd_create for the seccomp filter");
+	int r = seccomp_export_bpf(ctx, fd);
 	seccomp_release(ctx);
-	if (r < 0) {
-		md_warnx("load the seccomp filter: %s", strerror(-r));
+	if (r < 0)
+		md_diex("seccomp_export_bpf: %s", strerror(-r));
+	return fd;
+}
+
+/* In the container: load the filter that seccomp_build left in FD
+ * (seccomp(2), SECCOMP_SET_MODE_FILTER), then close FD.  Without
+ * no_new_privs this takes CAP_SYS_ADMIN: the caller still holds it. */
+void seccomp_install(int fd)
+{
+	struct stat st;
+
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) < 0)
+		md_die("fstat the seccomp filter");
+	struct sock_fprog prog = { .len = st.st_size / sizeof(struct sock_filter) };
+	if (!(prog.filter = malloc(st.st_size)))
+		md_die("malloc");
+	if (pread(fd, prog.filter, st.st_size, 0) != st.st_size)
+		md_die("read the seccomp filter");
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
+		md_warn("load the seccomp filter");
 		md_hint("this kernel may lack CONFIG_SECCOMP_FILTER; --security-opt seccomp=unconfined "
 			"runs without the filter");
 		exit(MD_EXIT_FAILED);
 	}
+	free(prog.filter);
+	close(fd);
 }

@@ -171,7 +171,8 @@ int load_state(const char *id, struct container *c)
 	 * it keeps the one-id map it was made with, and Docker's caps. */
 	c->map = (struct idmap){ MAP_SELF, 1, { { 0, getuid(), 1 } }, { { 0, getgid(), 1 } } };
 	c->sec.caps = caps_default();
-	c->sec.seccomp = 1;	/* v1.3: and its filter */
+	c->sec.seccomp = 1;	/* v1.3: and its filter (built by exec) */
+	c->sec.filter = -1;
 	container_path(path, id, "state");
 	FILE *f = fopen(path, "re");
 	if (!f)

@@ -155,7 +155,7 @@ void security_apply(const struct security *s)
 	 * here, while we still have every capability, as runc and crun do.
 	 * Nothing below makes a call it denies. */
 	if (!s->nnp)
-		seccomp_apply(s);
+		seccomp_install(s->filter);
 	/* Keep the permitted set across the switch of user (prctl(2),
 	 * PR_SET_KEEPCAPS), so that the sets are still ours to set after it;
 	 * execve then decides what a user other than root keeps. */
@@ -171,14 +171,15 @@ void security_apply(const struct security *s)
 	if (s->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		md_die("prctl PR_SET_NO_NEW_PRIVS");
 	if (s->nnp)
-		seccomp_apply(s);	/* v1.3: the last step before exec */
+		seccomp_install(s->filter);	/* v1.3: the last step before exec */
 }
 
 /* The security settings as one word of init's command line, and back:
- * "CAPS/NNP/SECCOMP/SOCK/USER" (USER last: it may hold ':'). */
-void security_word(const struct security *s, int sock, char *buf, size_t len)
+ * "CAPS/NNP/FILTER/SOCK/USER" (USER last: it may hold ':'); FILTER is
+ * the fd of the seccomp filter (v1.3), -1 for none. */
+void security_word(const struct security *s, int sock, int filter, char *buf, size_t len)
 {
-	snprintf(buf, len, "%llx/%d/%d/%d/%s", s->caps, s->nnp, s->seccomp, sock, s->user);
+	snprintf(buf, len, "%llx/%d/%d/%d/%s", s->caps, s->nnp, filter, sock, s->user);
 }
 
 int security_parse(const char *word, struct security *s)
@@ -186,9 +187,10 @@ int security_parse(const char *word, struct security *s)
 	int sock, n = 0;
 
 	memset(s, 0, sizeof *s);
-	if (sscanf(word, "%llx/%d/%d/%d/%n", &s->caps, &s->nnp, &s->seccomp, &sock, &n) != 4 || !n)
+	if (sscanf(word, "%llx/%d/%d/%d/%n", &s->caps, &s->nnp, &s->filter, &sock, &n) != 4 || !n)
 		md_diex("init is internal to `minidocker run`; use run");
 	snprintf(s->user, sizeof s->user, "%s", word + n);
+	s->seccomp = s->filter >= 0;
 	return sock;
 }
 
