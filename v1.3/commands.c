@@ -382,6 +382,9 @@ int cmd_exec(int argc, char **argv)
 	 * mode checking"); the command's execve makes it dumpable again. */
 	if (prctl(PR_SET_DUMPABLE, 0) < 0)
 		md_die("prctl PR_SET_DUMPABLE");
+	/* v1.3: the container's seccomp filter, built before we are in its
+	 * cgroup, as run builds it; the child loads it. */
+	c.sec.filter = seccomp_build(&c.sec);
 	/* Into the container's cgroups first, while /sys/fs/cgroup is still
 	 * ours to see: its limits count the exec'd command too. */
 	if (cgroup_join(c.cgroup_parent, c.id, getpid()) < 0)

@@ -86,12 +86,13 @@ struct clone_args {
 	const int *stdio;
 	const struct idmap *map;	/* v1.2 */
 	int sock;		/* v1.2: where the root filesystem comes from, or -1 */
+	int filter;		/* v1.3: the seccomp filter's BPF, or -1 */
 };
 
 /* The init's end of the report pipe is always this fd: it crosses the
  * re-exec (no FD_CLOEXEC), and md_exec_prepare marks it close-on-exec
  * just before the command's exec, so that a successful exec closes it. */
-enum { REPORT_FD = 3, SOCK_FD = 4 };	/* v1.2: the layer socket, SOCK_FD */
+enum { REPORT_FD = 3, SOCK_FD = 4, FILTER_FD = 5 };	/* v1.2: SOCK_FD; v1.3: FILTER_FD */
 
 /* clone(2) starts the new process here, in the new namespaces.  It waits
  * for the parent to write its uid and gid maps, then replaces itself with
@@ -126,8 +127,10 @@ static int clone_main(void *arg)
 	 * may be one of them now; dup2 clears FD_CLOEXEC on the copies. */
 	int report = fcntl(ca->report[1], F_DUPFD_CLOEXEC, 10);
 	int sock = ca->sock < 0 ? -1 : fcntl(ca->sock, F_DUPFD_CLOEXEC, 10);
+	int filter = ca->filter < 0 ? -1 : fcntl(ca->filter, F_DUPFD_CLOEXEC, 10);	/* v1.3 */
 	if (report < 0 || dup2(report, REPORT_FD) < 0 ||
-	    (ca->sock >= 0 && (sock < 0 || dup2(sock, SOCK_FD) < 0)))
+	    (ca->sock >= 0 && (sock < 0 || dup2(sock, SOCK_FD) < 0)) ||
+	    (ca->filter >= 0 && (filter < 0 || dup2(filter, FILTER_FD) < 0)))
 		md_die("dup2");
 	/* From a sealed copy in memory: the container's PID 1 must never
 	 * show it the host's minidocker as /proc/1/exe (CVE-2019-5736). */
@@ -200,6 +203,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	container_path(dir, c->id, NULL);
 	if (image_layers(c->image, lowers) < 0)
 		return -1;
+	int filter = seccomp_build(&c->sec);	/* v1.3: outside its cgroup; init loads it */
 	/* Whose start this is: if we are killed from here on, whoever reads
 	 * the state next sees a dead monitor and removes the cgroup. */
 	c->status = CREATED;
@@ -209,16 +213,19 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	c->monitor_start = start_time(getpid());
 	save_state(c);
 	/* The cgroup, with its limits, exists before the container does. */
-	if (cgroup_create(c->cgroup_parent, c->id, &c->limits) < 0)
+	if (cgroup_create(c->cgroup_parent, c->id, &c->limits) < 0) {
+		close_if(filter);
 		return -1;
+	}
 	/* v1.2: root's containers get their root filesystem over a socket. */
 	userns_prepare_dirs(c);
 	if (c->map.how == MAP_RANGE && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
 		md_die("socketpair");
-	security_word(&c->sec, sock[1] >= 0 ? SOCK_FD : -1, sec, sizeof sec);
+	security_word(&c->sec, sock[1] >= 0 ? SOCK_FD : -1, filter >= 0 ? FILTER_FD : -1, sec, sizeof sec);
 	mounts_word(&c->mounts, mnt, sizeof mnt);	/* v1.3 */
 	char **argv = init_argv(c, tty, dir, lowers, sec, mnt);
-	struct clone_args ca = { .argv = argv, .stdio = stdio, .map = &c->map, .sock = sock[1] };
+	struct clone_args ca = { .argv = argv, .stdio = stdio, .map = &c->map, .sock = sock[1],
+				 .filter = filter };
 	if (pipe2(ca.sync, O_CLOEXEC) < 0 || pipe2(ca.report, O_CLOEXEC) < 0)
 		md_die("pipe");
 	/* Without CLONE_VM the child gets a copy of our memory, this stack
@@ -238,6 +245,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	close(ca.sync[0]);
 	close(ca.report[1]);
 	close_if(sock[1]);
+	close_if(filter);	/* v1.3 */
 	if (pid < 0) {
 		close(ca.sync[1]);
 		close(ca.report[0]);

@@ -13,6 +13,7 @@
  *   idmap.c      layers seen through the range: idmapped or copied (v1.2)
  *   caps.c       capabilities with libcap (v1.2)
  *   user.c       -u, and user, capabilities, no_new_privs applied (v1.2)
+ *   seccomp.c    the system calls a container may not make (v1.3)
  *   devices.c    /dev: bound nodes, devpts, shm, mqueue (v1.3)
  *   masks.c      /sys read-only, masked and read-only paths (v1.3)
  *   mounts.c     --read-only, --tmpfs, --shm-size (v1.3)
@@ -114,6 +115,8 @@ struct security {
 	char user[64];		/* -u as given; "" is root */
 	unsigned long long caps;	/* bounding, permitted, effective */
 	int nnp;		/* --security-opt no-new-privileges */
+	int seccomp;		/* v1.3: 1: the filter; 0: seccomp=unconfined */
+	int filter;		/* its BPF, from seccomp_build, or -1; not saved */
 };
 
 /* v1.3: run's --read-only, --tmpfs and --shm-size. */
@@ -264,6 +267,7 @@ int valid_user(const char *spec);
 /* run's -u, --cap-add, --cap-drop, --privileged, --security-opt. */
 struct security_opts {
 	int privileged, nadd, ndrop;
+	int unconfined;		/* v1.3: --security-opt seccomp=unconfined */
 	int add[64], drop[64];
 };
 void security_option(const struct command *cmd, int opt, const char *arg, struct security_opts *o,
@@ -271,7 +275,13 @@ void security_option(const struct command *cmd, int opt, const char *arg, struct
 void security_finish(const struct security_opts *o, struct security *s);
 /* In the container, just before the command: user, capabilities, nnp. */
 void security_apply(const struct security *s);
-void security_word(const struct security *s, int sock, char *buf, size_t len);
+/* SOCK: the layer socket's fd, or -1; FILTER (v1.3): the filter's. */
+void security_word(const struct security *s, int sock, int filter, char *buf, size_t len);
+/* v1.3 (seccomp.c): S's filter, for its capabilities, built by the
+ * runtime in a memory file (its fd, or -1 if S has none), and loaded by
+ * the container's process (security_apply). */
+int seccomp_build(const struct security *s);
+void seccomp_install(int fd);
 int security_parse(const char *word, struct security *s);	/* the socket */
 /* rm, and run --rm: C's folder, removed as its namespace's root. */
 int remove_container_dir(const struct container *c);
