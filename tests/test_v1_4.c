@@ -29,6 +29,8 @@ int main(void)
 	add_limit_tests(s, 0);
 	add_layer_tests(s);
 	add_range_tests(s);
+	add_seccomp_tests(s);
+	add_device_tests(s);
 	add_input_tests(s, INPUT_LIMITS | INPUT_IMAGES | INPUT_ROOT_711);
 	add_network_tests(s);
 	return run_suite(s);

@@ -20,7 +20,7 @@
  * of 1024, as Docker's).  Docker also takes fractions (1.5g); we keep to
  * whole numbers: 1536m.  Returns the bytes, -1 if S is not a size, -2 if
  * it is too large. */
-static long long parse_size(const char *s)
+long long parse_size(const char *s)
 {
 	char *end;
 	int shift = 0;
@@ -91,6 +91,9 @@ int cmd_run(int argc, char **argv)
 					      { "cap-drop", required_argument, NULL, 'D' },
 					      { "privileged", no_argument, NULL, 'P' },
 					      { "security-opt", required_argument, NULL, 'S' },
+					      { "read-only", no_argument, NULL, 'R' },	/* v1.3 */
+					      { "tmpfs", required_argument, NULL, 'T' },
+					      { "shm-size", required_argument, NULL, 'Z' },
 					      { "cgroup-parent", required_argument, NULL, 'g' },
 					      { "network", required_argument, NULL, 'N' },	/* v1.4 */
 					      { "hostname", required_argument, NULL, 'H' },
@@ -99,7 +102,7 @@ int cmd_run(int argc, char **argv)
 	const struct command *cmd = find_command("run");
 	struct run_opts o = { 0 };
 	struct security_opts so = { 0 };
-	struct container ct = { .cgroup_parent = "minidocker" };
+	struct container ct = { .cgroup_parent = "minidocker", .mounts.shm_size = 64 << 20 };
 	const char *name = NULL, *parent = NULL;
 	int opt;
 
@@ -114,6 +117,7 @@ int cmd_run(int argc, char **argv)
 		case 'u': case 'A': case 'D': case 'P': case 'S':
 			security_option(cmd, opt, optarg, &so, &ct.sec);
 			break;
+		case 'R': case 'T': case 'Z': mounts_option(cmd, opt, optarg, &ct.mounts); break;
 		case 'g': parent = optarg; break;
 		case 'N': case 'H': case 'p': net_option(cmd, opt, optarg, &ct.net); break;	/* v1.4 */
 		}
@@ -386,6 +390,9 @@ int cmd_exec(int argc, char **argv)
 	 * mode checking"); the command's execve makes it dumpable again. */
 	if (prctl(PR_SET_DUMPABLE, 0) < 0)
 		md_die("prctl PR_SET_DUMPABLE");
+	/* v1.3: the container's seccomp filter, built before we are in its
+	 * cgroup, as run builds it; the child loads it. */
+	c.sec.filter = seccomp_build(&c.sec);
 	/* Into the container's cgroups first, while /sys/fs/cgroup is still
 	 * ours to see: its limits count the exec'd command too. */
 	if (cgroup_join(c.cgroup_parent, c.id, getpid()) < 0)

@@ -1,8 +1,10 @@
 /* Making a container: an overlay of the image's layers, six namespaces,
  * pivot_root, the init that becomes the command, and setns for exec.
  * v1.2: the maps, the layers and the last steps come from userns.c,
- * idmap.c and user.c; the calls are marked "v1.2".  v1.4: the network,
- * from endpoint.c; its calls are marked "v1.4". */
+ * idmap.c and user.c; the calls are marked "v1.2".  v1.3: /sys, /dev and
+ * the masks from masks.c and devices.c, --tmpfs and --read-only from
+ * mounts.c, marked "v1.3".  v1.4: the network, from endpoint.c; its
+ * calls are marked "v1.4". */
 #include "minidocker.h"
 
 #include <errno.h>
@@ -85,12 +87,13 @@ struct clone_args {
 	const int *stdio;
 	const struct idmap *map;	/* v1.2 */
 	int sock;		/* v1.2: where the root filesystem comes from, or -1 */
+	int filter;		/* v1.3: the seccomp filter's BPF, or -1 */
 };
 
 /* The init's end of the report pipe is always this fd: it crosses the
  * re-exec (no FD_CLOEXEC), and md_exec_prepare marks it close-on-exec
  * just before the command's exec, so that a successful exec closes it. */
-enum { REPORT_FD = 3, SOCK_FD = 4 };	/* v1.2: the layer socket, SOCK_FD */
+enum { REPORT_FD = 3, SOCK_FD = 4, FILTER_FD = 5 };	/* v1.2: SOCK_FD; v1.3: FILTER_FD */
 
 /* clone(2) starts the new process here, in the new namespaces.  It waits
  * for the parent to write its uid and gid maps, then replaces itself with
@@ -125,8 +128,10 @@ static int clone_main(void *arg)
 	 * may be one of them now; dup2 clears FD_CLOEXEC on the copies. */
 	int report = fcntl(ca->report[1], F_DUPFD_CLOEXEC, 10);
 	int sock = ca->sock < 0 ? -1 : fcntl(ca->sock, F_DUPFD_CLOEXEC, 10);
+	int filter = ca->filter < 0 ? -1 : fcntl(ca->filter, F_DUPFD_CLOEXEC, 10);	/* v1.3 */
 	if (report < 0 || dup2(report, REPORT_FD) < 0 ||
-	    (ca->sock >= 0 && (sock < 0 || dup2(sock, SOCK_FD) < 0)))
+	    (ca->sock >= 0 && (sock < 0 || dup2(sock, SOCK_FD) < 0)) ||
+	    (ca->filter >= 0 && (filter < 0 || dup2(filter, FILTER_FD) < 0)))
 		md_die("dup2");
 	/* From a sealed copy in memory: the container's PID 1 must never
 	 * show it the host's minidocker as /proc/1/exe (CVE-2019-5736). */
@@ -163,10 +168,10 @@ static int await_exec(int fd)
 	return n == sizeof err && err > 0 ? err : EIO;
 }
 
-/* The init's argv: `minidocker init [--tty] DIR LOWERS SECURITY COMMAND...`. */
-static char **init_argv(const struct container *c, int tty, char *dir, char *lowers, char *sec)
+/* The init's argv: `minidocker init [--tty] DIR LOWERS SECURITY MOUNTS COMMAND...`. */
+static char **init_argv(const struct container *c, int tty, char *dir, char *lowers, char *sec, char *mnt)
 {
-	char **argv = calloc(c->argc + 7, sizeof *argv);
+	char **argv = calloc(c->argc + 8, sizeof *argv);
 	int n = 0;
 
 	if (!argv)
@@ -178,6 +183,7 @@ static char **init_argv(const struct container *c, int tty, char *dir, char *low
 	argv[n++] = dir;
 	argv[n++] = lowers;
 	argv[n++] = sec;
+	argv[n++] = mnt;	/* v1.3 */
 	memcpy(argv + n, c->argv, (c->argc + 1) * sizeof *argv);
 	return argv;
 }
@@ -191,13 +197,14 @@ static char **init_argv(const struct container *c, int tty, char *dir, char *low
  * it).  Returns the PID of its PID 1, or -1 after saying why. */
 pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *failed)
 {
-	char dir[PATH_MAX], lowers[PATH_MAX], sec[160];
+	char dir[PATH_MAX], lowers[PATH_MAX], sec[160], mnt[MAX_TMPFS * 256 + 64];
 	int sock[2] = { -1, -1 };
 
 	*failed = 0;
 	container_path(dir, c->id, NULL);
 	if (image_layers(c->image, lowers) < 0)
 		return -1;
+	int filter = seccomp_build(&c->sec);	/* v1.3: outside its cgroup; init loads it */
 	/* Whose start this is: if we are killed from here on, whoever reads
 	 * the state next sees a dead monitor and removes the cgroup. */
 	c->status = CREATED;
@@ -207,21 +214,26 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	c->monitor_start = start_time(getpid());
 	save_state(c);
 	/* The cgroup, with its limits, exists before the container does. */
-	if (cgroup_create(c->cgroup_parent, c->id, &c->limits) < 0)
+	if (cgroup_create(c->cgroup_parent, c->id, &c->limits) < 0) {
+		close_if(filter);
 		return -1;
+	}
 	/* v1.4: and its address, ports and /etc files. */
 	if (net_prepare(c) < 0) {
 		net_release(c);
 		cgroup_remove(c->cgroup_parent, c->id);
+		close_if(filter);
 		return -1;
 	}
 	/* v1.2: root's containers get their root filesystem over a socket. */
 	userns_prepare_dirs(c);
 	if (c->map.how == MAP_RANGE && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
 		md_die("socketpair");
-	security_word(&c->sec, sock[1] >= 0 ? SOCK_FD : -1, sec, sizeof sec);
-	char **argv = init_argv(c, tty, dir, lowers, sec);
-	struct clone_args ca = { .argv = argv, .stdio = stdio, .map = &c->map, .sock = sock[1] };
+	security_word(&c->sec, sock[1] >= 0 ? SOCK_FD : -1, filter >= 0 ? FILTER_FD : -1, sec, sizeof sec);
+	mounts_word(&c->mounts, mnt, sizeof mnt);	/* v1.3 */
+	char **argv = init_argv(c, tty, dir, lowers, sec, mnt);
+	struct clone_args ca = { .argv = argv, .stdio = stdio, .map = &c->map, .sock = sock[1],
+				 .filter = filter };
 	if (pipe2(ca.sync, O_CLOEXEC) < 0 || pipe2(ca.report, O_CLOEXEC) < 0)
 		md_die("pipe");
 	/* Without CLONE_VM the child gets a copy of our memory, this stack
@@ -242,6 +254,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	close(ca.sync[0]);
 	close(ca.report[1]);
 	close_if(sock[1]);
+	close_if(filter);	/* v1.3 */
 	if (pid < 0) {
 		close(ca.sync[1]);
 		close(ca.report[0]);
@@ -288,8 +301,9 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 /* Make the container's root an overlay of its image's layers and its own
  * upper layer, move into it with pivot_root, and give it its own /proc,
  * without touching the host's.  DIR is ROOT/containers/ID; LOWERS the
- * image's layers, top first, separated by ':'. */
-static void enter_rootfs(const char *dir, const char *lowers, int sock)
+ * image's layers, top first, separated by ':'.  v1.3: and its /sys, /dev
+ * (TTY: with the terminal as console), the masks, and M's mounts. */
+static void enter_rootfs(const char *dir, const char *lowers, int sock, const struct mounts *m, int tty)
 {
 	char rootfs[PATH_MAX], opts[3 * PATH_MAX], sent[PATH_MAX];
 
@@ -334,6 +348,11 @@ static void enter_rootfs(const char *dir, const char *lowers, int sock)
 		md_diex("the image's /proc is not a folder; refusing to mount proc through it");
 	if (mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		md_die("mount proc on %s", proc);
+	/* v1.3: the rest of the kernel's view, while the host's /dev and
+	 * /sys are still there to bind from (devices.c, masks.c). */
+	mount_sys(rootfs);
+	mount_dev(rootfs, m->shm_size, tty);
+	mask_paths(rootfs);
 	net_mount_files(dir, rootfs);	/* v1.4: /etc/hosts, hostname, resolv.conf */
 	/* pivot_root(2) swaps the root mount for the overlay, and unlike
 	 * chroot(2) leaves nothing above it to climb to.  pivot_root(".", ".")
@@ -355,6 +374,7 @@ static void enter_rootfs(const char *dir, const char *lowers, int sock)
 		md_die("detach the old root");
 	if (chdir("/") < 0)
 		md_die("chdir /");
+	apply_mounts(m);	/* v1.3: --tmpfs, --read-only (mounts.c) */
 }
 
 /* The command's environment is the container's, not the host's: the
@@ -378,18 +398,20 @@ void container_env(void)
 	free(keep);
 }
 
-/* `minidocker init [--tty] DIR LOWERS SECURITY COMMAND...`: the container side,
+/* `minidocker init [--tty] DIR LOWERS SECURITY MOUNTS COMMAND...`: the container side,
  * PID 1 of its PID namespace.  Name the host, enter the root filesystem,
  * then become the command: execvp keeps our PID, so the command is PID 1.
  * No unmount at the end: the mount namespace, and every mount in it, the
  * overlay included, goes away with its last process. */
 noreturn void container_init(int argc, char **argv)
 {
-	int tty = argc > 6 && !strcmp(argv[2], "--tty");
+	int tty = argc > 7 && !strcmp(argv[2], "--tty");
 	const char *dir = argv[2 + tty], *lowers = argv[3 + tty];
 	struct security sec;
 	int sock = security_parse(argv[4 + tty], &sec);	/* v1.2 */
-	char **cmd = argv + 5 + tty;
+	struct mounts mnt;
+	mounts_parse(argv[5 + tty], &mnt);	/* v1.3 */
+	char **cmd = argv + 6 + tty;
 
 	/* Only ever run by `run`: outside a new PID namespace, sethostname
 	 * below would rename the host. */
@@ -412,7 +434,7 @@ noreturn void container_init(int argc, char **argv)
 	if (sethostname(host, strlen(host)) < 0)
 		md_die("sethostname %s", host);
 	net_inside(dir);
-	enter_rootfs(dir, lowers, sock);
+	enter_rootfs(dir, lowers, sock, &mnt, tty);
 	container_env();
 	security_apply(&sec);	/* v1.2: user, capabilities, no_new_privs */
 	/* Tell the runtime the root is ready: from now on the container may

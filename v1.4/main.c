@@ -1,9 +1,10 @@
-/* minidocker v1.2: the command table and main().
+/* minidocker v1.4: the command table and main().
  *
  *   minidocker [--root DIR] COMMAND [ARG...]
  *
  * v1.1's table; v1.2 adds run's -u, --cap-add, --cap-drop, --privileged
- * and --security-opt, and exec's -u (handled in user.c and caps.c).
+ * and --security-opt, and exec's -u (handled in user.c and caps.c);
+ * v1.3 run's --read-only, --tmpfs and --shm-size (mounts.c).
  * v1.4 adds run's --network, --hostname and -p (endpoint.c), and the
  * network command (network.c).
  */
@@ -30,8 +31,12 @@ static const struct command commands[] = {
 	  "  -u, --user USER[:GROUP]  Run as USER (a name in the image, or a uid)\n"
 	  "      --cap-add CAP    Add a capability (NET_ADMIN, CAP_SYS_TIME, ALL)\n"
 	  "      --cap-drop CAP   Drop a capability (or ALL)\n"
-	  "      --privileged     Every capability\n"
+	  "      --privileged     Every capability, and no seccomp filter\n"
 	  "      --security-opt no-new-privileges   execve never grants privileges\n"
+	  "      --security-opt seccomp=unconfined  no seccomp filter (default: Docker's)\n"
+	  "      --read-only      Mount the root filesystem read-only\n"
+	  "      --tmpfs PATH[:OPTIONS]  A tmpfs on PATH (size=64m, mode=1777, exec...)\n"
+	  "      --shm-size SIZE  /dev/shm's size (b, k, m, g; default 64m)\n"
 	  "      --cgroup-parent PATH\n"
 	  "                       The cgroups' parent folder (default: minidocker)\n"
 	  "      --network NET    bridge (default), none, host, or a network's name\n"
@@ -225,7 +230,7 @@ int main(int argc, char **argv)
 {
 	md_trace(argv);
 	self_path = argv[0];
-	if (argc > 5 && !strcmp(argv[1], "init"))
+	if (argc > 6 && !strcmp(argv[1], "init"))
 		container_init(argc, argv);
 
 	/* Global options come before the command. */

@@ -1,4 +1,4 @@
-/* minidocker v1.2: what the files of this stage share.
+/* minidocker v1.4: what the files of this stage share.
  *
  *   main.c       the command table, usage and option parsing, main()
  *   commands.c   one handler per command: run, ps, exec, logs, ...
@@ -13,6 +13,10 @@
  *   idmap.c      layers seen through the range: idmapped or copied (v1.2)
  *   caps.c       capabilities with libcap (v1.2)
  *   user.c       -u, and user, capabilities, no_new_privs applied (v1.2)
+ *   seccomp.c    the system calls a container may not make (v1.3)
+ *   devices.c    /dev: bound nodes, devpts, shm, mqueue (v1.3)
+ *   masks.c      /sys read-only, masked and read-only paths (v1.3)
+ *   mounts.c     --read-only, --tmpfs, --shm-size (v1.3)
  *   endpoint.c   a container on a network: --network, --hostname, -p (v1.4)
  *   network.c    networks and their bridges, the network command (v1.4)
  *   net.c        links, addresses and routes over netlink, libmnl (v1.4)
@@ -117,6 +121,17 @@ struct security {
 	char user[64];		/* -u as given; "" is root */
 	unsigned long long caps;	/* bounding, permitted, effective */
 	int nnp;		/* --security-opt no-new-privileges */
+	int seccomp;		/* v1.3: 1: the filter; 0: seccomp=unconfined */
+	int filter;		/* its BPF, from seccomp_build, or -1; not saved */
+};
+
+/* v1.3: run's --read-only, --tmpfs and --shm-size. */
+enum { MAX_TMPFS = 16 };
+struct mounts {
+	int read_only;		/* the root filesystem is mounted read-only */
+	long long shm_size;	/* /dev/shm's size, bytes */
+	int ntmpfs;
+	char tmpfs[MAX_TMPFS][256];	/* PATH[:OPTIONS], as given */
 };
 
 /* v1.4: -p [IP:]HOSTPORT:PORT[/PROTO]. */
@@ -155,6 +170,7 @@ struct container {
 	struct security sec;
 	char layers[16];	/* "idmapped", "copy" or "" (not root) */
 	struct netcfg net;	/* v1.4 */
+	struct mounts mounts;	/* v1.3 */
 };
 
 void container_path(char *buf, const char *id, const char *file);
@@ -274,6 +290,7 @@ int valid_user(const char *spec);
 /* run's -u, --cap-add, --cap-drop, --privileged, --security-opt. */
 struct security_opts {
 	int privileged, nadd, ndrop;
+	int unconfined;		/* v1.3: --security-opt seccomp=unconfined */
 	int add[64], drop[64];
 };
 void security_option(const struct command *cmd, int opt, const char *arg, struct security_opts *o,
@@ -281,7 +298,13 @@ void security_option(const struct command *cmd, int opt, const char *arg, struct
 void security_finish(const struct security_opts *o, struct security *s);
 /* In the container, just before the command: user, capabilities, nnp. */
 void security_apply(const struct security *s);
-void security_word(const struct security *s, int sock, char *buf, size_t len);
+/* SOCK: the layer socket's fd, or -1; FILTER (v1.3): the filter's. */
+void security_word(const struct security *s, int sock, int filter, char *buf, size_t len);
+/* v1.3 (seccomp.c): S's filter, for its capabilities, built by the
+ * runtime in a memory file (its fd, or -1 if S has none), and loaded by
+ * the container's process (security_apply). */
+int seccomp_build(const struct security *s);
+void seccomp_install(int fd);
 int security_parse(const char *word, struct security *s);	/* the socket */
 /* rm, and run --rm: C's folder, removed as its namespace's root. */
 int remove_container_dir(const struct container *c);
@@ -289,6 +312,24 @@ int remove_container_dir(const struct container *c);
 int copy_upper(const struct container *c, const char *upper, const char *to);
 /* Root's range may enter ROOT: the folders on its way become 0711. */
 void userns_prepare_dirs(const struct container *c);
+
+/* ---- devices.c, masks.c, mounts.c (v1.3) -------------------------- */
+
+/* In the init, before pivot_root: ROOTFS/dev (SHM: /dev/shm's bytes;
+ * TTY: fd 0 becomes /dev/console), ROOTFS/sys, and the masks. */
+void mount_dev(const char *rootfs, long long shm, int tty);
+void mount_sys(const char *rootfs);
+/* PATH, a folder to mount on, made if missing; NAME's symlink refused. */
+void mount_point(const char *path, mode_t mode, const char *name);
+void mask_paths(const char *rootfs);
+/* commands.c: -m's sizes, also --shm-size's: bytes, -1 not a size, -2 too large. */
+long long parse_size(const char *s);
+/* run's --read-only ('R'), --tmpfs ('T'), --shm-size (others). */
+void mounts_option(const struct command *cmd, int opt, const char *arg, struct mounts *m);
+void mounts_word(const struct mounts *m, char *buf, size_t len);	/* for init */
+void mounts_parse(const char *word, struct mounts *m);
+/* In the init, after pivot_root: the --tmpfs mounts, then --read-only. */
+void apply_mounts(const struct mounts *m);
 
 /* ---- endpoint.c, network.c, net.c, nft.c, ipam.c (v1.4) ------------ */
 

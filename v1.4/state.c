@@ -106,6 +106,11 @@ int try_save_state(const struct container *c)
 	idmap_text(c->map.gid, c->map.n, ',', map, sizeof map);
 	fprintf(f, "gid_map=%s\nlayers=%s\n", map, c->layers);
 	fprintf(f, "user=%s\ncaps=%016llx\nno_new_privs=%d\n", c->sec.user, c->sec.caps, c->sec.nnp);
+	fprintf(f, "seccomp=%s\n", c->sec.seccomp ? "default" : "unconfined");	/* v1.3 */
+	/* v1.3: its mounts, for start to make the same again. */
+	fprintf(f, "read_only=%d\nshm_size=%lld\n", c->mounts.read_only, c->mounts.shm_size);
+	for (int i = 0; i < c->mounts.ntmpfs; i++)
+		fprintf(f, "tmpfs=%s\n", c->mounts.tmpfs[i]);
 	net_save(f, &c->net);	/* v1.4 */
 	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fclose(f) != 0 || rename(tmp, path) < 0) {
 		err = errno;
@@ -136,7 +141,8 @@ static void parse_time(const char *s, struct timespec *t)
 	t->tv_nsec = nsec;
 }
 
-/* v1.2's lines: the map, the layers, user, capabilities, nnp. */
+/* v1.2's lines: the map, the layers, user, capabilities, nnp; v1.3's
+ * mounts. */
 static void load_security(struct container *c, const char *key, const char *val)
 {
 	if (!strcmp(key, "map"))
@@ -153,6 +159,14 @@ static void load_security(struct container *c, const char *key, const char *val)
 		c->sec.caps = strtoull(val, NULL, 16);
 	else if (!strcmp(key, "no_new_privs"))
 		c->sec.nnp = atoi(val);
+	else if (!strcmp(key, "seccomp"))	/* v1.3 */
+		c->sec.seccomp = strcmp(val, "unconfined") != 0;
+	else if (!strcmp(key, "read_only"))	/* v1.3 */
+		c->mounts.read_only = atoi(val);
+	else if (!strcmp(key, "shm_size") && atoll(val) > 0)
+		c->mounts.shm_size = atoll(val);
+	else if (!strcmp(key, "tmpfs") && c->mounts.ntmpfs < MAX_TMPFS)
+		snprintf(c->mounts.tmpfs[c->mounts.ntmpfs++], sizeof c->mounts.tmpfs[0], "%s", val);
 }
 
 /* Read a container's state; 0 on success, -1 if it has none. */
@@ -169,6 +183,9 @@ int load_state(const char *id, struct container *c)
 	 * it keeps the one-id map it was made with, and Docker's caps. */
 	c->map = (struct idmap){ MAP_SELF, 1, { { 0, getuid(), 1 } }, { { 0, getgid(), 1 } } };
 	c->sec.caps = caps_default();
+	c->sec.seccomp = 1;	/* v1.3: and its filter (built by exec) */
+	c->sec.filter = -1;
+	c->mounts.shm_size = 64 << 20;	/* v1.3: Docker's /dev/shm */
 	container_path(path, id, "state");
 	FILE *f = fopen(path, "re");
 	if (!f)

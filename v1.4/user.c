@@ -149,6 +149,13 @@ static int setgroups_allowed(void)
 void security_apply(const struct security *s)
 {
 	caps_bound(s->caps);
+	/* v1.3: the seccomp filter as late as possible, so that few calls
+	 * of ours must pass it; but loading one takes CAP_SYS_ADMIN unless
+	 * no_new_privs is set (seccomp(2)), so without nnp it is loaded
+	 * here, while we still have every capability, as runc and crun do.
+	 * Nothing below makes a call it denies. */
+	if (!s->nnp)
+		seccomp_install(s->filter);
 	/* Keep the permitted set across the switch of user (prctl(2),
 	 * PR_SET_KEEPCAPS), so that the sets are still ours to set after it;
 	 * execve then decides what a user other than root keeps. */
@@ -163,13 +170,16 @@ void security_apply(const struct security *s)
 	 * anything again, neither setuid bits nor file capabilities. */
 	if (s->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		md_die("prctl PR_SET_NO_NEW_PRIVS");
+	if (s->nnp)
+		seccomp_install(s->filter);	/* v1.3: the last step before exec */
 }
 
 /* The security settings as one word of init's command line, and back:
- * "CAPS/NNP/SOCK/USER" (USER last: it may hold ':'). */
-void security_word(const struct security *s, int sock, char *buf, size_t len)
+ * "CAPS/NNP/FILTER/SOCK/USER" (USER last: it may hold ':'); FILTER is
+ * the fd of the seccomp filter (v1.3), -1 for none. */
+void security_word(const struct security *s, int sock, int filter, char *buf, size_t len)
 {
-	snprintf(buf, len, "%llx/%d/%d/%s", s->caps, s->nnp, sock, s->user);
+	snprintf(buf, len, "%llx/%d/%d/%d/%s", s->caps, s->nnp, filter, sock, s->user);
 }
 
 int security_parse(const char *word, struct security *s)
@@ -177,9 +187,10 @@ int security_parse(const char *word, struct security *s)
 	int sock, n = 0;
 
 	memset(s, 0, sizeof *s);
-	if (sscanf(word, "%llx/%d/%d/%n", &s->caps, &s->nnp, &sock, &n) != 3 || !n)
+	if (sscanf(word, "%llx/%d/%d/%d/%n", &s->caps, &s->nnp, &s->filter, &sock, &n) != 4 || !n)
 		md_diex("init is internal to `minidocker run`; use run");
 	snprintf(s->user, sizeof s->user, "%s", word + n);
+	s->seccomp = s->filter >= 0;
 	return sock;
 }
 
@@ -192,6 +203,25 @@ int valid_user(const char *spec)
 
 	return len > 0 && len < 64 && spec[0] != ':' && (!colon || (colon[1] && !strchr(colon + 1, ':'))) &&
 	       strspn(spec, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-:$") == len;
+}
+
+/* v1.3: seccomp=unconfined (Docker also spells it seccomp:unconfined).
+ * Docker's seccomp=PROFILE.json names a file of rules; this stage has
+ * only its built-in table, and says so rather than ignore the file. */
+static void seccomp_option(const struct command *cmd, const char *arg, struct security_opts *o)
+{
+	if (!strcmp(arg, "seccomp=unconfined") || !strcmp(arg, "seccomp:unconfined")) {
+		o->unconfined = 1;
+	} else if (!strncmp(arg, "seccomp=", 8) || !strncmp(arg, "seccomp:", 8)) {
+		md_warnx("%s: unsupported --security-opt '%s': seccomp profile files are not "
+			 "read by this stage", cmd->name, arg);
+		md_hint("leave it out for the built-in filter (v1.3/seccomp.c, Docker's default "
+			"profile), or use seccomp=unconfined for none");
+		exit(MD_EXIT_FAILED);
+	} else {
+		usage_error(cmd, NULL, "unknown --security-opt '%s': this stage knows "
+			    "no-new-privileges and seccomp=unconfined", arg);
+	}
 }
 
 /* run's options of this lesson, one at a time (OPT is the option's
@@ -219,12 +249,13 @@ void security_option(const struct command *cmd, int opt, const char *arg, struct
 		   !strcmp(arg, "no-new-privileges=true")) {
 		s->nnp = 1;
 	} else if (strcmp(arg, "no-new-privileges:false") && strcmp(arg, "no-new-privileges=false")) {
-		usage_error(cmd, NULL, "unknown --security-opt '%s': this stage knows "
-			    "no-new-privileges (seccomp comes in v1.3)", arg);
+		seccomp_option(cmd, arg, o);	/* v1.3 */
 	}
 }
 
 void security_finish(const struct security_opts *o, struct security *s)
 {
 	s->caps = caps_compute(o->privileged, o->add, o->nadd, o->drop, o->ndrop);
+	/* v1.3: --privileged turns the filter off too, as in Docker. */
+	s->seccomp = !o->privileged && !o->unconfined;
 }
