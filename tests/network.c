@@ -186,6 +186,12 @@ START_TEST(hostname_and_the_etc_files)
 	r = sh("cat '%s/etc/hostname' 2>/dev/null; ls '%s/etc'", image_dir(), image_dir());
 	ck_lacks(r.out, "h1");
 	ck_lacks(r.out, "resolv.conf");
+	/* The container's root may edit them, as in Docker, --read-only or
+	 * not: they are its own files, not the image's. */
+	r = md(NULL, "run", "--rm", "--read-only", "base", "sh", "-c",
+	       "echo 192.0.2.9 extra >> /etc/hosts && grep -c extra /etc/hosts", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "1\n");
 	/* Only loopback resolvers: Docker's fallback, which is not ours. */
 	r = sh("printf 'nameserver 127.0.0.53\\n' > \"$MINIDOCKER_ROOT/resolv\"");
 	r = md(NULL, "run", "--rm", "base", "grep", "nameserver", "/etc/resolv.conf", NULL);

@@ -364,6 +364,24 @@ static int join_network(struct container *c, const char *dir)
 	return rc;
 }
 
+/* The container's root may edit its /etc files, as in Docker: with an id
+ * range (v1.2) they are the range's root's.  Its folder stays root's, so
+ * it cannot put a link where the runtime writes. */
+static int own_files(const struct container *c, const char *dir)
+{
+	static const char *const files[] = { "hosts", "hostname", "resolv.conf" };
+	char path[PATH_MAX];
+
+	for (int i = 0; c->map.how == MAP_RANGE && i < 3; i++) {
+		md_pathf(path, "%s/%s", dir, files[i]);
+		if (lchown(path, c->map.uid[0].outside, c->map.gid[0].outside) < 0) {
+			md_warn("chown %s", path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int net_prepare(struct container *c)
 {
 	char dir[PATH_MAX], text[80];
@@ -376,14 +394,15 @@ int net_prepare(struct container *c)
 		return -1;
 	if (!on_network(&c->net)) {
 		snprintf(text, sizeof text, "%s\n", hostnet ? "host" : "none");
-		if (put_file(dir, "net", text) < 0)
+		if (put_file(dir, "net", text) < 0 ||
+		    (hostnet ? copy_hosts(dir) : put_hosts(c->id, NULL, host, c->name, NULL)) < 0)
 			return -1;
-		return hostnet ? copy_hosts(dir) : put_hosts(c->id, NULL, host, c->name, NULL);
+		return own_files(c, dir);
 	}
 	int lock = networks_lock();
 	int rc = join_network(c, dir);
 	close(lock);
-	return rc;
+	return rc < 0 ? -1 : own_files(c, dir);
 }
 
 /* The veth pair, once the container's namespace exists (PID waits in it
