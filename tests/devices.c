@@ -213,12 +213,12 @@ START_TEST(with_sys_admin_the_kernel_still_guards)
 {
 	struct result r = md(NULL, "run", "--rm", "--cap-add", "SYS_ADMIN", "base", "sh", "-c",
 			     "umount /proc/sys && echo unmasked; probe openw /proc/sys/kernel/core_pattern; "
-			     "mount -o remount,bind,rw /sys && echo sys-rw; probe openw /sys/kernel/mm/ksm/run; "
+			     "mount -o remount,bind,rw /sys && echo sys-rw; probe openw /sys/kernel/uevent_seqnum; "
 			     "mknod /tmp/sda b 8 0 || echo no-mknod",
 			     NULL);
 	ck_contains(r.out, "unmasked\n/proc/sys/kernel/core_pattern: Permission denied\n");
 	/* The mount is writable now, the superblock still read-only. */
-	ck_contains(r.out, "sys-rw\n/sys/kernel/mm/ksm/run: Read-only file system\n");
+	ck_contains(r.out, "sys-rw\n/sys/kernel/uevent_seqnum: Read-only file system\n");
 	ck_lacks(r.out, "opened");
 	ck_contains(r.out, "no-mknod\n");
 }
