@@ -92,6 +92,16 @@ ARCHIVE_STAGES := $(filter-out v0.% v1.0,$(STAGES))
 ARCHIVE_LIBS := $(shell pkg-config --libs libarchive zlib 2>/dev/null || echo -larchive -lz)
 $(ARCHIVE_STAGES:%=%/minidocker): LDLIBS += $(ARCHIVE_LIBS)
 
+# From v1.3 on, a seccomp filter built with libseccomp.
+SECCOMP_STAGES := $(filter-out v0.% v1.0 v1.1 v1.2,$(STAGES))
+SECCOMP_LIBS := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lseccomp)
+$(SECCOMP_STAGES:%=%/minidocker): LDLIBS += $(SECCOMP_LIBS)
+# From v1.4 on, links, addresses and routes go over netlink with libmnl,
+# and NAT and published ports into nftables with libnftables.
+NET_STAGES := $(filter-out v0.% v1.0 v1.1 v1.2 v1.3,$(STAGES))
+NET_LIBS := $(shell pkg-config --libs libmnl libnftables 2>/dev/null || echo -lmnl -lnftables)
+$(NET_STAGES:%=%/minidocker): LDLIBS += $(NET_LIBS)
+
 # Each stage is one program: its own .c files plus the common plumbing.
 .SECONDEXPANSION:
 $(BINS): %/minidocker: $$(wildcard $$*/*.c $$*/*.h) common/libcommon.a $(SAN_OBJ) .build-flags
@@ -102,7 +112,7 @@ tests/probe: tests/probe.c .build-flags
 	$(CC) $(MD_CFLAGS) $(CFLAGS) -static -o $@ $< -lcap
 
 TEST_LIB := tests/harness.c tests/basics.c tests/layers.c tests/input.c tests/cli.c tests/detach.c tests/limits.c \
-	tests/ranges.c
+	tests/ranges.c tests/seccomp.c tests/devices.c tests/network.c
 tests/bin/test_%: tests/test_%.c $(TEST_LIB) $(wildcard tests/*.h) $(SAN_OBJ) .build-flags
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -DTOP='"$(CURDIR)"' -o $@ \
@@ -151,6 +161,8 @@ endif
 ifneq ($(STAGE)$(wildcard $(CHECK_DIR)/*.c),$(STAGE))
 ifeq ($(filter $(CHECK_DIR)/minidocker,$(BINS)),)
 $(CHECK_DIR)/minidocker: LDLIBS += $(if $(filter $(STAGE),$(ARCHIVE_STAGES)),$(ARCHIVE_LIBS))
+$(CHECK_DIR)/minidocker: LDLIBS += $(if $(filter $(STAGE),$(SECCOMP_STAGES)),$(SECCOMP_LIBS))
+$(CHECK_DIR)/minidocker: LDLIBS += $(if $(filter $(STAGE),$(NET_STAGES)),$(NET_LIBS))
 $(CHECK_DIR)/minidocker: $(wildcard $(CHECK_DIR)/*.c $(CHECK_DIR)/*.h) common/libcommon.a $(SAN_OBJ) .build-flags
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DMD_STAGE='"$(STAGE)"' -DMD_BUILD='"$(BUILD)"' \
 		-o $@ $(filter %.c,$^) common/libcommon.a $(SAN_OBJ) $(LDLIBS)

@@ -20,5 +20,11 @@ void add_detach_tests(Suite *s);	/* v0.9: detach.c */
 void add_limit_tests(Suite *s, int chroot_stage);
 /* v1.2: ranges.c; TCases "ranges", "capabilities" and its "bad input". */
 void add_range_tests(Suite *s);
+/* v1.3: seccomp.c; TCases "seccomp" and "seccomp bad input". */
+void add_seccomp_tests(Suite *s);
+/* v1.3: devices.c; TCases "devices", "masks", "read-only", "mount bad input". */
+void add_device_tests(Suite *s);
+/* v1.4: network.c; TCases "network" and "network bad input". */
+void add_network_tests(Suite *s);
 
 #endif

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <net/if.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,7 +25,7 @@
 const char *stage;
 char md_bin[4096], probe_bin[4096];
 static char root_dir[4096], image_path[4200], template_dir[4096];
-int with_image;
+int with_image, with_network;
 static int skipped;
 static char skip_list[4096];
 
@@ -211,8 +213,27 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
+void own_net_ns(void)
+{
+	/* A network namespace has only lo, and it down (network_namespaces(7));
+	 * up, 127.0.0.1 works as on a host.  A mount namespace too, so that
+	 * what is mounted for it (/run/netns, /sys) stays with the test. */
+	ck_assert_msg(unshare(CLONE_NEWNET | CLONE_NEWNS) == 0, "unshare: %s", strerror(errno));
+	ck_assert_msg(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0, "make-rprivate: %s",
+		      strerror(errno));
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = { .ifr_name = "lo", .ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING };
+	ck_assert_msg(fd >= 0 && ioctl(fd, SIOCSIFFLAGS, &ifr) == 0, "lo up: %s", strerror(errno));
+	close(fd);
+}
+
 static void fresh_root(void)
 {
+	/* From v1.4 on: every test in a network namespace of its own, before
+	 * anything runs, so that no bridge, address or nftables rule a run
+	 * makes is ever the host's. */
+	if (with_network)
+		own_net_ns();
 	/* Background runs outlive the shell that started them: make them
 	 * ours when orphaned, so remove_root can reap them (prctl(2)). */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);

@@ -40,6 +40,11 @@ struct result sh(const char *script, ...) __attribute__((format(printf, 1, 2)));
  * the probe in it as /bin/probe; image_dir() is ROOT/images/base. */
 extern int with_image;
 const char *state_root(void);
+/* From v1.4 on (the suite sets with_network): each test runs in network
+ * and mount namespaces of its own, with lo up, made before its state
+ * root; the network tests send traffic only to addresses in there. */
+extern int with_network;
+void own_net_ns(void);
 const char *image_dir(void);
 
 /* Assertions with the output shown when they fail. */

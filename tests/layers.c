@@ -15,7 +15,10 @@ START_TEST(writes_and_deletions_never_reach_the_image)
 			     "echo new > /etc/new; rm /etc/group; rm -r /root; mkdir /root; "
 			     "echo y > /root/y; ls /etc; ls /root", NULL);
 	ck_status(r, 0);
-	ck_assert_str_eq(r.out, "new\npasswd\ny\n");
+	/* From v1.4 on, /etc/hosts, hostname and resolv.conf are the
+	 * runtime's, bind-mounted (the image has none). */
+	ck_assert_str_eq(r.out, strcmp(stage, "v1.4") >= 0 ? "hostname\nhosts\nnew\npasswd\nresolv.conf\ny\n"
+							  : "new\npasswd\ny\n");
 	/* The image is as it was. */
 	r = sh("cd \"$MINIDOCKER_ROOT/images/base\" && ls etc && ls -A root | wc -l");
 	ck_assert_str_eq(r.out, "group\npasswd\n0\n");
@@ -50,26 +53,51 @@ START_TEST(the_chroot_escape_is_contained)
 }
 END_TEST
 
+/* From v1.4 on: how many of the runtime's /etc/hosts, /etc/hostname and
+ * /etc/resolv.conf mountinfo MI shows mounted (3; 0 before v1.4). */
+static int etc_files_mounted(const char *mi)
+{
+	int n = 0;
+	for (const char *l = mi; *l; l = strchr(l, '\n') + 1) {
+		char point[4096];
+		if (sscanf(l, "%*s %*s %*s %*s %4095s", point) == 1 &&
+		    (!strcmp(point, "/etc/hosts") || !strcmp(point, "/etc/hostname") || !strcmp(point, "/etc/resolv.conf")))
+			n++;
+		if (!strchr(l, '\n'))
+			break;
+	}
+	ck_assert_int_eq(n, strcmp(stage, "v1.4") >= 0 ? 3 : 0);
+	return n;
+}
+
 START_TEST(the_mount_table_holds_no_host_path)
 {
 	struct result r = md(NULL, "run", "--rm", "base", "cat", "/proc/self/mountinfo", NULL);
 	ck_status(r, 0);
-	/* Two mounts: the overlay at / and proc; the old root is gone. */
-	int lines = 0;
+	/* Two mounts: the overlay at / and proc; the old root is gone.
+	 * From v1.3 on, /sys, /dev and the masks too, all below those three. */
+	int lines = 0, v13 = strcmp(stage, "v1.3") >= 0;
 	for (char *p = r.out; (p = strchr(p, '\n')); p++)
 		lines++;
-	ck_assert_msg(lines == 2, "%s", r.out);
+	lines -= etc_files_mounted(r.out);	/* v1.4 */
+	ck_assert_msg(v13 ? lines > 2 : lines == 2, "%s", r.out);
 	ck_contains(r.out, " / / ");
 	ck_contains(r.out, " - overlay overlay ");
 	ck_contains(r.out, " /proc ");
 	ck_lacks(r.out, "/sys/fs/cgroup");
-	/* Mounted at / and /proc only: no host folder (the checkout, the
-	 * state root, /tmp) is a mount point in it. */
+	/* Mounted at / and /proc only (v1.3: and in /proc, /sys and /dev):
+	 * no host folder (the checkout, the state root, /tmp) is a mount
+	 * point in it. */
+	int v14 = strcmp(stage, "v1.4") >= 0;
 	for (char *line = r.out; *line; line = strchr(line, '\n') + 1) {
 		char point[4096];
 		ck_assert_int_eq(sscanf(line, "%*s %*s %*s %*s %4095s", point), 1);
-		ck_assert_msg(!strcmp(point, "/") || !strcmp(point, "/proc"), "mount point %s in:\n%s", point,
-			      r.out);
+		int kernel = !strncmp(point, "/proc/", 6) || !strcmp(point, "/sys") || !strncmp(point, "/sys/", 5) ||
+			     !strcmp(point, "/dev") || !strncmp(point, "/dev/", 5);
+		ck_assert_msg(!strcmp(point, "/") || !strcmp(point, "/proc") || (v13 && kernel) ||
+				      (v14 && (!strcmp(point, "/etc/hosts") || !strcmp(point, "/etc/hostname") ||
+					       !strcmp(point, "/etc/resolv.conf"))),
+			      "mount point %s in:\n%s", point, r.out);
 	}
 }
 END_TEST
@@ -161,7 +189,12 @@ START_TEST(commit_makes_a_layer_and_run_shows_it)
 	r = md(NULL, "run", "--rm", "img2", "sh", "-c", "cat /hello; test -e /etc/group || echo no-group; "
 	       "ls -d /srv/x; ls /etc", NULL);
 	ck_status(r, 0);
-	ck_assert_str_eq(r.out, "hi\nno-group\n/srv/x\npasswd\n");
+	ck_assert_str_eq(r.out, strcmp(stage, "v1.4") >= 0 ? "hi\nno-group\n/srv/x\nhostname\nhosts\npasswd\nresolv.conf\n"
+							  : "hi\nno-group\n/srv/x\npasswd\n");
+	/* ...but not in the layer, which has /etc/group's whiteout only:
+	 * they were mount points, not changes. */
+	r = sh("ls \"$MINIDOCKER_ROOT/images/img2/etc\"");
+	ck_assert_str_eq(r.out, "group\n");
 	/* The new image holds the change only; base is its parent. */
 	r = md(NULL, "images", NULL);
 	ck_contains(r.out, "IMAGE                PARENT               SIZE       CREATED\n");

@@ -24,6 +24,14 @@
  *                     file of this container nor a sealed memfd, then a count
  *   probe sti         push '#' into the input of the terminal on fd 0 with
  *                     ioctl TIOCSTI: "injected", or "refused: WHY"
+ *   probe sys CALL [ARG...]  make system call CALL (a name below, or a
+ *                     number) with up to 6 numeric arguments (0x.. too) and
+ *                     print "CALL: ok" or "CALL: ENAME" (the errno's name)
+ *   probe int80 CALL [ARG...]  the same through the 32-bit (i386) entry,
+ *                     int $0x80, with the i386 call numbers
+ *   probe filter PID  (on the host, as root) write the first seccomp filter
+ *                     of process PID, its raw BPF, to stdout, for
+ *                     scmp_bpf_disasm(1); its length in instructions on stderr
  *
  * Linked -static so it runs in any root filesystem. */
 #include <dirent.h>
@@ -35,8 +43,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <linux/filter.h>
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -307,6 +318,9 @@ static int exewatch(double secs)
 }
 static int exe_watch(double secs);
 static int sti(void);
+static int sys(int i386, int argc, char **argv);
+static int filter(int pid);
+static int openw(const char *path);
 
 int main(int argc, char **argv)
 {
@@ -339,8 +353,15 @@ int main(int argc, char **argv)
 		return exe_watch(atof(argv[2]));
 	if (!strcmp(what, "sti"))
 		return sti();
+	if ((!strcmp(what, "sys") || !strcmp(what, "int80")) && argc > 2 && argc <= 9)
+		return sys(!strcmp(what, "int80"), argc - 2, argv + 2);
+	if (!strcmp(what, "filter") && argc > 2)
+		return filter(atoi(argv[2]));
+	if (!strcmp(what, "openw") && argc > 2)
+		return openw(argv[2]);
 	fprintf(stderr, "usage: probe ns|fds|caps|ids|cgroup|eat MB|fork N|spin SECS|escape PATH"
-		"|exe PATH|depth DIR|exewatch SECS|exe-watch SECS|sti\n");
+		"|exe PATH|depth DIR|exewatch SECS|exe-watch SECS|sti|sys CALL [ARG...]"
+		"|int80 CALL [ARG...]|filter PID|openw PATH\n");
 	return 2;
 }
 
@@ -409,5 +430,121 @@ static int sti(void)
 		return 1;
 	}
 	printf("refused: %s\n", strerror(errno));
+	return 0;
+}
+
+/* The calls the seccomp tests make, by name: x86-64's number and i386's
+ * (arch/x86/entry/syscalls/syscall_32.tbl in the kernel's source). */
+static const struct {
+	const char *name;
+	long nr, nr32;
+} calls[] = {
+	{ "getpid", SYS_getpid, 20 },		{ "keyctl", SYS_keyctl, 288 },
+	{ "bpf", SYS_bpf, 357 },		{ "unshare", SYS_unshare, 310 },
+	{ "setns", SYS_setns, 346 },		{ "mount", SYS_mount, 21 },
+	{ "umount2", SYS_umount2, 52 },		{ "clone", SYS_clone, 120 },
+	{ "clone3", SYS_clone3, 435 },		{ "personality", SYS_personality, 136 },
+	{ "clock_settime", SYS_clock_settime, 264 },	{ "acct", SYS_acct, 51 },
+	{ "sethostname", SYS_sethostname, 74 },	{ "init_module", SYS_init_module, 128 },
+	{ "chroot", SYS_chroot, 61 },		{ "socket", SYS_socket, 359 },
+};
+
+/* One call through int $0x80, the 32-bit entry a 64-bit kernel keeps for
+ * i386 programs: number in eax, arguments in ebx, ecx, edx, esi, edi, ebp
+ * (ebp cannot be named here: the sixth is left out). */
+static long int80(long nr, const unsigned long *a)
+{
+#if defined(__x86_64__)
+	long r;
+	__asm__ volatile("int $0x80"
+			 : "=a"(r)
+			 : "a"(nr), "b"(a[0]), "c"(a[1]), "d"(a[2]), "S"(a[3]), "D"(a[4])
+			 : "memory", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15");
+	if (r < 0 && r > -4096) {
+		errno = -r;
+		return -1;
+	}
+	return r;
+#else
+	(void)nr;
+	(void)a;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* Make the call CALL with numeric arguments and say how it went: what a
+ * seccomp filter did to it (EPERM, ENOSYS), or what the kernel said.  A
+ * clone that worked made a child, which leaves at once. */
+static int sys(int i386, int argc, char **argv)
+{
+	unsigned long a[6] = { 0 };
+	long nr = -1, r;
+	char *end;
+
+	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
+		if (!strcmp(argv[0], calls[i].name))
+			nr = i386 ? calls[i].nr32 : calls[i].nr;
+	if (nr < 0 && ((nr = strtol(argv[0], &end, 0)) < 0 || *end || end == argv[0])) {
+		fprintf(stderr, "probe: no such call %s\n", argv[0]);
+		return 2;
+	}
+	for (int i = 1; i < argc; i++)
+		a[i - 1] = strtoul(argv[i], NULL, 0);
+	fflush(stdout);
+	int is_clone = nr == (i386 ? 120 : SYS_clone);
+	r = i386 ? int80(nr, a) : syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	int err = errno;
+	if (is_clone && r == 0)
+		_exit(0);	/* the child */
+	if (is_clone && r > 0)
+		waitpid(r, NULL, __WALL);
+	if (r == -1)
+		printf("%s: %s\n", argv[0], strerrorname_np(err) ? strerrorname_np(err) : strerror(err));
+	else
+		printf("%s: ok\n", argv[0]);
+	return 0;
+}
+
+/* A process's seccomp filter, as the kernel holds it (ptrace(2),
+ * PTRACE_SECCOMP_GET_FILTER: the tracer needs CAP_SYS_ADMIN, the tracee
+ * must be stopped).  Attach, copy filter 0 (the newest), detach: the
+ * process goes on as before. */
+static int filter(int pid)
+{
+	if (ptrace(PTRACE_ATTACH, pid, NULL, NULL) < 0 || waitpid(pid, NULL, __WALL) < 0) {
+		fprintf(stderr, "probe: attach to %d: %s\n", pid, strerror(errno));
+		return 1;
+	}
+	long n = ptrace(PTRACE_SECCOMP_GET_FILTER, pid, 0, NULL);
+	struct sock_filter *prog = n > 0 ? calloc(n, sizeof *prog) : NULL;
+	int ok = prog && ptrace(PTRACE_SECCOMP_GET_FILTER, pid, 0, prog) == n;
+	int err = errno;
+	ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	if (!ok) {
+		/* EINVAL: the process is not in filter mode. */
+		fprintf(stderr, "probe: filter of %d: %s\n", pid, err == EINVAL ? "none" : strerror(err));
+		return 1;
+	}
+	fprintf(stderr, "probe: %ld instructions\n", n);
+	fwrite(prog, sizeof *prog, n, stdout);
+	free(prog);
+	return 0;
+}
+
+/* Could PATH be written?  A shell's `>>` also creates, and a failed
+ * redirection ends busybox's sh; this only opens, O_WRONLY without
+ * O_CREAT or O_TRUNC, and writes nothing (a sysctl or a device is never
+ * changed by a test).  "opened", or why not: EROFS from a read-only
+ * mount comes after the permission check's EACCES. */
+static int openw(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		printf("%s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	close(fd);
+	printf("%s: opened\n", path);
 	return 0;
 }

@@ -481,8 +481,9 @@ START_TEST(unknown_capability_is_125)
 		    "unknown capability 'CAP_FLY'");
 	/* libcap would take a number; Docker does not. */
 	refused_run(md(NULL, "run", "--rm", "--cap-add", "25", "base", "true", NULL), "unknown capability '25'");
+	/* v1.3 has seccomp, but reads no profile files (seccomp.c's tests). */
 	refused_run(md(NULL, "run", "--rm", "--security-opt", "seccomp=x.json", "base", "true", NULL),
-		    "unknown --security-opt");
+		    strcmp(stage, "v1.3") < 0 ? "unknown --security-opt" : "unsupported --security-opt");
 }
 END_TEST
 
