@@ -907,6 +907,8 @@ int cmd_help(int argc, char **argv)
 	const struct command *c = find_command(argv[1]);
 	if (!c)
 		usage_error(NULL, NULL, "help: unknown command '%s'", argv[1]);
+	if (argc > 2)
+		usage_error(find_command("help"), NULL, "unexpected argument '%s'", argv[2]);
 	command_usage(c, stdout);
 	return 0;
 }

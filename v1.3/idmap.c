@@ -220,42 +220,25 @@ static int shift_entry(int dfd, const char *name, const struct stat *st, const s
 	return 0;
 }
 
-/* Every entry under the folder FD, and the folder itself (as NAME in
- * PARENT), through MAP.  Directory fds, never paths: an image's tree may
- * be deeper than PATH_MAX, and its names are the image's choice. */
-static int shift_tree(int parent, const char *name, const struct idmap *m, idfn map)
-{
-	struct stat st;
-	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	int rc = 0;
+/* shift_entry for md_walk_tree, which goes through every entry of the
+ * tree, the folder itself last, with directory fds and never paths: an
+ * image's tree may be deeper than PATH_MAX, its names are the image's
+ * choice, and RLIMIT_NOFILE no bound on its depth. */
+struct shift {
+	const struct idmap *m;
+	idfn map;
+};
 
-	if (!d) {
-		md_warn("open %s", name);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	struct dirent *e;
-	while (rc == 0 && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			rc = -1;
-		else if (S_ISDIR(st.st_mode))
-			rc = shift_tree(fd, e->d_name, m, map);
-		else
-			rc = shift_entry(fd, e->d_name, &st, m, map);
-	}
-	closedir(d);
-	if (rc == 0 && fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		rc = shift_entry(parent, name, &st, m, map);
-	return rc;
+static int shift_one(int dirfd, const char *name, const struct stat *st, void *arg)
+{
+	const struct shift *s = arg;
+	return shift_entry(dirfd, name, st, s->m, s->map);
 }
 
 int shift_ids(const char *dir, const struct idmap *m, int into_range)
 {
-	return shift_tree(AT_FDCWD, dir, m, into_range ? idmap_outside : idmap_inside);
+	struct shift s = { m, into_range ? idmap_outside : idmap_inside };
+	return md_walk_tree(dir, shift_one, &s);
 }
 
 /* The shifted copy of the layer at PATH, for C's range, in OUT: made on

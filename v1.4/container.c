@@ -33,8 +33,7 @@ void image_path(const char *image, char *path)
 	md_pathf(path, "%s/images/%s", md_state_root(), image);
 	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		md_warnx("image '%s' not found: no folder %s", image, path);
-		md_hint("build the image 'base' with `%smake image`, which puts it in %s",
-			geteuid() == 0 ? "sudo " : "", md_state_root());
+		md_image_hint();
 		exit(MD_EXIT_FAILED);
 	}
 }
@@ -298,6 +297,36 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	return pid;
 }
 
+/* The overlay mount failed: say why.  ENOENT with the container's folder
+ * (or its upper/) gone: someone removed it while the container started
+ * (the first run of a range on a kernel without idmapped layers copies
+ * them first, which takes a while), not a host without overlayfs. */
+static noreturn void overlay_failed(const char *dir, const char *rootfs)
+{
+	char upper[PATH_MAX];
+	struct stat st;
+	int err = errno;
+
+	md_pathf(upper, "%s/upper", dir);
+	if (err == ENOENT && (stat(dir, &st) < 0 || stat(upper, &st) < 0)) {
+		md_warnx("the container's folder %s was removed while it started", dir);
+		md_hint("nothing else may remove a container's folder; run it again");
+		exit(MD_EXIT_FAILED);
+	}
+	errno = err;
+	md_warn("mount overlay on %s", rootfs);
+	/* EACCES: the mount is made by the container's root, a host id of
+	 * its range, which must pass every folder above the state root (a
+	 * home folder is often 0700). */
+	if (err == EACCES)
+		md_hint("the container's root must be able to pass every folder above %s: "
+			"chmod o+x them, or use a state root outside (MINIDOCKER_ROOT)", md_state_root());
+	else
+		md_hint("overlayfs needs the overlay module, and in a user namespace Linux 5.11 or "
+			"later; `make doctor` checks both");
+	exit(MD_EXIT_FAILED);
+}
+
 /* Make the container's root an overlay of its image's layers and its own
  * upper layer, move into it with pivot_root, and give it its own /proc,
  * without touching the host's.  DIR is ROOT/containers/ID; LOWERS the
@@ -326,12 +355,8 @@ static void enter_rootfs(const char *dir, const char *lowers, int sock, const st
 	else if ((size_t)snprintf(opts, sizeof opts, "userxattr,lowerdir=%s,upperdir=%s/upper,workdir=%s/work",
 				  sock >= 0 ? sent : lowers, dir, dir) >= sizeof opts)
 		md_diex("overlay options too long");
-	else if (mount("overlay", rootfs, "overlay", 0, opts) < 0) {
-		md_warn("mount overlay on %s", rootfs);
-		md_hint("overlayfs needs the overlay module, and in a user namespace Linux 5.11 or "
-			"later; `make doctor` checks both");
-		exit(MD_EXIT_FAILED);
-	}
+	else if (mount("overlay", rootfs, "overlay", 0, opts) < 0)
+		overlay_failed(dir, rootfs);
 	/* proc, now, while the host's /proc is still in view: in a user
 	 * namespace the kernel mounts a new proc only where a complete one is
 	 * already visible (proc(5), "mount namespaces").  Nothing in /proc
