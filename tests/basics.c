@@ -776,7 +776,7 @@ void make_deep_tree(const char *dir, int levels)
 /* Issue 20: the tree copy held two fds per level, so a deep image failed
  * to copy where RLIMIT_NOFILE is low (1,024 in a VM's init, 32 here):
  * "open: Too many open files".  It holds a few now, at any depth; from
- * v0.8 on (rm exists) the removal runs under the limit too. */
+ * v0.9 on (rm exists) the removal runs under the limit too. */
 START_TEST(a_deep_image_copies_with_32_fds)
 {
 	char deep[8400];
@@ -786,7 +786,7 @@ START_TEST(a_deep_image_copies_with_32_fds)
 	struct result r = sh("ulimit -n 32 && %s probe depth /deep", run_line());
 	ck_status(r, 0);
 	ck_assert_str_eq(r.out, "200\n");
-	if (strcmp(stage, "v0.8") >= 0) {
+	if (strcmp(stage, "v0.9") >= 0) {
 		r = sh("ulimit -n 32 && \"$MD\" rm $(\"$MD\" ps -aq) >/dev/null && ls -A \"$MINIDOCKER_ROOT/containers\"");
 		ck_status(r, 0);
 		ck_assert_str_eq(r.out, "");
