@@ -205,18 +205,25 @@ static char *read_text(const char *path)
 
 /* DIR/NAME, written in place (O_TRUNC, not a rename): it is bind-mounted
  * into the container, and a mount holds the inode, not the name. */
-static int put_file(const char *dir, const char *name, const char *text)
+static int put_file_how(const char *dir, const char *name, const char *text, int create)
 {
 	char path[PATH_MAX];
 
 	md_pathf(path, "%s/%s", dir, name);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int fd = open(path, O_WRONLY | (create ? O_CREAT : 0) | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && !create && errno == ENOENT)
+		return 0;	/* its container is being removed */
 	size_t len = strlen(text);
 	if (fd < 0 || write(fd, text, len) != (ssize_t)len || close(fd) < 0) {
 		md_warn("write %s", path);
 		return -1;
 	}
 	return 0;
+}
+
+static int put_file(const char *dir, const char *name, const char *text)
+{
+	return put_file_how(dir, name, text, 1);
 }
 
 /* The host's /etc/resolv.conf without the resolvers on loopback (systemd-
@@ -255,7 +262,7 @@ static int put_resolv(const char *dir, int host)
  * on a user-defined network N, every other container there by name (the
  * default bridge resolves none, as Docker's does not). */
 static int put_hosts(const char *id, const char *ip, const char *host, const char *name,
-		     const struct network *n)
+		     const struct network *n, int create)
 {
 	char dir[PATH_MAX], *text = NULL, addr[INET_ADDRSTRLEN];
 	size_t size = 0;
@@ -271,22 +278,24 @@ static int put_hosts(const char *id, const char *ip, const char *host, const cha
 			fprintf(f, "%s\t%s\n", ip_text(n->leases[i].ip, addr), n->leases[i].name);
 	fclose(f);
 	container_path(dir, id, NULL);
-	int rc = put_file(dir, "hosts", text);
+	int rc = put_file_how(dir, "hosts", text, create);
 	free(text);
 	return rc;
 }
 
-/* Every container on N gets the hosts file that says who is there now. */
+/* Every container on N gets the hosts file that says who is there now:
+ * rewritten, never made (a folder that rm is removing stays empty).  The
+ * default network's files name no one else: nothing to do there. */
 void hosts_refresh(const struct network *n)
 {
 	char ip[INET_ADDRSTRLEN], dir[PATH_MAX];
 	struct stat st;
 
-	for (int i = 0; i < n->n; i++) {
+	for (int i = 0; strcmp(n->name, DEFAULT_NETWORK) && i < n->n; i++) {
 		container_path(dir, n->leases[i].id, NULL);
 		if (stat(dir, &st) == 0)
 			put_hosts(n->leases[i].id, ip_text(n->leases[i].ip, ip), n->leases[i].hostname,
-				  n->leases[i].name, n);
+				  n->leases[i].name, n, 0);
 	}
 }
 
@@ -358,7 +367,7 @@ static int join_network(struct container *c, const char *dir)
 	}
 	network_save(&n);
 	snprintf(text, sizeof text, "network %s %d %s\n", c->net.ip, n.len, ip_text(n.gw, gw));
-	int rc = put_file(dir, "net", text);
+	int rc = put_file(dir, "net", text) < 0 || put_hosts(c->id, c->net.ip, host, c->name, &n, 1) < 0 ? -1 : 0;
 	hosts_refresh(&n);
 	network_free(&n);
 	return rc;
@@ -395,7 +404,7 @@ int net_prepare(struct container *c)
 	if (!on_network(&c->net)) {
 		snprintf(text, sizeof text, "%s\n", hostnet ? "host" : "none");
 		if (put_file(dir, "net", text) < 0 ||
-		    (hostnet ? copy_hosts(dir) : put_hosts(c->id, NULL, host, c->name, NULL)) < 0)
+		    (hostnet ? copy_hosts(dir) : put_hosts(c->id, NULL, host, c->name, NULL, 1)) < 0)
 			return -1;
 		return own_files(c, dir);
 	}
