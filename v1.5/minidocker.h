@@ -1,0 +1,427 @@
+/* minidocker v1.4: what the files of this stage share.
+ *
+ *   main.c       the command table, usage and option parsing, main()
+ *   commands.c   one handler per command: run, ps, exec, logs, ...
+ *   state.c      containers on disk: state files, names, lookup
+ *   container.c  making a container: image copy, namespaces, init, setns
+ *   monitor.c    the process that watches a container and keeps its log
+ *   tty.c        pseudo-terminals and raw mode
+ *   process.c    signals, waiting, and naming processes safely
+ *   cgroup.c     limits on memory, CPU and processes (v1.0)
+ *   images.c     images as layers: import, commit, images, rmi (v1.1)
+ *   userns.c     id ranges: /etc/subuid, newuidmap, the maps (v1.2)
+ *   idmap.c      layers seen through the range: idmapped or copied (v1.2)
+ *   caps.c       capabilities with libcap (v1.2)
+ *   user.c       -u, and user, capabilities, no_new_privs applied (v1.2)
+ *   seccomp.c    the system calls a container may not make (v1.3)
+ *   devices.c    /dev: bound nodes, devpts, shm, mqueue (v1.3)
+ *   masks.c      /sys read-only, masked and read-only paths (v1.3)
+ *   mounts.c     --read-only, --tmpfs, --shm-size (v1.3)
+ *   endpoint.c   a container on a network: --network, --hostname, -p (v1.4)
+ *   network.c    networks and their bridges, the network command (v1.4)
+ *   net.c        links, addresses and routes over netlink, libmnl (v1.4)
+ *   nft.c        NAT and published ports in nftables, libnftables (v1.4)
+ *   ipam.c       addresses and ports handed out, in ROOT/networks (v1.4)
+ */
+#ifndef MINIDOCKER_H
+#define MINIDOCKER_H
+
+#include "md.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* ---- main.c: the command table -------------------------------------- */
+
+struct command {
+	const char *name;
+	const char *summary;
+	const char *usage;	/* after "minidocker " */
+	const char *options;	/* one line per option, or NULL */
+	int (*handler)(int argc, char **argv);
+};
+
+const struct command *find_command(const char *name);
+void main_usage(FILE *f);
+void command_usage(const struct command *c, FILE *f);
+/* A usage error for command C (NULL: minidocker itself): the message, a
+ * suggestion if SUGGEST is not NULL, the usage on stderr; exit 125. */
+noreturn void usage_error(const struct command *c, const char *suggest, const char *fmt, ...)
+	MD_PRINTF(3, 4);
+struct option;
+/* getopt_long for command C, with -h/--help and our own messages.  Options
+ * may follow other words, except in run and exec, where they end at the
+ * container's command.  Returns the option or -1. */
+int next_opt(const struct command *c, int argc, char **argv, const char *shortopts,
+	     const struct option *longopts);
+extern const char *self_path;	/* argv[0], for the re-exec */
+/* Docker's words for a duration: "5 seconds", "About a minute". */
+void human_duration(double secs, char *buf, size_t len);
+struct container;
+/* Free the command that load_state or find_container read into C. */
+void drop_command(struct container *c);
+
+int cmd_run(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_images(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_commit(int argc, char **argv);
+int cmd_rmi(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+/* ---- process.c ------------------------------------------------------- */
+
+extern pid_t child;		/* where forwarded signals go */
+void forward_signals(void);	/* installed, and held back... */
+void release_signals(void);	/* ...until this */
+int wait_for(pid_t pid);
+unsigned long long start_time(pid_t pid);
+int alive(pid_t pid, unsigned long long started);
+int pidfd_open(pid_t pid);
+int pidfd_signal(int pidfd, int sig);
+int pidfd_wait(int pidfd, int ms);
+
+/* ---- state.c --------------------------------------------------------- */
+
+/* DEAD: a folder whose state is missing or damaged, and that nobody is
+ * creating (ps shows it so, Docker's word; rm removes it).  Never saved. */
+enum status { CREATED, RUNNING, EXITED, DEAD };
+
+/* What run -m, --cpus and --pids-limit asked for; 0: no limit. */
+struct limits {
+	long long memory;	/* bytes */
+	double cpus;		/* CPUs' worth of time per period */
+	long pids;
+};
+
+/* v1.2: how the container's ids map to the host's: one or two extents,
+ * as in /proc/PID/uid_map (user_namespaces(7)). */
+struct idext {
+	unsigned long inside, outside, count;
+};
+enum map_how { MAP_SELF, MAP_RANGE, MAP_HELPER };
+struct idmap {
+	enum map_how how;	/* our own id; root's range; newuidmap */
+	int n;
+	struct idext uid[2], gid[2];
+};
+
+/* v1.2: what the container's processes are, and may do. */
+struct security {
+	char user[64];		/* -u as given; "" is root */
+	unsigned long long caps;	/* bounding, permitted, effective */
+	int nnp;		/* --security-opt no-new-privileges */
+	int seccomp;		/* v1.3: 1: the filter; 0: seccomp=unconfined */
+	int filter;		/* its BPF, from seccomp_build, or -1; not saved */
+};
+
+/* v1.3: run's --read-only, --tmpfs and --shm-size. */
+enum { MAX_TMPFS = 16 };
+struct mounts {
+	int read_only;		/* the root filesystem is mounted read-only */
+	long long shm_size;	/* /dev/shm's size, bytes */
+	int ntmpfs;
+	char tmpfs[MAX_TMPFS][256];	/* PATH[:OPTIONS], as given */
+};
+
+/* v1.4: -p [IP:]HOSTPORT:PORT[/PROTO]. */
+struct port {
+	char proto[4];		/* "tcp" or "udp" */
+	char host_ip[16];	/* "": every address of the host */
+	unsigned short host_port, port;
+};
+enum { MAX_PORTS = 16 };
+/* v1.4: the container's network, as run asked for it. */
+struct netcfg {
+	char mode[64];		/* "bridge", "none", "host" or a network's name */
+	char hostname[64];	/* --hostname; "" is "container" */
+	char ip[16];		/* its address while it runs on a network */
+	int nports;
+	struct port ports[MAX_PORTS];
+};
+
+struct container {
+	char id[65];
+	char name[64];
+	char image[256];
+	int argc;
+	char **argv;		/* the command */
+	int tty, interactive, autoremove;
+	struct limits limits;
+	char cgroup_parent[256];	/* run --cgroup-parent: "minidocker" */
+	struct timespec created, finished;
+	enum status status;
+	pid_t pid;		/* the container's PID 1, as the host sees it */
+	unsigned long long pid_start;
+	pid_t monitor;		/* the minidocker process watching it */
+	unsigned long long monitor_start;
+	int exit_code;
+	struct idmap map;	/* v1.2 */
+	struct security sec;
+	char layers[16];	/* "idmapped", "copy" or "" (not root) */
+	struct netcfg net;	/* v1.4 */
+	struct mounts mounts;	/* v1.3 */
+};
+
+void container_path(char *buf, const char *id, const char *file);
+void save_state(const struct container *c);
+/* save_state, but -1 (errno set) instead of exit 125 on failure. */
+int try_save_state(const struct container *c);
+int load_state(const char *id, struct container *c);
+/* Record the truth about a container whose run or start was killed, and
+ * remove what it left (cgroups; all of it for --rm): 1 if it was removed.
+ * settle_locked: the same, for a caller holding lock_container(). */
+int settle(struct container *c);
+int settle_locked(struct container *c);
+int lock_container(const char *id, int wait);
+int list_ids(char ***ids);
+void free_ids(char **ids, int n);
+/* The container NAME names: its name, its full id, or a unique prefix of
+ * its id.  0, or -1 after saying why not; -2 if it has no readable state
+ * (C->id is then its id, and nothing else is filled in). */
+int find_container(const char *name, struct container *c);
+int is_running(const struct container *c);
+/* Docker's rule for names; a free name; a new random one.  Callers hold
+ * lock_containers() while they check and claim a name. */
+int valid_name(const char *name);
+int name_in_use(const char *name, char *owner_id);
+void random_name(char *buf, size_t len);
+int lock_containers(void);
+
+/* ---- container.c ----------------------------------------------------- */
+
+void image_path(const char *image, char *path);
+/* images.c: the overlay lowerdir for IMAGE, its layers top first, joined
+ * by ':' (0), or -1 after saying why not. */
+int image_layers(const char *image, char *lowers);
+/* A new container, "created"; returns its lock (lock_container). */
+int create_container(struct container *c, const char *image, char **cmd, int ncmd);
+/* Start C's command in new namespaces with STDIO as its fds 0, 1, 2
+ * (TTY: they are a terminal, to become its controlling terminal), and
+ * record it "running" once the command is exec'd in its root.  Returns
+ * the PID of its PID 1, or -1 after saying why; *FAILED gets the errno
+ * of the command's exec if it failed (the container stays "created"). */
+pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *failed);
+noreturn void container_init(int argc, char **argv);
+void container_env(void);
+void join_container(const struct container *c);
+
+/* ---- monitor.c ------------------------------------------------------- */
+
+struct run_opts {
+	int detach, interactive, tty;
+};
+
+/* Start container C and watch it until it ends, as its monitor: relay its
+ * output to the log (and to our stdout and stderr unless detached), record
+ * its state.  READY, if not -1, gets a byte once it runs; LOCK, if not -1,
+ * is closed then.  Returns the exit status. */
+int supervise(struct container *c, const struct run_opts *o, int ready, int lock);
+/* Fork a monitor in a session of its own for C, and return once C runs:
+ * 0; 126 or 127 if its command could not be exec'd; 125 if it could not
+ * start (the monitor said why on stderr). */
+int start_detached(struct container *c, const struct run_opts *o, int lock);
+
+/* ---- cgroup.c -------------------------------------------------------- */
+
+struct cg_stats {
+	long long memory, memory_limit;	/* bytes; -1: no limit */
+	long long cpu_ns;		/* CPU time used, all processes */
+	long long pids;
+};
+
+const char *cgroup_mode(void);	/* "v2", "v1" or "none" */
+/* Can this host apply limits L?  If not, say why: 0 or -1. */
+int cgroup_check(const struct limits *l);
+/* Is PARENT a --cgroup-parent: a relative path, without "." or ".."? */
+int valid_cgroup_parent(const char *parent);
+/* The cgroups of container ID, PARENT/ID in each hierarchy, with limits L
+ * written in. */
+int cgroup_create(const char *parent, const char *id, const struct limits *l);
+int cgroup_join(const char *parent, const char *id, pid_t pid);
+/* Kill what is left in them, and remove them (PARENT stays). */
+void cgroup_remove(const char *parent, const char *id);
+int cgroup_stats(const char *parent, const char *id, struct cg_stats *s);
+
+/* ---- userns.c, idmap.c, caps.c, user.c (v1.2) --------------------- */
+
+/* The map for a new container: root's range, the caller's range through
+ * newuidmap, or the caller's own id.  0, or -1 after saying why not. */
+int userns_choose(struct idmap *m);
+int userns_write_maps(pid_t pid, const struct idmap *m);
+/* In the child, once the maps exist: uid and gid 0 of the namespace. */
+void userns_become_root(const struct idmap *m);
+void userns_rearm_pdeathsig(void);	/* after every change of user */
+/* FN(ARG) as root of a namespace with M's maps (rm, commit without root). */
+int userns_run_as(const struct idmap *m, int (*fn)(void *), void *arg);
+void idmap_text(const struct idext *e, int n, char sep, char *buf, size_t len);
+void idmap_parse(const char *text, struct idext *e, int *n);
+long idmap_outside(const struct idext *e, int n, unsigned long id);
+long idmap_inside(const struct idext *e, int n, unsigned long id);
+
+/* Root only: send the container (PID) its root filesystem on SOCK, an
+ * idmapped overlay or the shifted copies of LOWERS to mount; records
+ * which in C->layers.  The container takes it with layers_receive(): 1
+ * if mounted on ROOTFS, 0 with the layers to mount in LOWERS. */
+int layers_send(struct container *c, pid_t pid, int sock, const char *lowers);
+int layers_receive(int sock, const char *rootfs, char *lowers);
+/* Ids of the tree DIR into the range of M, or back out of it (commit). */
+int shift_ids(const char *dir, const struct idmap *m, int into_range);
+void shifted_remove(const char *image);
+
+unsigned long long caps_all(void);
+unsigned long long caps_default(void);
+int caps_lookup(const char *name);	/* -2: ALL; -1: unknown */
+unsigned long long caps_compute(int privileged, const int *add, int nadd, const int *drop, int ndrop);
+void caps_bound(unsigned long long keep);
+void caps_set(unsigned long long keep);
+
+int valid_user(const char *spec);
+/* run's -u, --cap-add, --cap-drop, --privileged, --security-opt. */
+struct security_opts {
+	int privileged, nadd, ndrop;
+	int unconfined;		/* v1.3: --security-opt seccomp=unconfined */
+	int add[64], drop[64];
+};
+void security_option(const struct command *cmd, int opt, const char *arg, struct security_opts *o,
+		     struct security *s);
+void security_finish(const struct security_opts *o, struct security *s);
+/* In the container, just before the command: user, capabilities, nnp. */
+void security_apply(const struct security *s);
+/* SOCK: the layer socket's fd, or -1; FILTER (v1.3): the filter's. */
+void security_word(const struct security *s, int sock, int filter, char *buf, size_t len);
+/* v1.3 (seccomp.c): S's filter, for its capabilities, built by the
+ * runtime in a memory file (its fd, or -1 if S has none), and loaded by
+ * the container's process (security_apply). */
+int seccomp_build(const struct security *s);
+void seccomp_install(int fd);
+int security_parse(const char *word, struct security *s);	/* the socket */
+/* rm, and run --rm: C's folder, removed as its namespace's root. */
+int remove_container_dir(const struct container *c);
+/* commit: C's upper layer copied to TO, with the container's own ids. */
+int copy_upper(const struct container *c, const char *upper, const char *to);
+/* Root's range may enter ROOT: the folders on its way become 0711. */
+void userns_prepare_dirs(const struct container *c);
+
+/* ---- devices.c, masks.c, mounts.c (v1.3) -------------------------- */
+
+/* In the init, before pivot_root: ROOTFS/dev (SHM: /dev/shm's bytes;
+ * TTY: fd 0 becomes /dev/console), ROOTFS/sys, and the masks. */
+void mount_dev(const char *rootfs, long long shm, int tty);
+void mount_sys(const char *rootfs);
+/* PATH, a folder to mount on, made if missing; NAME's symlink refused. */
+void mount_point(const char *path, mode_t mode, const char *name);
+void mask_paths(const char *rootfs);
+/* commands.c: -m's sizes, also --shm-size's: bytes, -1 not a size, -2 too large. */
+long long parse_size(const char *s);
+/* run's --read-only ('R'), --tmpfs ('T'), --shm-size (others). */
+void mounts_option(const struct command *cmd, int opt, const char *arg, struct mounts *m);
+void mounts_word(const struct mounts *m, char *buf, size_t len);	/* for init */
+void mounts_parse(const char *word, struct mounts *m);
+/* In the init, after pivot_root: the --tmpfs mounts, then --read-only. */
+void apply_mounts(const struct mounts *m);
+
+/* ---- endpoint.c, network.c, net.c, nft.c, ipam.c (v1.4) ------------ */
+
+#define DEFAULT_NETWORK "bridge"
+int cmd_network(int argc, char **argv);
+/* run's --network, --hostname and -p into N; then, before the container
+ * exists, whether they can be had (a network that exists, ports free):
+ * 0, or -1 after saying why not. */
+void net_option(const struct command *cmd, int opt, const char *arg, struct netcfg *n);
+int net_check(const struct command *cmd, struct netcfg *n);
+/* Before clone: the container's /etc files in its folder, and on a
+ * network its address and ports.  After clone, with PID waiting: its
+ * veth.  Once it has ended (or was found killed): all of it given back. */
+int net_prepare(struct container *c);
+int net_attach(const struct container *c, pid_t pid);
+void net_release(struct container *c);
+/* In the init, from the folder DIR: its hostname; lo, eth0 and its route
+ * up; /etc/hosts, /etc/hostname, /etc/resolv.conf onto ROOTFS's. */
+void net_hostname(const char *dir, char *buf, size_t len);
+void net_inside(const char *dir);
+void net_mount_files(const char *dir, const char *rootfs);
+/* commit: the init's mount points in /etc out of the new LAYER. */
+void net_uncommit(const char *layer);
+/* ps's PORTS cell. */
+void net_ports_text(const struct container *c, char *buf, size_t len);
+/* The state file's lines. */
+void net_save(FILE *f, const struct netcfg *n);
+int net_load(struct netcfg *n, const char *key, const char *val);
+struct network;
+/* Every container on network N gets the hosts file that says who is there. */
+void hosts_refresh(const struct network *n);
+
+/* network.c: the host end of container ID's veth pair, its name; network
+ * NAME up (the default one made if need be); what container ID held given
+ * back (ID NULL: what every dead container held).  Under networks_lock(). */
+void veth_name(const char *id, char *buf);
+int network_get(const char *name, struct network *n);
+void networks_give_back(const char *id);
+
+struct mnl_socket;
+struct mnl_socket *nl_open(pid_t pid);
+int nl_link_up(struct mnl_socket *nl, const char *name);
+int nl_link_del(struct mnl_socket *nl, const char *name);
+int nl_bridge_add(struct mnl_socket *nl, const char *name);
+int nl_veth_add(struct mnl_socket *nl, const char *name, const char *bridge, const char *peer, pid_t pid);
+int nl_addr_add(struct mnl_socket *nl, const char *name, uint32_t addr, int len);
+int nl_route_default(struct mnl_socket *nl, const char *name, uint32_t gw);
+int nl_route_overlap(uint32_t net, int len, const char *skip, char *found, size_t size);
+
+int nft_ensure(void);
+void nft_drop_table(void);
+int nft_network(int add, const char *subnet, const char *bridge);
+int nft_port(int add, const struct port *p, const char *to);
+
+struct lease {
+	uint32_t ip;		/* host byte order, as all of ipam.c's */
+	char id[65], name[64], hostname[64];
+};
+struct network {
+	char name[64], id[65], subnet[20], bridge[16];
+	uint32_t net, gw;
+	int len, n;
+	struct lease *leases;
+};
+/* A -p held by a container: the port, its address, the holder. */
+struct claim {
+	struct port p;
+	char to[16], id[65];
+};
+void network_path(char *buf, const char *name);
+int networks_lock(void);
+const char *ip_text(uint32_t ip, char *buf);
+int parse_cidr(const char *s, uint32_t *net, int *len);
+int network_load(const char *name, struct network *n);
+void network_save(const struct network *n);
+void network_free(struct network *n);
+int network_list(char ***names);
+int holder_alive(const char *id);
+int lease_drop(struct network *n, const char *id);
+int lease_take(struct network *n, const char *id, const char *name, const char *host, uint32_t *ip);
+int claims_load(struct claim **cl);
+void claims_save(const struct claim *cl, int n);
+int claim_clashes(const struct claim *c, const struct port *p);
+
+/* ---- tty.c ----------------------------------------------------------- */
+
+/* A new pseudo-terminal: its master, and its slave in *SLAVE. */
+int open_pty(int *slave);
+/* Our terminal's size onto the pty's (after a SIGWINCH too). */
+void copy_winsize(int from, int to);
+/* Put FD's terminal in raw mode, remembering how it was. */
+void raw_mode(int fd);
+void restore_mode(void);
+
+#endif
