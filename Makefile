@@ -101,6 +101,11 @@ $(SECCOMP_STAGES:%=%/minidocker): LDLIBS += $(SECCOMP_LIBS)
 NET_STAGES := $(filter-out v0.% v1.0 v1.1 v1.2 v1.3,$(STAGES))
 NET_LIBS := $(shell pkg-config --libs libmnl libnftables 2>/dev/null || echo -lmnl -lnftables)
 $(NET_STAGES:%=%/minidocker): LDLIBS += $(NET_LIBS)
+# From v1.5 on, JSON (inspect, volume records) through jansson: Debian's
+# libjansson-dev, small, with a plain C API and no dependencies of its own.
+JSON_STAGES := $(filter-out v0.% v1.0 v1.1 v1.2 v1.3 v1.4,$(STAGES))
+JSON_LIBS := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+$(JSON_STAGES:%=%/minidocker): LDLIBS += $(JSON_LIBS)
 
 # Each stage is one program: its own .c files plus the common plumbing.
 .SECONDEXPANSION:
