@@ -118,6 +118,18 @@ START_TEST(concurrent_first_runs_make_one_copy)
 }
 END_TEST
 
+/* A run that cannot make its namespaces says so before it makes anything:
+ * no ROOT/containers, no copy of the image left behind. */
+START_TEST(a_refused_run_copies_nothing)
+{
+	struct result r = sh("setpriv --bounding-set=-sys_admin \"$MD\" run true; echo rc=$?; "
+			     "ls -A \"$MINIDOCKER_ROOT\"");
+	ck_contains(r.out, "rc=125\n");
+	ck_contains(r.err, "needs CAP_SYS_ADMIN");
+	ck_assert_msg(!strstr(r.out, "containers"), "debris after a refused run: %s", r.out);
+}
+END_TEST
+
 /* Issue 11, item 4: 3,000 folders deep is far past PATH_MAX (each level
  * adds "d/").  Three first runs at once all copy the image; the two that
  * lose the rename remove their copies, deep tree included. */
@@ -157,6 +169,7 @@ int main(void)
 	add_root_test(tc, path_is_dockers_default);
 	add_root_test(tc, the_hosts_environment_stays_outside);
 	add_root_test(tc, concurrent_first_runs_make_one_copy);
+	add_root_test(tc, a_refused_run_copies_nothing);
 	tc = tcase(s, "deep");
 	/* rm -rf, not the harness's nftw, can remove what a failed test left. */
 	tcase_add_checked_fixture(tc, NULL, remove_state_root_deeply);

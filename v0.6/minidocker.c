@@ -160,14 +160,14 @@ static int run(char **cmd, int ncmd, char *self)
 	char **argv = calloc(ncmd + 4, sizeof *argv);
 	if (!argv)
 		md_die("calloc");
+	/* Creating a namespace needs CAP_SYS_ADMIN: say so before clone would
+	 * fail with a bare EPERM, and before the image is copied for nothing. */
+	md_require_sys_admin("creating PID, UTS and mount namespaces");
 	argv[0] = self;
 	argv[1] = "init";
 	argv[2] = (char *)container_rootfs(image_path());
 	memcpy(argv + 3, cmd, (ncmd + 1) * sizeof *argv);
 
-	/* Creating a namespace needs CAP_SYS_ADMIN: say so before clone would
-	 * fail with a bare EPERM. */
-	md_require_sys_admin("creating PID, UTS and mount namespaces");
 	forward_signals();
 	/* Without CLONE_VM the child gets a copy of our memory, this stack
 	 * included; clone wants its top, since stacks grow down on x86. */
