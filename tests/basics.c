@@ -859,20 +859,6 @@ static char *state_field(const char *id, const char *field)
 	return value;
 }
 
-/* Is PID a live process (not a zombie: the test is the subreaper of
- * what its runs leave, and a zombie still answers kill(pid, 0))? */
-static int live(int pid)
-{
-	char path[64], *stat;
-	snprintf(path, sizeof path, "/proc/%d/stat", pid);
-	if (pid <= 0 || !(stat = read_file(path)))
-		return 0;
-	char *p = strrchr(stat, ')');
-	int yes = p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
-	free(stat);
-	return yes;
-}
-
 /* `run -d ARGS...`'s id, which the test asserts it printed. */
 static char *run_d(const char *args)
 {
@@ -1082,7 +1068,7 @@ START_TEST(killed_runs_leave_nothing_rm_f_cannot_remove)
 		snprintf(one, sizeof one, "%.64s", id);
 		int pid = atoi(state_field(one, "pid"));
 		char *status = state_field(one, "status");
-		int up = !strcmp(status, "running") && live(pid);
+		int up = !strcmp(status, "running") && process_alive(pid);
 		struct result row = sh("\"$MD\" ps -a | grep '^%.12s '", one);
 		if (row.out[0])
 			ck_assert_msg(!!strstr(row.out, " Up ") == up, "%s: pid %d\n%s", one, pid, row.out);
@@ -1176,9 +1162,9 @@ START_TEST(a_deleted_state_folder_crashes_nothing)
 	int mon = atoi(state_field(id, "monitor"));
 	ck_assert_int_gt(mon, 0);
 	r = sh("rm -rf \"$MINIDOCKER_ROOT\"/containers/*");
-	for (struct deadline d = deadline(5); live(mon) && keep_polling(&d);)
+	for (struct deadline d = deadline(5); process_alive(mon) && keep_polling(&d);)
 		;
-	ck_assert_msg(!live(mon), "monitor %d still there", mon);
+	ck_assert_msg(!process_alive(mon), "monitor %d still there", mon);
 	r = md(NULL, "ps", "-a", NULL);
 	ck_status(r, 0);
 	if (strcmp(stage, "v1.0") >= 0)
@@ -1260,10 +1246,7 @@ START_TEST(an_interrupted_image_copy_leaves_nothing)
 	ck_assert_str_eq(r.out, "");
 	/* A SIGKILLed run's copy goes at the next run; a live creator's (the
 	 * test's own PID and start time) stays. */
-	char *stat = read_file("/proc/self/stat");
-	unsigned long long started = 0;
-	sscanf(strrchr(stat, ')') + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
-	       "%*d %*d %*d %*d %*d %*d %llu", &started);
+	unsigned long long started = start_time_of(getpid());
 	pid_t dead = fork();
 	if (dead == 0)
 		_exit(0);

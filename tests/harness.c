@@ -496,6 +496,18 @@ static int living(char state)
 	return state != 'Z' && state != 'X';
 }
 
+int process_alive(int pid)
+{
+	struct stat_line st;
+	return pid > 0 && read_stat(pid, &st) == 0 && living(st.state);
+}
+
+unsigned long long start_time_of(int pid)
+{
+	struct stat_line st;
+	return read_stat(pid, &st) == 0 ? st.start : 0;
+}
+
 /* PID's command line, its arguments joined by spaces. */
 static void cmdline_of(int pid, char *buf, size_t len)
 {

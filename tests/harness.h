@@ -167,6 +167,12 @@ char *cgroups_left(void);
 const char *host_marker(void);
 /* The host's hostname. */
 char *host_name(void);
+/* Is PID a live process: there, and not a zombie (the test is the
+ * subreaper of what its runs leave, and a zombie still answers kill 0)? */
+int process_alive(int pid);
+/* PID's start time from /proc/PID/stat (clock ticks since boot; with the
+ * PID it names one process), 0 if it is gone. */
+unsigned long long start_time_of(int pid);
 char *read_file(const char *path);	/* whole file, NUL-terminated, or NULL */
 void free_result(struct result *r);
 

@@ -221,16 +221,6 @@ START_TEST(stats_works_with_a_range)
 }
 END_TEST
 
-/* Is PID gone, or a zombie waiting to be reaped? */
-static int dead(int pid)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/stat", pid);
-	char *stat = read_file(path);
-	char *paren = stat ? strrchr(stat, ')') : NULL;
-	return !paren || paren[2] == 'Z';
-}
-
 START_TEST(a_killed_run_takes_its_container_along)
 {
 	/* Becoming the range's root (and -u's user) clears the parent-death
@@ -255,7 +245,7 @@ START_TEST(a_killed_run_takes_its_container_along)
 		ck_assert_int_eq(kill(run, SIGKILL), 0);
 		int gone = 0;
 		for (int t = 0; t < 100 && !gone; t++, usleep(50000))
-			gone = dead(pid);
+			gone = !process_alive(pid);
 		ck_assert_msg(gone, "the container's PID 1 (%d) outlived its minidocker (user %s)", pid, users[i]);
 	}
 }
@@ -305,6 +295,20 @@ START_TEST(a_state_root_of_another_is_never_narrowed)
 			     "stat -c %%a wide");
 	ck_status(r, 0);
 	ck_assert_str_eq(r.out, "755\n");
+}
+END_TEST
+
+/* A state root under a folder the range's root cannot search (mktemp -d
+ * makes them 0700): 125, the folder named, before anything is made. */
+START_TEST(a_state_root_the_range_cannot_reach_is_125)
+{
+	struct result r = sh("cd \"$MINIDOCKER_ROOT\" && mkdir -p shut/r && chmod 0700 shut && "
+			     "cp -a images shut/r/ && \"$MD\" --root shut/r run --cgroup-parent %s --rm base true; "
+			     "echo rc=$?; ls -A shut/r", cgroup_parent());
+	ck_assert_msg(!strcmp(r.out, "rc=125\nimages\n"), "%s\nstderr: %s", r.out, r.err);
+	ck_contains(r.err, "/shut is mode 0700\n");
+	ck_contains(r.err, "hint: let others search it (chmod o+x ");
+	ck_assert_str_eq(cgroups_left(), "");
 }
 END_TEST
 
@@ -566,4 +570,5 @@ void add_range_tests(Suite *s)
 	add_root_test(tc, user_not_in_the_image_is_125);
 	add_root_test(tc, a_range_holding_the_callers_own_id_is_125);
 	add_root_test(tc, a_range_without_newuidmap_is_125);
+	add_root_test(tc, a_state_root_the_range_cannot_reach_is_125);
 }

@@ -52,10 +52,7 @@ START_TEST(an_interrupted_import_leaves_no_temporary)
 	ck_assert_str_eq(r.out, "base\n");
 	/* A SIGKILLed import's temporary goes at the next one; a live
 	 * importer's (ours, by its PID and start time) stays. */
-	char *stat = read_file("/proc/self/stat");
-	unsigned long long started = 0;
-	sscanf(strrchr(stat, ')') + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
-	       "%*d %*d %*d %*d %*d %*d %llu", &started);
+	unsigned long long started = start_time_of(getpid());
 	pid_t dead = fork();
 	if (dead == 0)
 		_exit(0);

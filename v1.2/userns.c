@@ -184,6 +184,43 @@ static int user_ranges(struct idmap *m)
 	return 0;
 }
 
+/* The range's root (host uid and gid ID) must walk from / to the state
+ * root: its overlay is mounted there and its layers read from there.  A
+ * folder above it that others cannot search (mktemp -d makes them 0700)
+ * stops it at the first mount with a bare EACCES, after everything was
+ * made: say which folder, before anything exists.  The state root itself,
+ * if it is ours, let_search opens (below). */
+static int range_can_reach(unsigned long id)
+{
+	char path[PATH_MAX], cwd[PATH_MAX];
+	const char *root = md_state_root();
+	struct stat st;
+
+	if (root[0] == '/')
+		md_pathf(path, "%s", root);
+	else if (getcwd(cwd, sizeof cwd))
+		md_pathf(path, "%s/%s", strcmp(cwd, "/") ? cwd : "", root);
+	else
+		return 0;
+	for (char *slash = strchr(path + 1, '/');; slash = strchr(slash + 1, '/')) {
+		if (slash)
+			*slash = '\0';
+		if (stat(path, &st) < 0)
+			return 0;	/* not there yet: we make it, searchable */
+		int ours = !slash && st.st_uid == geteuid();
+		int can = (st.st_mode & S_IXOTH) || (st.st_gid == id && (st.st_mode & S_IXGRP));
+		if (!ours && !can) {
+			md_warnx("the container's root (uid %lu on the host) cannot reach the state root "
+				 "%s: %s is mode %04o", id, root, path, (unsigned)(st.st_mode & 07777));
+			md_hint("let others search it (chmod o+x %s), or choose a state root outside it", path);
+			return -1;
+		}
+		if (!slash)
+			return 0;
+		*slash = '/';
+	}
+}
+
 int userns_choose(struct idmap *m)
 {
 	unsigned long start;
@@ -196,7 +233,7 @@ int userns_choose(struct idmap *m)
 	m->how = MAP_RANGE;
 	m->n = 1;
 	m->uid[0] = m->gid[0] = (struct idext){ 0, start, RANGE };
-	return 0;
+	return range_can_reach(start);
 }
 
 /* "0 100000 65536", or two extents joined by SEP ('\n' for the kernel,
