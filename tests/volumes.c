@@ -277,6 +277,39 @@ START_TEST(start_mounts_the_volumes_again)
 }
 END_TEST
 
+START_TEST(mount_is_the_long_form)
+{
+	struct result r = sh("d=\"$MINIDOCKER_ROOT/host\"; mkdir \"$d\" && echo hi > \"$d/f\"; "
+			     "\"$MD\" run --rm --mount \"type=bind,source=$d,target=/data,readonly\" base sh -c "
+			     "'cat /data/f; touch /data/g'");
+	ck_status(r, 1);
+	ck_assert_str_eq(r.out, "hi\n");
+	ck_contains(r.err, "Read-only file system");
+	r = md(NULL, "run", "--rm", "--mount", "type=volume,src=long,dst=/m", "base", "sh", "-c", "echo v > /m/f",
+	       NULL);
+	ck_status(r, 0);
+	r = md(NULL, "run", "--rm", "-v", "long:/n", "base", "cat", "/n/f", NULL);
+	ck_assert_str_eq(r.out, "v\n");
+	r = md(NULL, "run", "--rm", "--mount", "type=tmpfs,destination=/t,tmpfs-size=1m", "base", "sh", "-c",
+	       "grep ' /t ' /proc/self/mountinfo", NULL);
+	ck_status(r, 0);
+	ck_contains(r.out, "size=1024k");
+	static const char *const bad[][2] = {
+		{ "type=nfs,src=a,dst=/a", "type=bind, type=volume or type=tmpfs" },
+		{ "type=bind,src=/tmp", "no target" },
+		{ "type=bind,src=rel,dst=/a", "'rel' is not an absolute host path" },
+		{ "type=volume,dst=/a", "no source" },
+		{ "type=volume,src=v,dst=/a,color=red", "unknown key 'color'" },
+		{ "type=bind,src=/tmp,dst=/a,readonly=maybe", "readonly=maybe" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		r = md(NULL, "run", "--rm", "--mount", bad[i][0], "base", "true", NULL);
+		ck_status(r, 125);
+		ck_contains(r.err, bad[i][1]);
+	}
+}
+END_TEST
+
 void add_volume_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "environment");
@@ -295,6 +328,7 @@ void add_volume_tests(Suite *s)
 	add_root_test(tc, volume_commands_as_docker_has_them);
 	add_root_test(tc, a_volume_in_use_is_not_removed);
 	add_root_test(tc, start_mounts_the_volumes_again);
+	add_root_test(tc, mount_is_the_long_form);
 	tc = tcase(s, "volume bad input");
 	add_root_test(tc, bad_volume_specs_are_125);
 }

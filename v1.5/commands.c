@@ -103,6 +103,7 @@ int cmd_run(int argc, char **argv)
 					      { "workdir", required_argument, NULL, 'w' },
 					      { "entrypoint", required_argument, NULL, 'Y' },
 					      { "volume", required_argument, NULL, 'v' },
+					      { "mount", required_argument, NULL, 'O' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("run");
 	struct run_opts o = { 0 };
@@ -127,6 +128,7 @@ int cmd_run(int argc, char **argv)
 		case 'N': case 'H': case 'p': net_option(cmd, opt, optarg, &ct.net); break;	/* v1.4 */
 		case 'e': case 'E': case 'w': case 'Y': config_option(cmd, opt, optarg, &ct.cfg); break;	/* v1.5 */
 		case 'v': volume_option(cmd, optarg, &ct.cfg); break;
+		case 'O': mount_option(cmd, optarg, &ct.cfg, &ct.mounts); break;
 		}
 	security_finish(&so, &ct.sec);
 	if (optind >= argc)

@@ -48,7 +48,9 @@ static const struct command commands[] = {
 	  "  -w, --workdir PATH   The command's working directory (made if missing)\n"
 	  "      --entrypoint CMD Run CMD, with the words after IMAGE as its arguments\n"
 	  "  -v, --volume SRC:PATH[:ro|rw]\n"
-	  "                       Mount a host path (absolute) or a named volume on PATH\n", cmd_run },
+	  "                       Mount a host path (absolute) or a named volume on PATH\n"
+	  "      --mount type=bind|volume|tmpfs,source=SRC,target=PATH[,readonly]\n"
+	  "                       The same, in Docker's long form (and a tmpfs)\n", cmd_run },
 	{ "ps", "List containers", "ps [OPTIONS]",
 	  "  -a, --all            Show all containers (default: only running ones)\n"
 	  "  -q, --quiet          Show only container ids\n", cmd_ps },

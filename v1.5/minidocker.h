@@ -447,6 +447,8 @@ void unescape(char *s);
  * -v: into CFG, or a usage error. */
 void config_option(const struct command *cmd, int opt, const char *arg, struct config *cfg);
 void volume_option(const struct command *cmd, const char *spec, struct config *cfg);
+struct mounts;
+void mount_option(const struct command *cmd, const char *spec, struct config *cfg, struct mounts *m);
 void config_add_env(struct config *cfg, const char *kv);
 int config_valid_path(const char *path);	/* absolute, no "..", one line */
 /* The command with --entrypoint before it (a new array), or CMD. */

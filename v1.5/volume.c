@@ -30,17 +30,55 @@
 
 /* ---- run's -v ---------------------------------------------------- */
 
-/* -v SOURCE:TARGET[:MODE], as Docker reads it on Linux: SOURCE an
+/* Add the mount SOURCE on TARGET (read-only if RO) to CFG: SOURCE an
  * absolute host path (a bind mount) or a volume's name; TARGET absolute,
- * not / and without ".."; MODE ro or rw. */
+ * not / and without "..".  SPEC and FLAG (-v or --mount) for messages;
+ * TYPE "bind" or "volume" (--mount's), or NULL: what SOURCE says (-v). */
+static void volume_add(const struct command *cmd, const char *flag, const char *spec, const char *type,
+		       const char *source, const char *target, int ro, struct config *cfg)
+{
+	if (cfg->nvol == MAX_VOLUMES)
+		usage_error(cmd, NULL, "too many -v and --mount: at most %d", MAX_VOLUMES);
+	struct volume *v = &cfg->vol[cfg->nvol];
+	memset(v, 0, sizeof *v);
+	v->fd = -1;
+	v->ro = ro;
+	if (source[0] == '/' && (!type || !strcmp(type, "bind"))) {
+		if (!config_valid_path(source) || strlen(source) >= sizeof v->source)
+			usage_error(cmd, NULL, "invalid host path '%s' in %s '%s': without '..'", source, flag, spec);
+		snprintf(v->type, sizeof v->type, "bind");
+	} else if (valid_name(source) && (!type || !strcmp(type, "volume"))) {
+		snprintf(v->type, sizeof v->type, "volume");
+	} else {
+		/* Docker's rule too: a relative host path would be relative
+		 * to wherever the daemon runs, so it must be a name. */
+		md_warnx("run: invalid %s '%s': '%s' is %s", flag, spec, source,
+			 type && !strcmp(type, "bind") ? "not an absolute host path" :
+			 type ? "not a volume name (a letter or digit, then letters, digits, '_', '.' or '-', "
+				"2 to 63 in all)" :
+				"neither an absolute host path nor a volume name (a letter or digit, then "
+				"letters, digits, '_', '.' or '-', 2 to 63 in all)");
+		md_hint("give a host folder by its absolute path: \"$PWD/%s\"", source);
+		exit(MD_EXIT_FAILED);
+	}
+	if (!config_valid_path(target) || !target[strspn(target, "/")] || strlen(target) >= sizeof v->target)
+		usage_error(cmd, NULL, "invalid mount path '%s' in %s '%s': it must be absolute, "
+			    "not / and without '..'", target, flag, spec);
+	for (int i = 0; i < cfg->nvol; i++)
+		if (!strcmp(cfg->vol[i].target, target))
+			usage_error(cmd, NULL, "duplicate mount point: %s", target);
+	snprintf(v->source, sizeof v->source, "%s", source);
+	snprintf(v->target, sizeof v->target, "%s", target);
+	cfg->nvol++;
+}
+
+/* -v SOURCE:TARGET[:MODE], as Docker reads it on Linux; MODE ro or rw. */
 void volume_option(const struct command *cmd, const char *spec, struct config *cfg)
 {
 	char parts[4][1024];
 	int n = 0;
 	const char *p = spec;
 
-	if (cfg->nvol == MAX_VOLUMES)
-		usage_error(cmd, NULL, "too many -v: at most %d", MAX_VOLUMES);
 	for (; n < 4; n++) {
 		size_t len = strcspn(p, ":");
 		if (len >= sizeof parts[0])
@@ -54,35 +92,61 @@ void volume_option(const struct command *cmd, const char *spec, struct config *c
 		usage_error(cmd, NULL, n < 1 ? "invalid volume specification '%s': a name is not enough, "
 				       "use -v NAME:PATH or -v HOST_PATH:PATH" :
 				       "invalid volume specification '%s': SOURCE:PATH[:ro|rw]", spec);
-	struct volume *v = &cfg->vol[cfg->nvol];
-	memset(v, 0, sizeof *v);
-	v->fd = -1;
 	if (n == 2 && strcmp(parts[2], "ro") && strcmp(parts[2], "rw"))
 		usage_error(cmd, NULL, "invalid mode '%s' in -v '%s': ro or rw", parts[2], spec);
-	v->ro = n == 2 && !strcmp(parts[2], "ro");
-	if (parts[0][0] == '/') {
-		if (!config_valid_path(parts[0]))
-			usage_error(cmd, NULL, "invalid host path '%s' in -v '%s': without '..'", parts[0], spec);
-		snprintf(v->type, sizeof v->type, "bind");
-	} else if (valid_name(parts[0])) {
-		snprintf(v->type, sizeof v->type, "volume");
-	} else {
-		/* Docker's rule too: a relative host path would be relative
-		 * to wherever the daemon runs, so it must be a name. */
-		md_warnx("run: invalid -v '%s': '%s' is neither an absolute host path nor a volume name "
-			 "(a letter or digit, then letters, digits, '_', '.' or '-', 2 to 63 in all)", spec, parts[0]);
-		md_hint("give a host folder by its absolute path: -v \"$PWD/%s:%s\"", parts[0], parts[1]);
-		exit(MD_EXIT_FAILED);
+	volume_add(cmd, "-v", spec, NULL, parts[0], parts[1], n == 2 && !strcmp(parts[2], "ro"), cfg);
+}
+
+/* --mount type=bind|volume|tmpfs,source=S,target=T[,readonly]: Docker's
+ * long form of -v, and of --tmpfs (tmpfs-size=, tmpfs-mode=). */
+void mount_option(const struct command *cmd, const char *spec, struct config *cfg, struct mounts *m)
+{
+	char copy[2048], tmpfs[256] = "", type[16] = "", source[1024] = "", target[1024] = "";
+	int ro = 0;
+
+	if (strlen(spec) >= sizeof copy)
+		usage_error(cmd, NULL, "invalid --mount '%.40s...': too long", spec);
+	snprintf(copy, sizeof copy, "%s", spec);
+	for (char *save, *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		char *val = strchr(w, '=');
+		if (val)
+			*val++ = '\0';
+		if (!strcmp(w, "readonly") || !strcmp(w, "ro")) {
+			ro = !val || !strcmp(val, "true") || !strcmp(val, "1");
+			if (val && !ro && strcmp(val, "false") && strcmp(val, "0"))
+				usage_error(cmd, NULL, "invalid --mount '%s': readonly=%s (true or false)", spec, val);
+		} else if (!val) {
+			usage_error(cmd, NULL, "invalid --mount '%s': '%s' needs a value (KEY=VALUE)", spec, w);
+		} else if (!strcmp(w, "type")) {
+			snprintf(type, sizeof type, "%s", val);
+		} else if (!strcmp(w, "source") || !strcmp(w, "src")) {
+			snprintf(source, sizeof source, "%s", val);
+		} else if (!strcmp(w, "target") || !strcmp(w, "destination") || !strcmp(w, "dst")) {
+			snprintf(target, sizeof target, "%s", val);
+		} else if (!strcmp(w, "tmpfs-size") || !strcmp(w, "tmpfs-mode")) {
+			snprintf(tmpfs + strlen(tmpfs), sizeof tmpfs - strlen(tmpfs), ",%s=%s", w + 6, val);
+		} else {
+			usage_error(cmd, NULL, "invalid --mount '%s': unknown key '%s' (type, source, target, "
+				    "readonly, tmpfs-size, tmpfs-mode)", spec, w);
+		}
 	}
-	if (!config_valid_path(parts[1]) || !parts[1][strspn(parts[1], "/")])
-		usage_error(cmd, NULL, "invalid mount path '%s' in -v '%s': it must be absolute, "
-			    "not / and without '..'", parts[1], spec);
-	for (int i = 0; i < cfg->nvol; i++)
-		if (!strcmp(cfg->vol[i].target, parts[1]))
-			usage_error(cmd, NULL, "duplicate mount point: %s", parts[1]);
-	snprintf(v->source, sizeof v->source, "%s", parts[0]);
-	snprintf(v->target, sizeof v->target, "%s", parts[1]);
-	cfg->nvol++;
+	if (strcmp(type, "bind") && strcmp(type, "volume") && strcmp(type, "tmpfs"))
+		usage_error(cmd, NULL, "invalid --mount '%s': type=bind, type=volume or type=tmpfs", spec);
+	if (!target[0])
+		usage_error(cmd, NULL, "invalid --mount '%s': no target", spec);
+	if (!strcmp(type, "tmpfs")) {
+		if (source[0])
+			usage_error(cmd, NULL, "invalid --mount '%s': a tmpfs has no source", spec);
+		char arg[1300];
+		snprintf(arg, sizeof arg, "%s:%s%s", target, ro ? "ro" : "rw", tmpfs);
+		mounts_option(cmd, 'T', arg, m);	/* v1.3's --tmpfs */
+		return;
+	}
+	if (!source[0])
+		usage_error(cmd, NULL, "invalid --mount '%s': no source (a volume needs its name)", spec);
+	if (tmpfs[0])
+		usage_error(cmd, NULL, "invalid --mount '%s': tmpfs- options are for type=tmpfs", spec);
+	volume_add(cmd, "--mount", spec, type, source, target, ro, cfg);
 }
 
 void volume_host_path(const struct volume *v, char *buf)
