@@ -3,6 +3,7 @@
  * named volumes (-v, the volume command).  Host folders the tests mount
  * are made in the test's own state root, and removed with it. */
 #include "features.h"
+#include "basics.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -310,6 +311,24 @@ START_TEST(mount_is_the_long_form)
 }
 END_TEST
 
+START_TEST(volumes_work_without_root)
+{
+	/* Without root, the init makes the detached trees itself, in the
+	 * user namespace that owns its mount namespace; its root is the
+	 * caller, so it writes in the caller's folder and volumes. */
+	nobody_root();
+	struct result r = sh("d=\"$MINIDOCKER_ROOT/nobody/host\"; mkdir \"$d\" && echo hi > \"$d/f\" && "
+			     "chown -R 65534:65534 \"$d\" && "
+			     AS_NOBODY " run --rm --network none -e K=v -w /w -v \"$d:/data\" -v nv:/etc base sh -c "
+			     "'cat /data/f; echo out > /data/g; echo $K $(pwd); ls /etc/passwd' && "
+			     AS_NOBODY " run --rm --network none -v \"$d:/data:ro\" base touch /data/h; "
+			     "ls -n \"$d\" | awk 'NR > 1 { print $3, $NF }'; ls \"$MINIDOCKER_ROOT/nobody/volumes/nv/_data/passwd\"");
+	ck_assert_msg(strstr(r.out, "hi\nv /w\n/etc/passwd\n65534 f\n65534 g\n") && strstr(r.out, "/_data/passwd"),
+		      "%s\n%s", r.out, r.err);
+	ck_contains(r.err, "Read-only file system");
+}
+END_TEST
+
 void add_volume_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "environment");
@@ -329,6 +348,7 @@ void add_volume_tests(Suite *s)
 	add_root_test(tc, a_volume_in_use_is_not_removed);
 	add_root_test(tc, start_mounts_the_volumes_again);
 	add_root_test(tc, mount_is_the_long_form);
+	add_root_test(tc, volumes_work_without_root);
 	tc = tcase(s, "volume bad input");
 	add_root_test(tc, bad_volume_specs_are_125);
 }

@@ -149,9 +149,11 @@ void mount_option(const struct command *cmd, const char *spec, struct config *cf
 	volume_add(cmd, "--mount", spec, type, source, target, ro, cfg);
 }
 
+/* V's host path: a bind mount's own, or a volume's folder (in the init,
+ * a volume's source is that folder already: config_word). */
 void volume_host_path(const struct volume *v, char *buf)
 {
-	if (v->type[0] == 'v')
+	if (v->type[0] == 'v' && v->source[0] != '/')
 		md_pathf(buf, "%s/volumes/%s/_data", md_state_root(), v->source);
 	else
 		md_pathf(buf, "%s", v->source);
