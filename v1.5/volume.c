@@ -58,7 +58,8 @@ static void volume_add(const struct command *cmd, const char *flag, const char *
 				"2 to 63 in all)" :
 				"neither an absolute host path nor a volume name (a letter or digit, then "
 				"letters, digits, '_', '.' or '-', 2 to 63 in all)");
-		md_hint("give a host folder by its absolute path: \"$PWD/%s\"", source);
+		md_hint("give a host folder by its absolute path: \"$PWD/%s\"",
+			source + (strncmp(source, "./", 2) ? 0 : 2));
 		exit(MD_EXIT_FAILED);
 	}
 	if (!config_valid_path(target) || !target[strspn(target, "/")] || strlen(target) >= sizeof v->target)
@@ -275,15 +276,24 @@ static int volume_in_use(const char *name, char *owner)
 static int dir_empty(int fd);
 
 /* A detached copy of the tree at V's host path, its submounts with it
- * (Docker's -v is a recursive bind, "rbind"). */
+ * (Docker's -v is a recursive bind, "rbind"), made private.  A copy of a
+ * shared mount (every mount of a systemd host) is a peer of it, as a bind
+ * mount would be: without MS_PRIVATE, what the init mounts in it (v1.4's
+ * /etc/hosts in a volume on /etc) or the container does would appear on
+ * the host's folder, and stay there (Docker's default, rprivate). */
 static int source_tree(const struct volume *v)
 {
 	char host[PATH_MAX];
+	struct mount_attr attr = { .propagation = MS_PRIVATE };
 
 	volume_host_path(v, host);
 	int fd = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (fd < 0)
+	if (fd < 0 || mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0) {
 		md_warn("-v %s:%s: bind %s", v->source, v->target, host);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
 	return fd;
 }
 
