@@ -26,5 +26,7 @@ void add_seccomp_tests(Suite *s);
 void add_device_tests(Suite *s);
 /* v1.4: network.c; TCases "network" and "network bad input". */
 void add_network_tests(Suite *s);
+/* v1.5: volumes.c; TCases "environment", "volumes", "volume bad input". */
+void add_volume_tests(Suite *s);
 
 #endif

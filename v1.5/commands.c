@@ -98,6 +98,12 @@ int cmd_run(int argc, char **argv)
 					      { "network", required_argument, NULL, 'N' },	/* v1.4 */
 					      { "hostname", required_argument, NULL, 'H' },
 					      { "publish", required_argument, NULL, 'p' },
+					      { "env", required_argument, NULL, 'e' },	/* v1.5 */
+					      { "env-file", required_argument, NULL, 'E' },
+					      { "workdir", required_argument, NULL, 'w' },
+					      { "entrypoint", required_argument, NULL, 'Y' },
+					      { "volume", required_argument, NULL, 'v' },
+					      { "mount", required_argument, NULL, 'O' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("run");
 	struct run_opts o = { 0 };
@@ -106,7 +112,7 @@ int cmd_run(int argc, char **argv)
 	const char *name = NULL, *parent = NULL;
 	int opt;
 
-	while ((opt = next_opt(cmd, argc, argv, "ditm:u:p:", opts)) != -1)
+	while ((opt = next_opt(cmd, argc, argv, "ditm:u:p:e:w:v:", opts)) != -1)
 		switch (opt) {
 		case 'd': o.detach = 1; break;
 		case 'i': o.interactive = 1; break;
@@ -120,6 +126,9 @@ int cmd_run(int argc, char **argv)
 		case 'R': case 'T': case 'Z': mounts_option(cmd, opt, optarg, &ct.mounts); break;
 		case 'g': parent = optarg; break;
 		case 'N': case 'H': case 'p': net_option(cmd, opt, optarg, &ct.net); break;	/* v1.4 */
+		case 'e': case 'E': case 'w': case 'Y': config_option(cmd, opt, optarg, &ct.cfg); break;	/* v1.5 */
+		case 'v': volume_option(cmd, optarg, &ct.cfg); break;
+		case 'O': mount_option(cmd, optarg, &ct.cfg, &ct.mounts); break;
 		}
 	security_finish(&so, &ct.sec);
 	if (optind >= argc)
@@ -144,10 +153,16 @@ int cmd_run(int argc, char **argv)
 	/* v1.4: and whether its network and ports can be had. */
 	if (net_check(cmd, &ct.net) < 0)
 		return MD_EXIT_FAILED;
+	if (volumes_check(&ct.cfg) < 0)	/* v1.5: the bind mounts' host paths */
+		return MD_EXIT_FAILED;
 	const char *image = argv[optind++];
 	static char *default_cmd[] = { "/bin/sh", NULL };
 	char **command = optind < argc ? argv + optind : default_cmd;
 	int ncmd = optind < argc ? argc - optind : 1;
+	if (ct.cfg.entrypoint[0]) {	/* v1.5: ENTRYPOINT ARGS... */
+		ncmd = argc - optind;
+		command = config_command(&ct.cfg, argv + optind, &ncmd);
+	}
 
 	/* The name is checked and claimed (by the state file) under a lock. */
 	int lock = lock_containers();
@@ -160,6 +175,8 @@ int cmd_run(int argc, char **argv)
 		random_name(ct.name, sizeof ct.name);
 	ct.tty = o.tty;
 	ct.interactive = o.interactive;
+	if (volumes_prepare(&ct.cfg) < 0)	/* v1.5: named volumes, made on first use */
+		return MD_EXIT_FAILED;
 	int mine = create_container(&ct, image, command, ncmd);
 	close(lock);
 
@@ -368,15 +385,20 @@ static int check_running(const struct container *c, const char *name)
 int cmd_exec(int argc, char **argv)
 {
 	static const struct option opts[] = { { "user", required_argument, NULL, 'u' },
+					      { "env", required_argument, NULL, 'e' },	/* v1.5 */
+					      { "workdir", required_argument, NULL, 'w' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("exec");
 	struct container c;
+	struct config extra = { 0 };	/* v1.5: exec's -e and -w */
 	const char *user = NULL;
 	int opt;
 
-	while ((opt = next_opt(cmd, argc, argv, "u:", opts)) != -1)
+	while ((opt = next_opt(cmd, argc, argv, "u:e:w:", opts)) != -1)
 		if (opt == 'u' && !valid_user(user = optarg))
 			usage_error(cmd, NULL, "invalid user '%s'", optarg);
+		else if (opt == 'e' || opt == 'w')
+			config_option(cmd, opt, optarg, &extra);
 	if (argc - optind < 2)
 		usage_error(cmd, NULL, argc - optind ? "no command given" : "no container given");
 	const char *name = argv[optind];
@@ -422,6 +444,7 @@ int cmd_exec(int argc, char **argv)
 			snprintf(c.sec.user, sizeof c.sec.user, "%s", user);
 		userns_become_root(&c.map);
 		security_apply(&c.sec);
+		config_apply(&c.cfg, &extra, extra.workdir[0] ? extra.workdir : NULL);	/* v1.5 */
 		md_exec_prepare();	/* only 0-2 cross; default signals */
 		execvp(argv[optind + 1], argv + optind + 1);
 		md_exec_failed(argv[optind + 1]);

@@ -4,7 +4,8 @@
  * idmap.c and user.c; the calls are marked "v1.2".  v1.3: /sys, /dev and
  * the masks from masks.c and devices.c, --tmpfs and --read-only from
  * mounts.c, marked "v1.3".  v1.4: the network, from endpoint.c; its
- * calls are marked "v1.4". */
+ * calls are marked "v1.4".  v1.5: the command's environment, working
+ * folder and volumes, from config.c and volume.c, marked "v1.5". */
 #include "minidocker.h"
 
 #include <errno.h>
@@ -167,10 +168,11 @@ static int await_exec(int fd)
 	return n == sizeof err && err > 0 ? err : EIO;
 }
 
-/* The init's argv: `minidocker init [--tty] DIR LOWERS SECURITY MOUNTS COMMAND...`. */
-static char **init_argv(const struct container *c, int tty, char *dir, char *lowers, char *sec, char *mnt)
+/* The init's argv: `minidocker init [--tty] DIR LOWERS SECURITY MOUNTS CONFIG COMMAND...`. */
+static char **init_argv(const struct container *c, int tty, char *dir, char *lowers, char *sec, char *mnt,
+			char *cfg)
 {
-	char **argv = calloc(c->argc + 8, sizeof *argv);
+	char **argv = calloc(c->argc + 9, sizeof *argv);
 	int n = 0;
 
 	if (!argv)
@@ -183,6 +185,7 @@ static char **init_argv(const struct container *c, int tty, char *dir, char *low
 	argv[n++] = lowers;
 	argv[n++] = sec;
 	argv[n++] = mnt;	/* v1.3 */
+	argv[n++] = cfg;	/* v1.5 */
 	memcpy(argv + n, c->argv, (c->argc + 1) * sizeof *argv);
 	return argv;
 }
@@ -230,7 +233,8 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 		md_die("socketpair");
 	security_word(&c->sec, sock[1] >= 0 ? SOCK_FD : -1, filter >= 0 ? FILTER_FD : -1, sec, sizeof sec);
 	mounts_word(&c->mounts, mnt, sizeof mnt);	/* v1.3 */
-	char **argv = init_argv(c, tty, dir, lowers, sec, mnt);
+	char *cfg = config_word(c);	/* v1.5 */
+	char **argv = init_argv(c, tty, dir, lowers, sec, mnt, cfg);
 	struct clone_args ca = { .argv = argv, .stdio = stdio, .map = &c->map, .sock = sock[1],
 				 .filter = filter };
 	if (pipe2(ca.sync, O_CLOEXEC) < 0 || pipe2(ca.report, O_CLOEXEC) < 0)
@@ -250,6 +254,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	int err = errno;
 	munmap(stack, STACK_SIZE);
 	free(argv);
+	free(cfg);
 	close(ca.sync[0]);
 	close(ca.report[1]);
 	close_if(sock[1]);
@@ -271,6 +276,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	/* Into the cgroup while it waits on the pipe: the limits hold from
 	 * the command's first instruction (cgroups(7), "cgroup.procs"). */
 	int ok = userns_write_maps(pid, &c->map) == 0 && cgroup_join(c->cgroup_parent, c->id, pid) == 0 &&
+		 (sock[0] < 0 || volumes_send(c, sock[0]) == 0) &&	/* v1.5 */
 		 (sock[0] < 0 || layers_send(c, pid, sock[0], lowers) == 0) &&	/* v1.2 */
 		 net_attach(c, pid) == 0 &&	/* v1.4: its veth */
 		 write(ca.sync[1], "1", 1) == 1;
@@ -331,8 +337,10 @@ static noreturn void overlay_failed(const char *dir, const char *rootfs)
  * upper layer, move into it with pivot_root, and give it its own /proc,
  * without touching the host's.  DIR is ROOT/containers/ID; LOWERS the
  * image's layers, top first, separated by ':'.  v1.3: and its /sys, /dev
- * (TTY: with the terminal as console), the masks, and M's mounts. */
-static void enter_rootfs(const char *dir, const char *lowers, int sock, const struct mounts *m, int tty)
+ * (TTY: with the terminal as console), the masks, and M's mounts.
+ * v1.5: and CFG's volumes, attached before pivot_root. */
+static void enter_rootfs(const char *dir, const char *lowers, int sock, const struct mounts *m, int tty,
+			 struct config *cfg)
 {
 	char rootfs[PATH_MAX], opts[3 * PATH_MAX], sent[PATH_MAX];
 
@@ -378,6 +386,9 @@ static void enter_rootfs(const char *dir, const char *lowers, int sock, const st
 	mount_sys(rootfs);
 	mount_dev(rootfs, m->shm_size, tty);
 	mask_paths(rootfs);
+	/* v1.5: -v, before the network's files, which may go in a volume
+	 * on /etc (Docker mounts the shallower path first). */
+	volumes_attach(rootfs, cfg);
 	net_mount_files(dir, rootfs);	/* v1.4: /etc/hosts, hostname, resolv.conf */
 	/* pivot_root(2) swaps the root mount for the overlay, and unlike
 	 * chroot(2) leaves nothing above it to climb to.  pivot_root(".", ".")
@@ -399,6 +410,7 @@ static void enter_rootfs(const char *dir, const char *lowers, int sock, const st
 		md_die("detach the old root");
 	if (chdir("/") < 0)
 		md_die("chdir /");
+	config_make_workdir(cfg);	/* v1.5: -w, while / may be written */
 	apply_mounts(m);	/* v1.3: --tmpfs, --read-only (mounts.c) */
 }
 
@@ -423,7 +435,7 @@ void container_env(void)
 	free(keep);
 }
 
-/* `minidocker init [--tty] DIR LOWERS SECURITY MOUNTS COMMAND...`: the container side,
+/* `minidocker init [--tty] DIR LOWERS SECURITY MOUNTS CONFIG COMMAND...`: the container side,
  * PID 1 of its PID namespace.  Name the host, enter the root filesystem,
  * then become the command: execvp keeps our PID, so the command is PID 1.
  * No unmount at the end: the mount namespace, and every mount in it, the
@@ -436,7 +448,9 @@ noreturn void container_init(int argc, char **argv)
 	int sock = security_parse(argv[4 + tty], &sec);	/* v1.2 */
 	struct mounts mnt;
 	mounts_parse(argv[5 + tty], &mnt);	/* v1.3 */
-	char **cmd = argv + 6 + tty;
+	struct config cfg;
+	config_parse(argv[6 + tty], &cfg);	/* v1.5 */
+	char **cmd = argv + 7 + tty;
 
 	/* Only ever run by `run`: outside a new PID namespace, sethostname
 	 * below would rename the host. */
@@ -459,9 +473,11 @@ noreturn void container_init(int argc, char **argv)
 	if (sethostname(host, strlen(host)) < 0)
 		md_die("sethostname %s", host);
 	net_inside(dir);
-	enter_rootfs(dir, lowers, sock, &mnt, tty);
+	volumes_receive(&cfg, sock);	/* v1.5: before the layers, as they were sent */
+	enter_rootfs(dir, lowers, sock, &mnt, tty, &cfg);
 	container_env();
 	security_apply(&sec);	/* v1.2: user, capabilities, no_new_privs */
+	config_apply(&cfg, NULL, NULL);	/* v1.5: -e, --env-file, -w */
 	/* Tell the runtime the root is ready: from now on the container may
 	 * be joined.  Then only 0, 1 and 2 cross, with default signals. */
 	if (write(REPORT_FD, "r", 1) != 1)

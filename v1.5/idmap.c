@@ -78,8 +78,9 @@ static int idmapped_overlay(int userns, const char *dir, const char *lowers)
 	return mnt;
 }
 
-/* Send TEXT, and FD if it is not -1, on SOCK (unix(7), "SCM_RIGHTS"). */
-static int send_layers(int sock, const char *text, int fd)
+/* Send TEXT, and FD if it is not -1, on SOCK (unix(7), "SCM_RIGHTS");
+ * v1.5: volume.c's sources too. */
+int send_layers(int sock, const char *text, int fd)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];

@@ -42,13 +42,23 @@ static const struct command commands[] = {
 	  "      --network NET    bridge (default), none, host, or a network's name\n"
 	  "      --hostname NAME  The container's hostname (default: container)\n"
 	  "  -p, --publish [IP:]HOSTPORT:PORT[/tcp|/udp]\n"
-	  "                       Forward the host's port to the container's\n", cmd_run },
+	  "                       Forward the host's port to the container's\n"
+	  "  -e, --env K=V        Set a variable (-e K: K's value here, if it is set)\n"
+	  "      --env-file FILE  Variables from FILE, K=V a line (# comments)\n"
+	  "  -w, --workdir PATH   The command's working directory (made if missing)\n"
+	  "      --entrypoint CMD Run CMD, with the words after IMAGE as its arguments\n"
+	  "  -v, --volume SRC:PATH[:ro|rw]\n"
+	  "                       Mount a host path (absolute) or a named volume on PATH\n"
+	  "      --mount type=bind|volume|tmpfs,source=SRC,target=PATH[,readonly]\n"
+	  "                       The same, in Docker's long form (and a tmpfs)\n", cmd_run },
 	{ "ps", "List containers", "ps [OPTIONS]",
 	  "  -a, --all            Show all containers (default: only running ones)\n"
 	  "  -q, --quiet          Show only container ids\n", cmd_ps },
 	{ "exec", "Run a command in a running container",
 	  "exec [OPTIONS] CONTAINER COMMAND [ARG...]",
-	  "  -u, --user USER[:GROUP]  Run as USER instead of the container's user\n", cmd_exec },
+	  "  -u, --user USER[:GROUP]  Run as USER instead of the container's user\n"
+	  "  -e, --env K=V        Set a variable, over the container's\n"
+	  "  -w, --workdir PATH   The working directory (default: the container's)\n", cmd_exec },
 	{ "logs", "Show a container's output", "logs [OPTIONS] CONTAINER",
 	  "  -f, --follow         Keep printing new output until the container exits\n"
 	  "  -n, --tail N         Only the last N lines\n", cmd_logs },
@@ -73,6 +83,8 @@ static const struct command commands[] = {
 	{ "network", "Manage networks", "network create [--subnet CIDR] NAME | ls | rm NAME... | inspect NAME...",
 	  "      --subnet CIDR    create: the network's addresses (default: a free 10.89.N.0/24)\n",
 	  cmd_network },
+	{ "volume", "Manage volumes", "volume create [NAME] | ls [-q] | rm NAME... | inspect NAME...",
+	  "  -q, --quiet          ls: only the volumes' names\n", cmd_volume },	/* v1.5 */
 	{ "version", "Show the minidocker version", "version", NULL, cmd_version },
 	{ "help", "Help on a command", "help [COMMAND]", NULL, cmd_help },
 };

@@ -22,6 +22,8 @@
  *   net.c        links, addresses and routes over netlink, libmnl (v1.4)
  *   nft.c        NAT and published ports in nftables, libnftables (v1.4)
  *   ipam.c       addresses and ports handed out, in ROOT/networks (v1.4)
+ *   config.c     -e, --env-file, -w, --entrypoint: the command's setting (v1.5)
+ *   volume.c     -v: bind mounts, named volumes, the volume command (v1.5)
  */
 #ifndef MINIDOCKER_H
 #define MINIDOCKER_H
@@ -150,6 +152,26 @@ struct netcfg {
 	struct port ports[MAX_PORTS];
 };
 
+/* v1.5: a -v mount: a host path ("bind") or a named volume ("volume"). */
+enum { MAX_VOLUMES = 16 };
+struct volume {
+	char type[8];		/* "bind" or "volume" */
+	char source[1024];	/* the host path, or the volume's name */
+	char target[1024];	/* where, in the container */
+	int ro;
+	int fd;			/* in the init: the detached tree; not saved */
+};
+/* v1.5: what the command runs with: run's -e, --env-file, -w,
+ * --entrypoint, -v. */
+struct config {
+	int nenv;
+	char **env;		/* K=V, in the order given: the last one wins */
+	char workdir[1024];	/* "": / */
+	char entrypoint[1024];	/* "": none; else it is argv[0] too */
+	int nvol;
+	struct volume vol[MAX_VOLUMES];
+};
+
 struct container {
 	char id[65];
 	char name[64];
@@ -171,6 +193,7 @@ struct container {
 	char layers[16];	/* "idmapped", "copy" or "" (not root) */
 	struct netcfg net;	/* v1.4 */
 	struct mounts mounts;	/* v1.3 */
+	struct config cfg;	/* v1.5 */
 };
 
 void container_path(char *buf, const char *id, const char *file);
@@ -413,6 +436,45 @@ int lease_take(struct network *n, const char *id, const char *name, const char *
 int claims_load(struct claim **cl);
 void claims_save(const struct claim *cl, int n);
 int claim_clashes(const struct claim *c, const struct port *p);
+
+/* ---- config.c, volume.c (v1.5) ------------------------------------ */
+
+int cmd_volume(int argc, char **argv);
+/* state.c's escapes, one line per value. */
+void put_escaped(FILE *f, const char *s);
+void unescape(char *s);
+/* run's -e ('e'), --env-file ('E'), -w ('w'), --entrypoint ('Y'), and
+ * -v: into CFG, or a usage error. */
+void config_option(const struct command *cmd, int opt, const char *arg, struct config *cfg);
+void volume_option(const struct command *cmd, const char *spec, struct config *cfg);
+struct mounts;
+void mount_option(const struct command *cmd, const char *spec, struct config *cfg, struct mounts *m);
+void config_add_env(struct config *cfg, const char *kv);
+int config_valid_path(const char *path);	/* absolute, no "..", one line */
+/* The command with --entrypoint before it (a new array), or CMD. */
+char **config_command(const struct config *cfg, char **cmd, int *n);
+void config_save(FILE *f, const struct config *cfg);
+int config_load(struct config *cfg, const char *key, char *val);	/* 1: its line */
+void config_free(struct config *cfg);
+/* The init's word: env, workdir and mounts (malloc'd), and back. */
+char *config_word(const struct container *c);
+void config_parse(char *word, struct config *cfg);
+/* In the init after pivot_root: -w made.  Just before execve, run's and
+ * exec's: the variables over container_env's, and the working folder. */
+void config_make_workdir(const struct config *cfg);
+void config_apply(const struct config *cfg, const struct config *extra, const char *workdir);
+void volume_host_path(const struct volume *v, char *buf);
+int volumes_check(const struct config *cfg);	/* bind sources exist */
+int volumes_prepare(const struct config *cfg);	/* named volumes made */
+void volumes_save(FILE *f, const struct config *cfg);
+int volumes_load(struct config *cfg, const char *key, const char *val);
+/* Root: the sources over the layer socket; the init takes them (or, with
+ * SOCK -1, makes them), then attaches them in ROOTFS before pivot_root. */
+int volumes_send(const struct container *c, int sock);
+void volumes_receive(struct config *cfg, int sock);
+void volumes_attach(const char *rootfs, struct config *cfg);
+/* idmap.c: TEXT and FD over SOCK (SCM_RIGHTS). */
+int send_layers(int sock, const char *text, int fd);
 
 /* ---- tty.c ----------------------------------------------------------- */
 

@@ -22,8 +22,9 @@ void container_path(char *buf, const char *id, const char *file)
 	md_pathf(buf, "%s/containers/%s%s%s", md_state_root(), id, file ? "/" : "", file ? file : "");
 }
 
-/* A value with its backslashes and newlines escaped, so one line holds it. */
-static void put_escaped(FILE *f, const char *s)
+/* A value with its backslashes and newlines escaped, so one line holds it.
+ * v1.5: config.c's too. */
+void put_escaped(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\\')
@@ -35,7 +36,7 @@ static void put_escaped(FILE *f, const char *s)
 	}
 }
 
-static void unescape(char *s)
+void unescape(char *s)
 {
 	char *out = s;
 	for (; *s; s++) {
@@ -112,6 +113,7 @@ int try_save_state(const struct container *c)
 	for (int i = 0; i < c->mounts.ntmpfs; i++)
 		fprintf(f, "tmpfs=%s\n", c->mounts.tmpfs[i]);
 	net_save(f, &c->net);	/* v1.4 */
+	config_save(f, &c->cfg);	/* v1.5: env=, workdir=, entrypoint=, mount= */
 	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fclose(f) != 0 || rename(tmp, path) < 0) {
 		err = errno;
 		unlink(tmp);
@@ -241,6 +243,8 @@ int load_state(const char *id, struct container *c)
 			c->monitor_start = strtoull(val, NULL, 10);
 		else if (!strcmp(line, "exit_code"))
 			c->exit_code = atoi(val);
+		else if (config_load(&c->cfg, line, val))	/* v1.5 */
+			;
 		else if (!net_load(&c->net, line, val))	/* v1.4 */
 			load_security(c, line, val);	/* v1.2 */
 	}
