@@ -117,7 +117,7 @@ tests/probe: tests/probe.c .build-flags
 	$(CC) $(MD_CFLAGS) $(CFLAGS) -static -o $@ $< -lcap
 
 TEST_LIB := tests/harness.c tests/basics.c tests/layers.c tests/input.c tests/cli.c tests/detach.c tests/limits.c \
-	tests/ranges.c tests/seccomp.c tests/devices.c tests/network.c
+	tests/ranges.c tests/seccomp.c tests/devices.c tests/network.c tests/everyday.c
 tests/bin/test_%: tests/test_%.c $(TEST_LIB) $(wildcard tests/*.h) $(SAN_OBJ) .build-flags
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -DTOP='"$(CURDIR)"' -o $@ \

@@ -26,5 +26,7 @@ void add_seccomp_tests(Suite *s);
 void add_device_tests(Suite *s);
 /* v1.4: network.c; TCases "network" and "network bad input". */
 void add_network_tests(Suite *s);
+/* v1.5: everyday.c; kill, wait, logs times, inspect, cp, exec, ps, rename, restart. */
+void add_everyday_tests(Suite *s);
 
 #endif

@@ -430,8 +430,14 @@ int cmd_exec(int argc, char **argv)
 	return wait_for(child);
 }
 
+/* v1.5: logs -t, --since, --until (logtime.c): the records' own times. */
+struct log_filter {
+	int timestamps;
+	struct timespec since, until;	/* 0: no bound */
+};
+
 /* One log record: "TIME STREAM TAG TEXT". */
-static void print_record(char *line)
+static void print_record(char *line, const struct log_filter *lf)
 {
 	char *stream = strchr(line, ' ');
 	char *tag = stream ? strchr(stream + 1, ' ') : NULL;
@@ -439,8 +445,20 @@ static void print_record(char *line)
 		return;
 	int fd = !strncmp(stream + 1, "stderr", 6) ? 2 : 1;
 	char *text = tag + 3;
+	/* v1.5: Docker keeps what is at or after --since, at or before --until */
+	struct timespec t;
+	if ((lf->since.tv_sec || lf->until.tv_sec) &&
+	    (record_time(line, &t) < 0 || (lf->since.tv_sec && time_before(&t, &lf->since)) ||
+	     (lf->until.tv_sec && time_before(&lf->until, &t))))
+		return;
+	char full = tag[1];
+	if (lf->timestamps) {	/* "TIME TEXT": the time word moved up to the text */
+		size_t w = stream - line + 1;
+		text -= w;
+		memmove(text, line, w);
+	}
 	size_t len = strlen(text);
-	if (tag[1] == 'F')
+	if (full == 'F')
 		text[len++] = '\n';	/* the newline the record left out */
 	while (len > 0) {
 		ssize_t w = write(fd, text, len);
@@ -455,20 +473,30 @@ int cmd_logs(int argc, char **argv)
 {
 	static const struct option opts[] = { { "follow", no_argument, NULL, 'f' },
 					      { "tail", required_argument, NULL, 'n' },
+					      { "timestamps", no_argument, NULL, 't' },	/* v1.5 */
+					      { "since", required_argument, NULL, 'S' },
+					      { "until", required_argument, NULL, 'U' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("logs");
 	int follow = 0, opt;
 	long tail = -1;
 	char *end, path[PATH_MAX];
 	struct container c;
+	struct log_filter lf = { 0 };	/* v1.5 */
 
-	while ((opt = next_opt(cmd, argc, argv, "fn:", opts)) != -1)
+	while ((opt = next_opt(cmd, argc, argv, "fn:t", opts)) != -1)
 		if (opt == 'f')
 			follow = 1;
 		else if (opt == 'n') {
 			tail = strtol(optarg, &end, 10);
 			if (*end || end == optarg || tail < 0)
 				usage_error(cmd, NULL, "invalid number of lines '%s'", optarg);
+		} else if (opt == 't') {	/* v1.5 */
+			lf.timestamps = 1;
+		} else if (parse_when(optarg, opt == 'S' ? &lf.since : &lf.until) < 0) {
+			usage_error(cmd, NULL, "invalid time '%s' for --%s: an RFC 3339 time "
+				    "(2026-12-02T15:04:05Z), a date, Unix seconds, or a duration such as 10m",
+				    optarg, opt == 'S' ? "since" : "until");
 		}
 	if (optind != argc - 1)
 		usage_error(cmd, NULL, optind < argc ? "one container at a time" : "no container given");
@@ -501,13 +529,16 @@ int cmd_logs(int argc, char **argv)
 			if (skip > 0)
 				skip--;
 			else
-				print_record(line);
+				print_record(line, &lf);
 		}
 		if (!follow)
 			break;
-		/* -f: until the container has ended and all it wrote is read. */
+		/* -f: until the container has ended and all it wrote is read
+		 * (v1.5: or --until has passed). */
 		struct container now;
-		int ended = load_state(c.id, &now) < 0;
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		int ended = load_state(c.id, &now) < 0 || (lf.until.tv_sec && time_before(&lf.until, &t));
 		if (!ended) {
 			settle(&now);
 			ended = !is_running(&now);
@@ -518,7 +549,7 @@ int cmd_logs(int argc, char **argv)
 				clearerr(f);
 				while ((n = getline(&line, &cap, f)) > 0 && line[n - 1] == '\n') {
 					line[n - 1] = '\0';
-					print_record(line);
+					print_record(line, &lf);
 				}
 			}
 			break;
@@ -623,7 +654,7 @@ static int wait_end(int pidfd, pid_t pid, unsigned long long started, int ms)
  * (at once if TIMEOUT is negative), then wait for its monitor to record
  * the exit.  The pidfd makes sure the signals reach the container's PID 1
  * and no process that took its number since. */
-static void end_container(const struct container *c, int timeout)
+void end_container(const struct container *c, int timeout)
 {
 	int pidfd = pidfd_open(c->pid);
 	int monfd = pidfd_open(c->monitor);

@@ -51,7 +51,10 @@ static const struct command commands[] = {
 	  "  -u, --user USER[:GROUP]  Run as USER instead of the container's user\n", cmd_exec },
 	{ "logs", "Show a container's output", "logs [OPTIONS] CONTAINER",
 	  "  -f, --follow         Keep printing new output until the container exits\n"
-	  "  -n, --tail N         Only the last N lines\n", cmd_logs },
+	  "  -n, --tail N         Only the last N lines\n"
+	  "  -t, --timestamps     Each line's time first (RFC 3339, UTC)\n"
+	  "      --since WHEN     Only lines from WHEN on (2026-12-02T15:04:05Z, 10m, ...)\n"
+	  "      --until WHEN     Only lines up to WHEN\n", cmd_logs },
 	{ "start", "Start one or more stopped containers",
 	  "start [OPTIONS] CONTAINER...",
 	  "  -a, --attach         Attach to its output, and return its exit status\n"
@@ -73,6 +76,16 @@ static const struct command commands[] = {
 	{ "network", "Manage networks", "network create [--subnet CIDR] NAME | ls | rm NAME... | inspect NAME...",
 	  "      --subnet CIDR    create: the network's addresses (default: a free 10.89.N.0/24)\n",
 	  cmd_network },
+	/* v1.5: the everyday commands (lifecycle.c, inspect.c, copy.c) */
+	{ "kill", "Send a signal to one or more running containers",
+	  "kill [OPTIONS] CONTAINER...",
+	  "  -s, --signal SIGNAL  KILL (the default), TERM, SIGUSR1, 9...\n",
+	  cmd_kill },
+	{ "wait", "Wait for containers to end, and print their exit codes", "wait CONTAINER...", NULL,
+	  cmd_wait },
+	{ "restart", "Stop, then start one or more containers", "restart [OPTIONS] CONTAINER...",
+	  "  -t, --time N         Seconds to wait for SIGTERM before SIGKILL (default 10)\n", cmd_restart },
+	{ "rename", "Rename a container", "rename CONTAINER NEW_NAME", NULL, cmd_rename },
 	{ "version", "Show the minidocker version", "version", NULL, cmd_version },
 	{ "help", "Help on a command", "help [COMMAND]", NULL, cmd_help },
 };

@@ -77,6 +77,21 @@ int cmd_import(int argc, char **argv);
 int cmd_commit(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+/* v1.5: lifecycle.c, inspect.c, copy.c */
+int cmd_kill(int argc, char **argv);
+int cmd_wait(int argc, char **argv);
+int cmd_restart(int argc, char **argv);
+int cmd_rename(int argc, char **argv);
+/* SIGTERM, then SIGKILL after TIMEOUT seconds (at once if negative), and
+ * wait for the monitor to record the end (commands.c, stop's). */
+void end_container(const struct container *c, int timeout);
+/* A signal's number from its name (KILL, SIGKILL) or number; -1. */
+int parse_signal(const char *s);
+/* logtime.c: a time as Docker's --since takes it (RFC 3339, a date, Unix
+ * seconds, a duration back from now); a log record's own time; a < b. */
+int parse_when(const char *s, struct timespec *t);
+int record_time(const char *line, struct timespec *t);
+int time_before(const struct timespec *a, const struct timespec *b);
 int cmd_help(int argc, char **argv);
 
 /* ---- process.c ------------------------------------------------------- */
