@@ -7,6 +7,7 @@
  * folder the test owns. */
 #include "features.h"
 
+#include <jansson.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,209 @@ START_TEST(rename_and_restart)
 }
 END_TEST
 
+/* The JSON TEXT, parsed: it must be an array of N objects. */
+static json_t *parse_array(const char *text, size_t n)
+{
+	json_error_t e;
+	json_t *a = json_loads(text, 0, &e);
+	ck_assert_msg(a, "not JSON (%s, line %d): %s", e.text, e.line, text);
+	ck_assert_msg(json_is_array(a) && json_array_size(a) == n, "not an array of %zu: %s", n, text);
+	return a;
+}
+
+/* The string at PATH ("State.Status") in the object O, or "". */
+static const char *str_at(json_t *o, const char *path)
+{
+	char copy[128], *save;
+	snprintf(copy, sizeof copy, "%s", path);
+	for (char *f = strtok_r(copy, ".", &save); f && o; f = strtok_r(NULL, ".", &save))
+		o = json_object_get(o, f);
+	return json_is_string(o) ? json_string_value(o) : "";
+}
+
+static json_int_t int_at(json_t *o, const char *path)
+{
+	char copy[128], *save;
+	snprintf(copy, sizeof copy, "%s", path);
+	for (char *f = strtok_r(copy, ".", &save); f && o; f = strtok_r(NULL, ".", &save))
+		o = json_object_get(o, f);
+	ck_assert_msg(json_is_integer(o) || json_is_boolean(o), "%s is not a number", path);
+	return json_is_boolean(o) ? json_is_true(o) : json_integer_value(o);
+}
+
+START_TEST(inspect_a_container_as_docker_does)
+{
+	char *id = detach("--name box -m 64m --pids-limit 20 --read-only --cap-add NET_ADMIN "
+			  "--cap-drop CHOWN base sh -c 'sleep 60'");
+	char full[65];
+	snprintf(full, sizeof full, "%s", id);
+	struct result r = md(NULL, "inspect", "box", NULL);
+	ck_status(r, 0);
+	json_t *a = parse_array(r.out, 1), *c = json_array_get(a, 0);
+	ck_assert_str_eq(str_at(c, "Id"), full);
+	ck_assert_int_eq(strspn(str_at(c, "Id"), "0123456789abcdef"), 64);
+	ck_assert_str_eq(str_at(c, "Name"), "/box");
+	ck_assert_str_eq(str_at(c, "State.Status"), "running");
+	ck_assert_int_eq(int_at(c, "State.Running"), 1);
+	ck_assert_int_eq(int_at(c, "State.Pid"), state_number(full, "pid"));
+	ck_assert_str_eq(str_at(c, "State.FinishedAt"), "0001-01-01T00:00:00Z");
+	ck_assert_int_eq(strncmp(str_at(c, "State.StartedAt"), str_at(c, "Created"), 10), 0);
+	ck_assert_str_eq(str_at(c, "Config.Image"), "base");
+	ck_assert_str_eq(str_at(c, "Config.Hostname"), "container");
+	json_t *cmd = json_object_get(json_object_get(c, "Config"), "Cmd");
+	ck_assert_int_eq(json_array_size(cmd), 3);
+	ck_assert_str_eq(json_string_value(json_array_get(cmd, 2)), "sleep 60");
+	ck_assert_int_eq(int_at(c, "HostConfig.Memory"), 64 << 20);
+	ck_assert_int_eq(int_at(c, "HostConfig.PidsLimit"), 20);
+	ck_assert_int_eq(int_at(c, "HostConfig.ReadonlyRootfs"), 1);
+	ck_assert_str_eq(str_at(c, "HostConfig.NetworkMode"), "none");
+	json_t *add = json_object_get(json_object_get(c, "HostConfig"), "CapAdd");
+	ck_assert_str_eq(json_string_value(json_array_get(add, 0)), "NET_ADMIN");
+	/* Env is what the command gets: compare with the container's own. */
+	r = md(NULL, "exec", "box", "sh", "-c", "echo $PATH", NULL);
+	json_t *env = json_object_get(json_object_get(c, "Config"), "Env");
+	char want[512];
+	snprintf(want, sizeof want, "PATH=%.*s", (int)strcspn(r.out, "\n"), r.out);
+	ck_assert_str_eq(json_string_value(json_array_get(env, 0)), want);
+	json_decref(a);
+	/* --format: dotted paths, json, text around them. */
+	r = md(NULL, "inspect", "--format", "{{.Name}} is {{.State.Status}}: {{json .Config.Cmd}}", "box", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "/box is running: [\"sh\",\"-c\",\"sleep 60\"]\n");
+	r = md(NULL, "inspect", "-f", "{{.Config.Cmd}} {{.HostConfig.Privileged}} {{.Nope}}", "box", NULL);
+	ck_assert_str_eq(r.out, "[sh -c sleep 60] false <no value>\n");
+	/* Ended: its exit code and when. */
+	md(NULL, "kill", "box", NULL);
+	md(NULL, "wait", "box", NULL);
+	r = md(NULL, "inspect", "-f", "{{.State.Status}} {{.State.ExitCode}} {{.State.Pid}} {{.State.Running}}",
+	       "box", NULL);
+	ck_assert_str_eq(r.out, "exited 137 0 false\n");
+	r = md(NULL, "inspect", "-f", "{{.State.FinishedAt}}", "box", NULL);
+	ck_assert_msg(strncmp(r.out, "0001", 4) && r.out[4] == '-', "FinishedAt: %s", r.out);
+}
+END_TEST
+
+START_TEST(inspect_images_and_networks)
+{
+	struct result r = md(NULL, "inspect", "base", NULL);
+	ck_status(r, 0);
+	json_t *a = parse_array(r.out, 1), *i = json_array_get(a, 0);
+	ck_assert_str_eq(str_at(i, "Id"), "base");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(i, "RepoTags"), 0)), "base");
+	ck_assert_int_gt(int_at(i, "Size"), 100000);
+	ck_assert_str_eq(str_at(i, "RootFS.Type"), "layers");
+	json_decref(a);
+	/* A committed image: its layers bottom first. */
+	ck_status(md(NULL, "run", "--name", "maker", "--network", "none", "base", "touch", "/made", NULL), 0);
+	ck_status(md(NULL, "commit", "maker", "mine", NULL), 0);
+	r = md(NULL, "inspect", "-f", "{{.RootFS.Layers}} {{.Parent}}", "mine", NULL);
+	ck_assert_str_eq(r.out, "[base mine] base\n");
+	/* A network, and a container and an image at once. */
+	ck_status(md(NULL, "network", "create", "--subnet", "10.97.0.0/24", "nett", NULL), 0);
+	r = md(NULL, "run", "-d", "--name", "member", "--network", "nett", "base", "sleep", "60", NULL);
+	ck_status(r, 0);
+	r = md(NULL, "inspect", "nett", "member", "base", NULL);
+	ck_status(r, 0);
+	a = parse_array(r.out, 3);
+	json_t *n = json_array_get(a, 0);
+	ck_assert_str_eq(str_at(n, "Name"), "nett");
+	ck_assert_str_eq(str_at(n, "Driver"), "bridge");
+	json_t *cfg = json_array_get(json_object_get(json_object_get(n, "IPAM"), "Config"), 0);
+	ck_assert_str_eq(str_at(cfg, "Subnet"), "10.97.0.0/24");
+	ck_assert_str_eq(str_at(cfg, "Gateway"), "10.97.0.1");
+	json_t *members = json_object_get(n, "Containers");
+	ck_assert_int_eq(json_object_size(members), 1);
+	json_t *c = json_array_get(a, 1);
+	ck_assert_str_eq(str_at(json_object_get(members, str_at(c, "Id")), "Name"), "member");
+	ck_assert_str_eq(str_at(c, "NetworkSettings.IPAddress"), "10.97.0.2");
+	ck_assert_str_eq(str_at(c, "NetworkSettings.Networks.nett.Gateway"), "10.97.0.1");
+	ck_assert_str_eq(str_at(json_array_get(a, 2), "Id"), "base");
+	json_decref(a);
+	md(NULL, "rm", "-f", "member", NULL);
+	md(NULL, "network", "rm", "nett", NULL);
+}
+END_TEST
+
+START_TEST(inspect_bad_input)
+{
+	detach("--name here base sleep 60");
+	struct result r = md(NULL, "inspect", "nosuch", NULL);
+	ck_status(r, 1);
+	ck_contains(r.err, "no such object: nosuch");
+	ck_assert_str_eq(r.out, "[]\n");
+	/* One found, one not: the one, and status 1. */
+	r = md(NULL, "inspect", "here", "nosuch", NULL);
+	ck_status(r, 1);
+	json_decref(parse_array(r.out, 1));
+	const char *names[] = { "../images/base", ".meta", "", "/etc" };
+	for (int i = 0; i < 4; i++) {
+		r = md(NULL, "inspect", names[i], NULL);
+		ck_status(r, 1);
+	}
+	r = md(NULL, "inspect", "--type", "image", "here", NULL);
+	ck_status(r, 1);
+	r = md(NULL, "inspect", "--type", "volcano", "here", NULL);
+	ck_status(r, 125);
+	const char *bad[] = { "{{.State.Status", "{{if .State}}x{{end}}", "{{.State | len}}", "{{ }}",
+			      "{{..A}}", "{{.A.}}", "{{printf \"%s\" .Name}}", "{{json}}" };
+	for (int i = 0; i < 8; i++) {
+		r = md(NULL, "inspect", "--format", bad[i], "here", NULL);
+		ck_status(r, 125);
+		ck_contains(r.err, "--format");
+		ck_assert_str_eq(r.out, "");
+	}
+	r = md(NULL, "inspect", "-f", "{{.Name.First}}", "here", NULL);
+	ck_status(r, 125);
+	r = md(NULL, "inspect", NULL);
+	ck_status(r, 125);
+}
+END_TEST
+
+START_TEST(ps_format_filters_and_no_trunc)
+{
+	char *id = detach("--name web base sh -c 'sleep 60 # a command longer than twenty'");
+	char full[65];
+	snprintf(full, sizeof full, "%s", id);
+	ck_status(md(NULL, "run", "--name", "done", "--network", "none", "base", "true", NULL), 0);
+	struct result r = md(NULL, "ps", "--format", "{{.Names}} {{.Status}}", NULL);
+	ck_status(r, 0);
+	ck_assert_msg(!strncmp(r.out, "web Up ", 7) && !strchr(r.out + 7, '\n')[1], "ps --format: %s", r.out);
+	r = md(NULL, "ps", "-a", "--format", "{{.Names}}:{{.State}}", NULL);
+	ck_assert_str_eq(r.out, "done:exited\nweb:running\n");
+	r = md(NULL, "ps", "--format", "{{.ID}} {{.Image}} {{.Command}}", NULL);
+	char want[256];
+	snprintf(want, sizeof want, "%.12s base \"sh -c sleep 60 # a …\"\n", full);
+	ck_assert_str_eq(r.out, want);
+	r = md(NULL, "ps", "--no-trunc", "--format", "{{.ID}} {{.Command}}", NULL);
+	snprintf(want, sizeof want, "%s \"sh -c sleep 60 # a command longer than twenty\"\n", full);
+	ck_assert_str_eq(r.out, want);
+	r = md(NULL, "ps", "--no-trunc", NULL);
+	ck_contains(r.out, full);
+	r = md(NULL, "ps", "-f", "status=exited", "--format", "{{.Names}}", NULL);
+	ck_assert_str_eq(r.out, "done\n");
+	r = md(NULL, "ps", "-a", "-f", "name=we", "--format", "{{.Names}}", NULL);
+	ck_assert_str_eq(r.out, "web\n");
+	r = md(NULL, "ps", "-a", "-f", "name=web", "-f", "name=done", "--format", "{{.Names}}", NULL);
+	ck_assert_str_eq(r.out, "done\nweb\n");
+	r = md(NULL, "ps", "-a", "-f", "name=web", "-f", "status=exited", "--format", "{{.Names}}", NULL);
+	ck_assert_str_eq(r.out, "");
+	r = md(NULL, "ps", "-f", "status=created", NULL);
+	ck_assert_str_eq(r.out, "CONTAINER ID   IMAGE   COMMAND   CREATED   STATUS   PORTS   NAMES\n");
+	const char *badf[] = { "foo=bar", "status=sleeping", "name=", "name" };
+	for (int i = 0; i < 4; i++) {
+		r = md(NULL, "ps", "-f", badf[i], NULL);
+		ck_status(r, 125);
+		ck_contains(r.err, "invalid filter");
+	}
+	r = md(NULL, "ps", "--format", "{{.Nope}}", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "no such field");
+	ck_assert_str_eq(r.out, "");
+	r = md(NULL, "ps", "--format", "{{range .}}", NULL);
+	ck_status(r, 125);
+}
+END_TEST
+
 void add_everyday_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "kill and wait");
@@ -206,6 +410,12 @@ void add_everyday_tests(Suite *s)
 	tc = tcase(s, "logs times");
 	add_root_test(tc, logs_timestamps_since_and_until);
 	add_root_test(tc, logs_follow_with_timestamps);
+	tc = tcase(s, "inspect");
+	add_root_test(tc, inspect_a_container_as_docker_does);
+	add_root_test(tc, inspect_images_and_networks);
+	add_root_test(tc, inspect_bad_input);
+	tc = tcase(s, "ps format");
+	add_root_test(tc, ps_format_filters_and_no_trunc);
 	tc = tcase(s, "rename and restart");
 	add_root_test(tc, rename_and_restart);
 }

@@ -241,18 +241,18 @@ void drop_command(struct container *c)
 
 enum { COLS = 7, CELL = 96 };	/* v1.4: PORTS */
 
-/* ps's cells for container C. */
-static void ps_row(const struct container *c, char (*row)[CELL])
+/* ps's cells for container C (v1.5: NOTRUNC, the whole id and command). */
+static void ps_row(const struct container *c, char (*row)[CELL], int notrunc)
 {
-	char command[64] = "", ago[40];
+	char command[CELL - 3] = "", ago[40];
 
 	for (int j = 0; j < c->argc; j++)
 		snprintf(command + strlen(command), sizeof command - strlen(command), "%s%s",
 			 j ? " " : "", c->argv[j]);
-	snprintf(row[0], CELL, "%.12s", c->id);
+	snprintf(row[0], CELL, "%.*s", notrunc ? 64 : 12, c->id);
 	snprintf(row[1], CELL, "%.63s", c->image);
 	/* Docker's COMMAND column: quoted, cut at 20 characters. */
-	if (strlen(command) > 20)
+	if (strlen(command) > 20 && !notrunc)
 		snprintf(row[2], CELL, "\"%.19s…\"", command);
 	else
 		snprintf(row[2], CELL, "\"%s\"", command);
@@ -279,17 +279,31 @@ int cmd_ps(int argc, char **argv)
 {
 	static const struct option opts[] = { { "all", no_argument, NULL, 'a' },
 					      { "quiet", no_argument, NULL, 'q' },
+					      { "no-trunc", no_argument, NULL, 'T' },	/* v1.5 */
+					      { "format", required_argument, NULL, 'F' },
+					      { "filter", required_argument, NULL, 'f' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("ps");
-	int all = 0, quiet = 0, opt;
+	int all = 0, quiet = 0, opt, notrunc = 0;
+	struct ps_filter filter = { 0 };	/* v1.5 (pslist.c) */
+	const char *format = NULL;
 
-	while ((opt = next_opt(cmd, argc, argv, "aq", opts)) != -1)
+	while ((opt = next_opt(cmd, argc, argv, "aqf:", opts)) != -1)
 		if (opt == 'a')
 			all = 1;
 		else if (opt == 'q')
 			quiet = 1;
+		else if (opt == 'T')	/* v1.5 */
+			notrunc = 1;
+		else if (opt == 'F')
+			format = optarg;
+		else if (opt == 'f')
+			ps_filter_add(cmd, &filter, optarg);
 	if (optind < argc)
 		usage_error(cmd, NULL, "unexpected argument '%s'", argv[optind]);
+	if (format && !quiet && ps_format_check(format) < 0)	/* v1.5 */
+		return MD_EXIT_FAILED;
+	all |= filter.status;	/* -f status=exited shows exited ones without -a */
 
 	char **ids;
 	int n = list_ids(&ids), shown = 0, lock;
@@ -307,11 +321,13 @@ int cmd_ps(int argc, char **argv)
 				close(lock);
 				memset(&cs[shown], 0, sizeof cs[shown]);
 				snprintf(cs[shown].id, sizeof cs[shown].id, "%s", ids[i]);
-				cs[shown++].status = DEAD;
+				cs[shown].status = DEAD;
+				shown += ps_filter_match(&filter, &cs[shown]);	/* v1.5 */
 			}
 			continue;
 		}
-		if (!settle(&cs[shown]) && (all || cs[shown].status == RUNNING))
+		if (!settle(&cs[shown]) && (all || cs[shown].status == RUNNING) &&
+		    ps_filter_match(&filter, &cs[shown]))	/* v1.5 */
 			shown++;
 		else
 			drop_command(&cs[shown]);
@@ -332,14 +348,16 @@ int cmd_ps(int argc, char **argv)
 				snprintf(cell[i + 1][j], CELL, "-");
 			snprintf(cell[i + 1][4], CELL, "Dead");
 		} else {
-			ps_row(&cs[i], cell[i + 1]);
+			ps_row(&cs[i], cell[i + 1], notrunc);
 		}
+		if (format && !quiet)	/* v1.5 */
+			ps_format_row(format, &cs[i], cell[i + 1]);
 		drop_command(&cs[i]);
 	}
 	if (quiet) {
 		for (int i = 1; i <= shown; i++)
 			printf("%s\n", cell[i][0]);
-	} else {
+	} else if (!format) {	/* v1.5: with --format, each row is printed already */
 		int width[COLS] = { 0 };
 		for (int i = 0; i <= shown; i++)
 			for (int j = 0; j < COLS; j++)

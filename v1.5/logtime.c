@@ -126,3 +126,21 @@ int time_before(const struct timespec *a, const struct timespec *b)
 {
 	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
+
+void rfc3339_text(const struct timespec *t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (!t->tv_sec) {
+		snprintf(buf, len, "0001-01-01T00:00:00Z");
+		return;
+	}
+	gmtime_r(&t->tv_sec, &tm);
+	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	char frac[16];
+	snprintf(frac, sizeof frac, ".%09ld", t->tv_nsec);
+	size_t f = strlen(frac);
+	while (f > 1 && frac[f - 1] == '0')	/* Go's RFC3339Nano: no trailing zeros */
+		frac[--f] = '\0';
+	snprintf(buf + n, len - n, "%sZ", f > 1 ? frac : "");
+}

@@ -45,7 +45,11 @@ static const struct command commands[] = {
 	  "                       Forward the host's port to the container's\n", cmd_run },
 	{ "ps", "List containers", "ps [OPTIONS]",
 	  "  -a, --all            Show all containers (default: only running ones)\n"
-	  "  -q, --quiet          Show only container ids\n", cmd_ps },
+	  "  -q, --quiet          Show only container ids\n"
+	  "      --no-trunc       Whole ids and commands\n"
+	  "  -f, --filter KEY=VALUE  Only those with name=NAME, id=ID or status=STATUS\n"
+	  "      --format TEMPLATE  Print TEMPLATE for each: {{.Names}} {{.Status}}, .ID, .Image...\n",
+	  cmd_ps },
 	{ "exec", "Run a command in a running container",
 	  "exec [OPTIONS] CONTAINER COMMAND [ARG...]",
 	  "  -u, --user USER[:GROUP]  Run as USER instead of the container's user\n", cmd_exec },
@@ -83,6 +87,10 @@ static const struct command commands[] = {
 	  cmd_kill },
 	{ "wait", "Wait for containers to end, and print their exit codes", "wait CONTAINER...", NULL,
 	  cmd_wait },
+	{ "inspect", "Show containers, images or networks as JSON",
+	  "inspect [OPTIONS] NAME...",
+	  "  -f, --format TEMPLATE  Print TEMPLATE for each: {{.State.Status}}, {{json .Config}}\n"
+	  "      --type TYPE      Only a container, image or network of that name\n", cmd_inspect },
 	{ "restart", "Stop, then start one or more containers", "restart [OPTIONS] CONTAINER...",
 	  "  -t, --time N         Seconds to wait for SIGTERM before SIGKILL (default 10)\n", cmd_restart },
 	{ "rename", "Rename a container", "rename CONTAINER NEW_NAME", NULL, cmd_rename },

@@ -92,6 +92,31 @@ int parse_signal(const char *s);
 int parse_when(const char *s, struct timespec *t);
 int record_time(const char *line, struct timespec *t);
 int time_before(const struct timespec *a, const struct timespec *b);
+/* T as Docker prints times, RFC 3339 with nanoseconds (Go's zero time if
+ * T is 0). */
+void rfc3339_text(const struct timespec *t, char *buf, size_t len);
+int cmd_inspect(int argc, char **argv);
+/* format.c: --format's template: refused with a message (-1) unless it
+ * is one minidocker takes; then V printed through it, and a newline.
+ * STRICT: a missing field is an error (ps), not "<no value>" (inspect). */
+struct json_t;
+int format_check(const char *tmpl);
+int format_print(FILE *out, const char *tmpl, struct json_t *v, int strict);
+/* images.c: IMAGE's parent ("" if none) and when it was made. */
+void image_meta(const char *image, char *parent, size_t len, time_t *created);
+/* pslist.c: ps -f KEY=VALUE (name, id, status) and --format. */
+enum { MAX_FILTERS = 16 };
+struct ps_filter {
+	int n, status;		/* STATUS: a status= filter was given */
+	char key[MAX_FILTERS];	/* 'n'ame, 'i'd, 's'tatus */
+	const char *value[MAX_FILTERS];
+};
+void ps_filter_add(const struct command *cmd, struct ps_filter *f, const char *arg);
+int ps_filter_match(const struct ps_filter *f, const struct container *c);
+int ps_format_check(const char *tmpl);
+void ps_format_row(const char *tmpl, const struct container *c, char (*cells)[96]);
+/* The PATH a container's command gets (container_env). */
+#define CONTAINER_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 int cmd_help(int argc, char **argv);
 
 /* ---- process.c ------------------------------------------------------- */
