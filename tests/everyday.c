@@ -401,6 +401,203 @@ START_TEST(ps_format_filters_and_no_trunc)
 }
 END_TEST
 
+/* The host id the container ID's root is (its state's uid_map). */
+static long range_root(const char *id)
+{
+	long inside = -1, outside = -1;
+	sscanf(state_of(id, "uid_map"), "%ld %ld", &inside, &outside);
+	ck_assert_int_eq(inside, 0);
+	return outside;
+}
+
+/* Where the cp tests copy to in a container: the test's own folder T in
+ * its state root, made inside the container too.  A cp that followed
+ * the host's paths instead of the container's would write only there. */
+static const char *own_path(void)
+{
+	static char t[256];
+	snprintf(t, sizeof t, "%s/t", state_root());
+	return t;
+}
+
+START_TEST(cp_both_ways_files_and_folders)
+{
+	const char *t = own_path();
+	char args[2048];
+	snprintf(args, sizeof args, "--name box base sh -c 'mkdir -p %s && touch %s/ready && sleep 60'", t, t);
+	char *id = detach(args);
+	char full[65];
+	snprintf(full, sizeof full, "%s", id);
+	md_until(10, "ready", "exec", "box", "ls", t, NULL);
+	struct result r = sh("mkdir -p \"$MINIDOCKER_ROOT/src/dir/sub\" && echo hello > \"$MINIDOCKER_ROOT/src/f\" && "
+			     "echo deep > \"$MINIDOCKER_ROOT/src/dir/sub/g\" && ln -s sub/g \"$MINIDOCKER_ROOT/src/dir/l\" && "
+			     "chmod 0750 \"$MINIDOCKER_ROOT/src/dir\"");
+	ck_status(r, 0);
+	/* In: into a folder by its name, as a new name, a folder. */
+	r = sh("\"$MD\" cp \"$MINIDOCKER_ROOT/src/f\" box:%s && \"$MD\" cp \"$MINIDOCKER_ROOT/src/f\" box:%s/renamed && "
+	       "\"$MD\" cp \"$MINIDOCKER_ROOT/src/dir\" box:%s/copied", t, t, t);
+	ck_status(r, 0);
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "cd %s && cat f renamed copied/sub/g; readlink copied/l; "
+		 "stat -c '%%a %%u %%g' copied f", t);
+	r = md(NULL, "exec", "box", "sh", "-c", cmd, NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "hello\nhello\ndeep\nsub/g\n750 0 0\n644 0 0\n");
+	/* Its root owns them, so it can use them: on disk, its range's root. */
+	snprintf(cmd, sizeof cmd, "cd %s && echo more >> f && rm -r copied/sub && echo ok", t);
+	r = md(NULL, "exec", "box", "sh", "-c", cmd, NULL);
+	ck_assert_str_eq(r.out, "ok\n");
+	r = sh("stat -c %%u \"$MINIDOCKER_ROOT/containers/%s/upper/%s/f\"", full, t);
+	ck_assert_int_eq(atol(r.out), range_root(full));
+	/* Overwritten in place the second time. */
+	ck_status(sh("\"$MD\" cp \"$MINIDOCKER_ROOT/src/f\" box:%s/f", t), 0);
+	snprintf(cmd, sizeof cmd, "%s/f", t);
+	ck_assert_str_eq(md(NULL, "exec", "box", "cat", cmd, NULL).out, "hello\n");
+	/* Out: a file, a folder; the caller owns them. */
+	r = sh("mkdir \"$MINIDOCKER_ROOT/out\" && \"$MD\" cp box:%s/renamed \"$MINIDOCKER_ROOT/out/\" && "
+	       "\"$MD\" cp box:%s/copied \"$MINIDOCKER_ROOT/out/tree\" && "
+	       "\"$MD\" cp box:/etc/passwd \"$MINIDOCKER_ROOT/out/pw\" && cd \"$MINIDOCKER_ROOT/out\" && "
+	       "cat renamed && readlink tree/l && stat -c '%%u %%g' renamed tree pw && head -n 1 pw", t, t);
+	ck_status(r, 0);
+	char want[128];
+	snprintf(want, sizeof want, "hello\nsub/g\n%d %d\n%d %d\n%d %d\nroot:x:0:0:root:/root:/bin/sh\n",
+		 (int)getuid(), (int)getgid(), (int)getuid(), (int)getgid(), (int)getuid(), (int)getgid());
+	ck_assert_str_eq(r.out, want);
+	/* DIR/. : what it holds. */
+	r = sh("mkdir \"$MINIDOCKER_ROOT/out/flat\" && \"$MD\" cp box:%s/copied/. \"$MINIDOCKER_ROOT/out/flat\" && "
+	       "ls \"$MINIDOCKER_ROOT/out/flat\"", t);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "l\n");
+}
+END_TEST
+
+START_TEST(cp_with_a_stopped_container)
+{
+	/* A name of the test's own in the image's /tmp, so that the copy
+	 * makes overlayfs copy /tmp up from the image. */
+	char added[300], host[300];
+	snprintf(added, sizeof added, "/tmp/%s-added", strrchr(state_root(), '/') + 1);
+	snprintf(host, sizeof host, "%s", added);
+	detach("--name idle base sleep 60");
+	ck_status(md(NULL, "stop", "-t", "0", "idle", NULL), 0);
+	own_mount_ns(1);
+	char *before = read_file("/proc/self/mountinfo");
+	struct result r = sh("echo offline > \"$MINIDOCKER_ROOT/f\" && \"$MD\" cp \"$MINIDOCKER_ROOT/f\" idle:%s && "
+			     "\"$MD\" cp idle:%s \"$MINIDOCKER_ROOT/back\" && cat \"$MINIDOCKER_ROOT/back\"", added, added);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "offline\n");
+	struct stat st;
+	int wrote = lstat(host, &st) == 0;
+	if (wrote)
+		unlink(host);	/* a name of ours: what a broken cp put there goes */
+	ck_assert_msg(!wrote, "cp wrote %s on the host", host);
+	/* Its overlay was mounted where nobody sees it, and is gone. */
+	ck_assert_str_eq(read_file("/proc/self/mountinfo"), before);
+	/* /tmp was copied up from the image for it: still the container's. */
+	ck_status(md(NULL, "start", "idle", NULL), 0);
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "cat %s; stat -c '%%u %%g' /tmp %s; touch /tmp/writable && echo ok", added, added);
+	r = md(NULL, "exec", "idle", "sh", "-c", cmd, NULL);
+	ck_assert_str_eq(r.out, "offline\n0 0\n0 0\nok\n");
+}
+END_TEST
+
+/* A container's symlinks and ".." never take cp out of its root.  The
+ * test's own folder T (in its state root) stands for the host's /: the
+ * container makes the same path inside, and links to / and to ../..; a
+ * copy through them must land in the container's T, never the host's,
+ * and reading through them must find the container's files, never T's. */
+START_TEST(cp_stays_inside_the_containers_root)
+{
+	const char *t = own_path();
+	struct result r = sh("mkdir -p '%s' && echo HOST > '%s/secret' && echo host-file > '%s/target' && "
+			     "echo payload > \"$MINIDOCKER_ROOT/f\"", t, t, t);
+	ck_status(r, 0);
+	char script[2048];
+	snprintf(script, sizeof script, "--name jail base sh -c 'mkdir -p %s && ln -s / /escape && "
+		 "ln -s ../../../../../../../../.. /up && ln -s %s/target /tmp/link && "
+		 "ln -s /proc/1/root /magic && echo ready > /tmp/ready && sleep 60'", t, t);
+	detach(script);
+	ck_assert_str_eq(md_until(10, "ready", "exec", "jail", "cat", "/tmp/ready", NULL).out, "ready\n");
+	const char *into[] = { "/escape%s/a", "/up%s/b", "/../../../..%s/c", "/tmp/link" };
+	for (int i = 0; i < 4; i++) {
+		char dst[600];
+		snprintf(dst, sizeof dst, "jail:");
+		snprintf(dst + 5, sizeof dst - 5, into[i], t);
+		r = sh("\"$MD\" cp \"$MINIDOCKER_ROOT/f\" '%s'", dst);
+		ck_status(r, 0);
+	}
+	/* The host's T: as it was. */
+	r = sh("cd '%s' && ls && cat target", t);
+	ck_assert_str_eq(r.out, "secret\ntarget\nhost-file\n");
+	/* The container's: the copies, and its link replaced by a file. */
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "cd %s && ls && cat a b c /tmp/link && test ! -L /tmp/link && echo file", t);
+	r = md(NULL, "exec", "jail", "sh", "-c", cmd, NULL);
+	ck_assert_str_eq(r.out, "a\nb\nc\npayload\npayload\npayload\npayload\nfile\n");
+	/* Out through the same links: the container's T has no secret. */
+	const char *from[] = { "/escape%s/secret", "/up%s/secret", "/..%s/secret", "/magic%s/secret" };
+	for (int i = 0; i < 4; i++) {
+		char src[600];
+		snprintf(src, sizeof src, "jail:");
+		snprintf(src + 5, sizeof src - 5, from[i], t);
+		r = sh("\"$MD\" cp '%s' \"$MINIDOCKER_ROOT/got\"", src);
+		ck_status(r, 1);
+		r = sh("test -e \"$MINIDOCKER_ROOT/got\" && echo LEAKED");
+		ck_assert_str_eq(r.out, "");
+	}
+}
+END_TEST
+
+START_TEST(cp_bad_input)
+{
+	const char *t = own_path();
+	char args[2048];
+	snprintf(args, sizeof args, "--name box base sh -c 'mkdir -p %s && touch %s/file && sleep 60'", t, t);
+	detach(args);
+	md_until(10, "file", "exec", "box", "ls", t, NULL);
+	ck_status(sh("echo x > \"$MINIDOCKER_ROOT/f\" && mkdir \"$MINIDOCKER_ROOT/d\""), 0);
+	struct result r = sh("\"$MD\" cp \"$MINIDOCKER_ROOT/f\" nosuch:%s", t);
+	ck_status(r, 1);
+	ck_contains(r.err, "no such container: nosuch");
+	r = sh("\"$MD\" cp \"$MINIDOCKER_ROOT/f\" box:%s/no/such/f", t);
+	ck_status(r, 1);
+	ck_contains(r.err, "/no/such in container box");
+	r = sh("\"$MD\" cp \"$MINIDOCKER_ROOT/f\" box:%s/nosuchdir/", t);
+	ck_status(r, 1);
+	r = sh("\"$MD\" cp box:/no/such/file \"$MINIDOCKER_ROOT/out\"");
+	ck_status(r, 1);
+	ck_contains(r.err, "/no/such/file in container box");
+	r = sh("\"$MD\" cp box:/etc/passwd \"$MINIDOCKER_ROOT/no/such/place\"");
+	ck_status(r, 1);
+	r = sh("\"$MD\" cp \"$MINIDOCKER_ROOT/nosuch\" box:%s", t);
+	ck_status(r, 1);
+	r = sh("\"$MD\" cp \"$MINIDOCKER_ROOT/d\" box:%s/file", t);
+	ck_status(r, 125);
+	ck_contains(r.err, "cannot copy the folder");
+	/* A folder where one is already: refused, nothing half done. */
+	ck_status(sh("\"$MD\" cp \"$MINIDOCKER_ROOT/d\" box:%s/d", t), 0);
+	r = sh("\"$MD\" cp \"$MINIDOCKER_ROOT/d\" box:%s/d/", t);
+	ck_status(r, 0);	/* into it, as d/d */
+	r = sh("\"$MD\" cp \"$MINIDOCKER_ROOT/d\" box:%s/d/", t);
+	ck_status(r, 125);
+	const char *usage[][2] = { { "a", "b" }, { "box:/a", "box:/b" }, { "box:", "/tmp/x" }, { "", "box:/x" } };
+	for (int i = 0; i < 4; i++) {
+		r = md(NULL, "cp", usage[i][0], usage[i][1], NULL);
+		ck_status(r, 125);
+	}
+	r = md(NULL, "cp", "box:/etc/passwd", NULL);
+	ck_status(r, 125);
+	/* Nothing was left in the container but what was asked. */
+	char d[600];
+	snprintf(d, sizeof d, "%s/d", t);
+	r = md(NULL, "exec", "box", "ls", "-a", t, d, NULL);
+	char want[1400];
+	snprintf(want, sizeof want, "%s:\n.\n..\nd\nfile\n\n%s:\n.\n..\nd\n", t, d);
+	ck_assert_str_eq(r.out, want);
+}
+END_TEST
+
 void add_everyday_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "kill and wait");
@@ -414,6 +611,11 @@ void add_everyday_tests(Suite *s)
 	add_root_test(tc, inspect_a_container_as_docker_does);
 	add_root_test(tc, inspect_images_and_networks);
 	add_root_test(tc, inspect_bad_input);
+	tc = tcase(s, "cp");
+	add_root_test(tc, cp_both_ways_files_and_folders);
+	add_root_test(tc, cp_with_a_stopped_container);
+	add_root_test(tc, cp_stays_inside_the_containers_root);
+	add_root_test(tc, cp_bad_input);
 	tc = tcase(s, "ps format");
 	add_root_test(tc, ps_format_filters_and_no_trunc);
 	tc = tcase(s, "rename and restart");

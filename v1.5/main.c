@@ -91,6 +91,8 @@ static const struct command commands[] = {
 	  "inspect [OPTIONS] NAME...",
 	  "  -f, --format TEMPLATE  Print TEMPLATE for each: {{.State.Status}}, {{json .Config}}\n"
 	  "      --type TYPE      Only a container, image or network of that name\n", cmd_inspect },
+	{ "cp", "Copy files and folders between a container and the host",
+	  "cp CONTAINER:SRC DST | cp SRC CONTAINER:DST", NULL, cmd_cp },
 	{ "restart", "Stop, then start one or more containers", "restart [OPTIONS] CONTAINER...",
 	  "  -t, --time N         Seconds to wait for SIGTERM before SIGKILL (default 10)\n", cmd_restart },
 	{ "rename", "Rename a container", "rename CONTAINER NEW_NAME", NULL, cmd_rename },

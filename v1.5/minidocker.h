@@ -96,6 +96,7 @@ int time_before(const struct timespec *a, const struct timespec *b);
  * T is 0). */
 void rfc3339_text(const struct timespec *t, char *buf, size_t len);
 int cmd_inspect(int argc, char **argv);
+int cmd_cp(int argc, char **argv);
 /* format.c: --format's template: refused with a message (-1) unless it
  * is one minidocker takes; then V printed through it, and a newline.
  * STRICT: a missing field is an error (ps), not "<no value>" (inspect). */
@@ -317,6 +318,8 @@ int layers_send(struct container *c, pid_t pid, int sock, const char *lowers);
 int layers_receive(int sock, const char *rootfs, char *lowers);
 /* Ids of the tree DIR into the range of M, or back out of it (commit). */
 int shift_ids(const char *dir, const struct idmap *m, int into_range);
+/* v1.5: the shifted copies of LOWERS for C's range, ':'-joined, in OUT. */
+int shifted_layers(const struct container *c, const char *lowers, char *out);
 void shifted_remove(const char *image);
 
 unsigned long long caps_all(void);
