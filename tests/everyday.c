@@ -598,6 +598,51 @@ START_TEST(cp_bad_input)
 }
 END_TEST
 
+START_TEST(exec_streams_i_t_and_d)
+{
+	detach("--name box base sleep 60");
+	/* No -i: the command reads nothing, as Docker's. */
+	struct result r = md("typed\n", "exec", "box", "cat", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "");
+	r = md("typed\n", "exec", "-i", "box", "cat", NULL);
+	ck_assert_str_eq(r.out, "typed\n");
+	/* -t: a terminal of the container's own devpts. */
+	r = md(NULL, "exec", "-t", "box", "tty", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "/dev/pts/0\r\n");
+	r = md(NULL, "exec", "box", "tty", NULL);
+	ck_assert_str_eq(r.out, "not a tty\n");
+	/* -it at a terminal: typed lines, Ctrl-C, the exit status. */
+	struct pty p;
+	pty_start(&p, 24, 80, "\"$MD\" exec -it box sh");
+	ck_assert_msg(pty_expect(&p, "# ", 10), "no prompt: %s", p.out);
+	pty_send(&p, "tty; stty size\r");
+	ck_assert_msg(pty_expect(&p, "/dev/pts/", 10) && pty_expect(&p, "24 80", 10), "tty: %s", p.out);
+	pty_send(&p, "trap 'echo got-int' INT; sleep 30\r");
+	usleep(300 * 1000);
+	pty_send(&p, "\003");
+	ck_assert_msg(pty_expect(&p, "got-int", 10), "no SIGINT: %s", p.out);
+	pty_send(&p, "exit 3\r");
+	ck_assert_int_eq(pty_finish(&p, 10), 3);
+	/* -d: back at once; the command runs on without us. */
+	double t0 = seconds_now();
+	r = md(NULL, "exec", "-d", "box", "sh", "-c", "sleep 1; echo later > /tmp/bg", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "");
+	ck_assert_msg(seconds_now() - t0 < 1, "exec -d waited %.1f s", seconds_now() - t0);
+	r = md_until(10, "later", "exec", "box", "cat", "/tmp/bg", NULL);
+	ck_assert_str_eq(r.out, "later\n");
+	r = md(NULL, "exec", "-d", "box", "nosuch", NULL);
+	ck_status(r, 127);
+	ck_contains(r.err, "nosuch: command not found");
+	r = md(NULL, "exec", "-dt", "box", "true", NULL);
+	ck_status(r, 125);
+	r = md(NULL, "exec", "-d", "nosuch", "true", NULL);
+	ck_status(r, 125);
+}
+END_TEST
+
 void add_everyday_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "kill and wait");
@@ -616,6 +661,8 @@ void add_everyday_tests(Suite *s)
 	add_root_test(tc, cp_with_a_stopped_container);
 	add_root_test(tc, cp_stays_inside_the_containers_root);
 	add_root_test(tc, cp_bad_input);
+	tc = tcase(s, "exec streams");
+	add_root_test(tc, exec_streams_i_t_and_d);
 	tc = tcase(s, "ps format");
 	add_root_test(tc, ps_format_filters_and_no_trunc);
 	tc = tcase(s, "rename and restart");

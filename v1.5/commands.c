@@ -386,17 +386,25 @@ static int check_running(const struct container *c, const char *name)
 int cmd_exec(int argc, char **argv)
 {
 	static const struct option opts[] = { { "user", required_argument, NULL, 'u' },
+					      { "detach", no_argument, NULL, 'd' },	/* v1.5 */
+					      { "interactive", no_argument, NULL, 'i' },
+					      { "tty", no_argument, NULL, 't' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("exec");
 	struct container c;
 	const char *user = NULL;
 	int opt;
+	struct exec_io io = { 0 };	/* v1.5: -d, -i, -t (execio.c) */
 
-	while ((opt = next_opt(cmd, argc, argv, "u:", opts)) != -1)
+	while ((opt = next_opt(cmd, argc, argv, "u:dit", opts)) != -1)
 		if (opt == 'u' && !valid_user(user = optarg))
 			usage_error(cmd, NULL, "invalid user '%s'", optarg);
+		else if (opt == 'd' || opt == 'i' || opt == 't')	/* v1.5 */
+			*(opt == 'd' ? &io.detach : opt == 'i' ? &io.interactive : &io.tty) = 1;
 	if (argc - optind < 2)
 		usage_error(cmd, NULL, argc - optind ? "no command given" : "no container given");
+	if (io.detach && (io.interactive || io.tty))	/* v1.5 */
+		usage_error(cmd, NULL, "-d runs the command without streams: not with -i or -t");
 	const char *name = argv[optind];
 	if (find_container(name, &c) < 0 || check_running(&c, name) < 0)
 		return MD_EXIT_FAILED;
@@ -415,7 +423,9 @@ int cmd_exec(int argc, char **argv)
 	 * ours to see: its limits count the exec'd command too. */
 	if (cgroup_join(c.cgroup_parent, c.id, getpid()) < 0)
 		return MD_EXIT_FAILED;
+	exec_io_prepare(&io);	/* v1.5 */
 	join_container(&c);
+	exec_io_open_pty(&io);	/* v1.5: the container's own pty */
 	/* Joining a PID namespace applies to our children only: fork, so the
 	 * command is a process of the container. */
 	forward_signals();
@@ -423,7 +433,8 @@ int cmd_exec(int argc, char **argv)
 	if (child < 0)
 		md_die("fork");
 	if (child == 0) {
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		/* v1.5: a detached one outlives us */
+		if (!io.detach && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 			md_die("prctl PR_SET_PDEATHSIG");
 		/* A session of its own (setsid(2)), so no controlling terminal:
 		 * else the command keeps the caller's, and ioctl(0, TIOCSTI)
@@ -434,18 +445,24 @@ int cmd_exec(int argc, char **argv)
 		 * still reach it: we forward them with kill(2). */
 		if (setsid() < 0)
 			md_die("setsid");
+		exec_io_child(&io);	/* v1.5: its streams */
 		container_env();
 		/* v1.2: the container's ids, user, capabilities and nnp. */
 		if (user)
 			snprintf(c.sec.user, sizeof c.sec.user, "%s", user);
 		userns_become_root(&c.map);
 		security_apply(&c.sec);
+		/* v1.5: detached, it must outlive us: the changes of user above
+		 * re-armed the parent-death signal; we wait until it is exec'd. */
+		if (io.detach && prctl(PR_SET_PDEATHSIG, 0) < 0)
+			md_die("prctl PR_SET_PDEATHSIG");
 		md_exec_prepare();	/* only 0-2 cross; default signals */
 		execvp(argv[optind + 1], argv + optind + 1);
+		exec_io_failed(&io, errno);	/* v1.5 */
 		md_exec_failed(argv[optind + 1]);
 	}
 	release_signals();
-	return wait_for(child);
+	return exec_io_parent(&io, child, argv[optind + 1]);	/* v1.5 */
 }
 
 /* v1.5: logs -t, --since, --until (logtime.c): the records' own times. */

@@ -52,7 +52,10 @@ static const struct command commands[] = {
 	  cmd_ps },
 	{ "exec", "Run a command in a running container",
 	  "exec [OPTIONS] CONTAINER COMMAND [ARG...]",
-	  "  -u, --user USER[:GROUP]  Run as USER instead of the container's user\n", cmd_exec },
+	  "  -u, --user USER[:GROUP]  Run as USER instead of the container's user\n"
+	  "  -d, --detach         Run it in the background, and return at once\n"
+	  "  -i, --interactive    Keep stdin open (without it, the command reads nothing)\n"
+	  "  -t, --tty            Give the command a terminal\n", cmd_exec },
 	{ "logs", "Show a container's output", "logs [OPTIONS] CONTAINER",
 	  "  -f, --follow         Keep printing new output until the container exits\n"
 	  "  -n, --tail N         Only the last N lines\n"

@@ -116,6 +116,18 @@ void ps_filter_add(const struct command *cmd, struct ps_filter *f, const char *a
 int ps_filter_match(const struct ps_filter *f, const struct container *c);
 int ps_format_check(const char *tmpl);
 void ps_format_row(const char *tmpl, const struct container *c, char (*cells)[96]);
+/* execio.c: exec's -d, -i and -t, through the steps of cmd_exec. */
+struct exec_io {
+	int detach, interactive, tty;
+	int master, slave;	/* -t: the container's pty */
+	int null;		/* /dev/null, for no input or (-d) no output */
+	int report[2];		/* -d: the errno of a failed exec */
+};
+void exec_io_prepare(struct exec_io *io);
+void exec_io_open_pty(struct exec_io *io);
+void exec_io_child(const struct exec_io *io);
+void exec_io_failed(const struct exec_io *io, int err);
+int exec_io_parent(struct exec_io *io, pid_t pid, const char *cmd);
 /* The PATH a container's command gets (container_env). */
 #define CONTAINER_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 int cmd_help(int argc, char **argv);
