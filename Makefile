@@ -116,12 +116,14 @@ $(BINS): %/minidocker: $$(wildcard $$*/*.c $$*/*.h) common/libcommon.a $(SAN_OBJ
 tests/probe: tests/probe.c .build-flags
 	$(CC) $(MD_CFLAGS) $(CFLAGS) -static -o $@ $< -lcap
 
+# everyday.c (v1.5's inspect tests) parses JSON with jansson: every suite links it.
 TEST_LIB := tests/harness.c tests/basics.c tests/layers.c tests/input.c tests/cli.c tests/detach.c tests/limits.c \
-	tests/ranges.c tests/seccomp.c tests/devices.c tests/network.c tests/volumes.c
+	tests/ranges.c tests/seccomp.c tests/devices.c tests/network.c tests/volumes.c \
+	tests/everyday.c
 tests/bin/test_%: tests/test_%.c $(TEST_LIB) $(wildcard tests/*.h) $(SAN_OBJ) .build-flags
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -DTOP='"$(CURDIR)"' -o $@ \
-		$(filter %.c,$^) $(SAN_OBJ) $(CHECK_LIBS)
+		$(filter %.c,$^) $(SAN_OBJ) $(CHECK_LIBS) $(JSON_LIBS)
 
 image: deps all
 	@scripts/mkimage "$(ROOT)"

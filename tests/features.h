@@ -28,5 +28,7 @@ void add_device_tests(Suite *s);
 void add_network_tests(Suite *s);
 /* v1.5: volumes.c; TCases "environment", "volumes", "volume bad input". */
 void add_volume_tests(Suite *s);
+/* v1.5: everyday.c; kill, wait, logs times, inspect, cp, exec, ps, rename, restart. */
+void add_everyday_tests(Suite *s);
 
 #endif

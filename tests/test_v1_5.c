@@ -31,5 +31,6 @@ int main(void)
 	add_input_tests(s, INPUT_LIMITS | INPUT_IMAGES | INPUT_ROOT_711);
 	add_network_tests(s);
 	add_volume_tests(s);
+	add_everyday_tests(s);
 	return run_suite(s);
 }

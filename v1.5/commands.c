@@ -258,18 +258,18 @@ void drop_command(struct container *c)
 
 enum { COLS = 7, CELL = 96 };	/* v1.4: PORTS */
 
-/* ps's cells for container C. */
-static void ps_row(const struct container *c, char (*row)[CELL])
+/* ps's cells for container C (v1.5: NOTRUNC, the whole id and command). */
+static void ps_row(const struct container *c, char (*row)[CELL], int notrunc)
 {
-	char command[64] = "", ago[40];
+	char command[CELL - 3] = "", ago[40];
 
 	for (int j = 0; j < c->argc; j++)
 		snprintf(command + strlen(command), sizeof command - strlen(command), "%s%s",
 			 j ? " " : "", c->argv[j]);
-	snprintf(row[0], CELL, "%.12s", c->id);
+	snprintf(row[0], CELL, "%.*s", notrunc ? 64 : 12, c->id);
 	snprintf(row[1], CELL, "%.63s", c->image);
 	/* Docker's COMMAND column: quoted, cut at 20 characters. */
-	if (strlen(command) > 20)
+	if (strlen(command) > 20 && !notrunc)
 		snprintf(row[2], CELL, "\"%.19s…\"", command);
 	else
 		snprintf(row[2], CELL, "\"%s\"", command);
@@ -296,17 +296,31 @@ int cmd_ps(int argc, char **argv)
 {
 	static const struct option opts[] = { { "all", no_argument, NULL, 'a' },
 					      { "quiet", no_argument, NULL, 'q' },
+					      { "no-trunc", no_argument, NULL, 'T' },	/* v1.5 */
+					      { "format", required_argument, NULL, 'F' },
+					      { "filter", required_argument, NULL, 'f' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("ps");
-	int all = 0, quiet = 0, opt;
+	int all = 0, quiet = 0, opt, notrunc = 0;
+	struct ps_filter filter = { 0 };	/* v1.5 (pslist.c) */
+	const char *format = NULL;
 
-	while ((opt = next_opt(cmd, argc, argv, "aq", opts)) != -1)
+	while ((opt = next_opt(cmd, argc, argv, "aqf:", opts)) != -1)
 		if (opt == 'a')
 			all = 1;
 		else if (opt == 'q')
 			quiet = 1;
+		else if (opt == 'T')	/* v1.5 */
+			notrunc = 1;
+		else if (opt == 'F')
+			format = optarg;
+		else if (opt == 'f')
+			ps_filter_add(cmd, &filter, optarg);
 	if (optind < argc)
 		usage_error(cmd, NULL, "unexpected argument '%s'", argv[optind]);
+	if (format && !quiet && ps_format_check(format) < 0)	/* v1.5 */
+		return MD_EXIT_FAILED;
+	all |= filter.status;	/* -f status=exited shows exited ones without -a */
 
 	char **ids;
 	int n = list_ids(&ids), shown = 0, lock;
@@ -324,11 +338,13 @@ int cmd_ps(int argc, char **argv)
 				close(lock);
 				memset(&cs[shown], 0, sizeof cs[shown]);
 				snprintf(cs[shown].id, sizeof cs[shown].id, "%s", ids[i]);
-				cs[shown++].status = DEAD;
+				cs[shown].status = DEAD;
+				shown += ps_filter_match(&filter, &cs[shown]);	/* v1.5 */
 			}
 			continue;
 		}
-		if (!settle(&cs[shown]) && (all || cs[shown].status == RUNNING))
+		if (!settle(&cs[shown]) && (all || cs[shown].status == RUNNING) &&
+		    ps_filter_match(&filter, &cs[shown]))	/* v1.5 */
 			shown++;
 		else
 			drop_command(&cs[shown]);
@@ -349,14 +365,16 @@ int cmd_ps(int argc, char **argv)
 				snprintf(cell[i + 1][j], CELL, "-");
 			snprintf(cell[i + 1][4], CELL, "Dead");
 		} else {
-			ps_row(&cs[i], cell[i + 1]);
+			ps_row(&cs[i], cell[i + 1], notrunc);
 		}
+		if (format && !quiet)	/* v1.5 */
+			ps_format_row(format, &cs[i], cell[i + 1]);
 		drop_command(&cs[i]);
 	}
 	if (quiet) {
 		for (int i = 1; i <= shown; i++)
 			printf("%s\n", cell[i][0]);
-	} else {
+	} else if (!format) {	/* v1.5: with --format, each row is printed already */
 		int width[COLS] = { 0 };
 		for (int i = 0; i <= shown; i++)
 			for (int j = 0; j < COLS; j++)
@@ -387,20 +405,28 @@ int cmd_exec(int argc, char **argv)
 	static const struct option opts[] = { { "user", required_argument, NULL, 'u' },
 					      { "env", required_argument, NULL, 'e' },	/* v1.5 */
 					      { "workdir", required_argument, NULL, 'w' },
+					      { "detach", no_argument, NULL, 'd' },
+					      { "interactive", no_argument, NULL, 'i' },
+					      { "tty", no_argument, NULL, 't' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("exec");
 	struct container c;
 	struct config extra = { 0 };	/* v1.5: exec's -e and -w */
 	const char *user = NULL;
 	int opt;
+	struct exec_io io = { 0 };	/* v1.5: -d, -i, -t (execio.c) */
 
-	while ((opt = next_opt(cmd, argc, argv, "u:e:w:", opts)) != -1)
+	while ((opt = next_opt(cmd, argc, argv, "u:e:w:dit", opts)) != -1)
 		if (opt == 'u' && !valid_user(user = optarg))
 			usage_error(cmd, NULL, "invalid user '%s'", optarg);
 		else if (opt == 'e' || opt == 'w')
 			config_option(cmd, opt, optarg, &extra);
+		else if (opt == 'd' || opt == 'i' || opt == 't')	/* v1.5 */
+			*(opt == 'd' ? &io.detach : opt == 'i' ? &io.interactive : &io.tty) = 1;
 	if (argc - optind < 2)
 		usage_error(cmd, NULL, argc - optind ? "no command given" : "no container given");
+	if (io.detach && (io.interactive || io.tty))	/* v1.5 */
+		usage_error(cmd, NULL, "-d runs the command without streams: not with -i or -t");
 	const char *name = argv[optind];
 	if (find_container(name, &c) < 0 || check_running(&c, name) < 0)
 		return MD_EXIT_FAILED;
@@ -419,7 +445,9 @@ int cmd_exec(int argc, char **argv)
 	 * ours to see: its limits count the exec'd command too. */
 	if (cgroup_join(c.cgroup_parent, c.id, getpid()) < 0)
 		return MD_EXIT_FAILED;
+	exec_io_prepare(&io);	/* v1.5 */
 	join_container(&c);
+	exec_io_open_pty(&io);	/* v1.5: the container's own pty */
 	/* Joining a PID namespace applies to our children only: fork, so the
 	 * command is a process of the container. */
 	forward_signals();
@@ -427,7 +455,8 @@ int cmd_exec(int argc, char **argv)
 	if (child < 0)
 		md_die("fork");
 	if (child == 0) {
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		/* v1.5: a detached one outlives us */
+		if (!io.detach && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 			md_die("prctl PR_SET_PDEATHSIG");
 		/* A session of its own (setsid(2)), so no controlling terminal:
 		 * else the command keeps the caller's, and ioctl(0, TIOCSTI)
@@ -438,6 +467,7 @@ int cmd_exec(int argc, char **argv)
 		 * still reach it: we forward them with kill(2). */
 		if (setsid() < 0)
 			md_die("setsid");
+		exec_io_child(&io);	/* v1.5: its streams */
 		container_env();
 		/* v1.2: the container's ids, user, capabilities and nnp. */
 		if (user)
@@ -445,16 +475,27 @@ int cmd_exec(int argc, char **argv)
 		userns_become_root(&c.map);
 		security_apply(&c.sec);
 		config_apply(&c.cfg, &extra, extra.workdir[0] ? extra.workdir : NULL);	/* v1.5 */
+		/* v1.5: detached, it must outlive us: the changes of user above
+		 * re-armed the parent-death signal; we wait until it is exec'd. */
+		if (io.detach && prctl(PR_SET_PDEATHSIG, 0) < 0)
+			md_die("prctl PR_SET_PDEATHSIG");
 		md_exec_prepare();	/* only 0-2 cross; default signals */
 		execvp(argv[optind + 1], argv + optind + 1);
+		exec_io_failed(&io, errno);	/* v1.5 */
 		md_exec_failed(argv[optind + 1]);
 	}
 	release_signals();
-	return wait_for(child);
+	return exec_io_parent(&io, child, argv[optind + 1]);	/* v1.5 */
 }
 
+/* v1.5: logs -t, --since, --until (logtime.c): the records' own times. */
+struct log_filter {
+	int timestamps;
+	struct timespec since, until;	/* 0: no bound */
+};
+
 /* One log record: "TIME STREAM TAG TEXT". */
-static void print_record(char *line)
+static void print_record(char *line, const struct log_filter *lf)
 {
 	char *stream = strchr(line, ' ');
 	char *tag = stream ? strchr(stream + 1, ' ') : NULL;
@@ -462,8 +503,20 @@ static void print_record(char *line)
 		return;
 	int fd = !strncmp(stream + 1, "stderr", 6) ? 2 : 1;
 	char *text = tag + 3;
+	/* v1.5: Docker keeps what is at or after --since, at or before --until */
+	struct timespec t;
+	if ((lf->since.tv_sec || lf->until.tv_sec) &&
+	    (record_time(line, &t) < 0 || (lf->since.tv_sec && time_before(&t, &lf->since)) ||
+	     (lf->until.tv_sec && time_before(&lf->until, &t))))
+		return;
+	char full = tag[1];
+	if (lf->timestamps) {	/* "TIME TEXT": the time word moved up to the text */
+		size_t w = stream - line + 1;
+		text -= w;
+		memmove(text, line, w);
+	}
 	size_t len = strlen(text);
-	if (tag[1] == 'F')
+	if (full == 'F')
 		text[len++] = '\n';	/* the newline the record left out */
 	while (len > 0) {
 		ssize_t w = write(fd, text, len);
@@ -478,20 +531,30 @@ int cmd_logs(int argc, char **argv)
 {
 	static const struct option opts[] = { { "follow", no_argument, NULL, 'f' },
 					      { "tail", required_argument, NULL, 'n' },
+					      { "timestamps", no_argument, NULL, 't' },	/* v1.5 */
+					      { "since", required_argument, NULL, 'S' },
+					      { "until", required_argument, NULL, 'U' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("logs");
 	int follow = 0, opt;
 	long tail = -1;
 	char *end, path[PATH_MAX];
 	struct container c;
+	struct log_filter lf = { 0 };	/* v1.5 */
 
-	while ((opt = next_opt(cmd, argc, argv, "fn:", opts)) != -1)
+	while ((opt = next_opt(cmd, argc, argv, "fn:t", opts)) != -1)
 		if (opt == 'f')
 			follow = 1;
 		else if (opt == 'n') {
 			tail = strtol(optarg, &end, 10);
 			if (*end || end == optarg || tail < 0)
 				usage_error(cmd, NULL, "invalid number of lines '%s'", optarg);
+		} else if (opt == 't') {	/* v1.5 */
+			lf.timestamps = 1;
+		} else if (parse_when(optarg, opt == 'S' ? &lf.since : &lf.until) < 0) {
+			usage_error(cmd, NULL, "invalid time '%s' for --%s: an RFC 3339 time "
+				    "(2026-12-02T15:04:05Z), a date, Unix seconds, or a duration such as 10m",
+				    optarg, opt == 'S' ? "since" : "until");
 		}
 	if (optind != argc - 1)
 		usage_error(cmd, NULL, optind < argc ? "one container at a time" : "no container given");
@@ -524,13 +587,16 @@ int cmd_logs(int argc, char **argv)
 			if (skip > 0)
 				skip--;
 			else
-				print_record(line);
+				print_record(line, &lf);
 		}
 		if (!follow)
 			break;
-		/* -f: until the container has ended and all it wrote is read. */
+		/* -f: until the container has ended and all it wrote is read
+		 * (v1.5: or --until has passed). */
 		struct container now;
-		int ended = load_state(c.id, &now) < 0;
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		int ended = load_state(c.id, &now) < 0 || (lf.until.tv_sec && time_before(&lf.until, &t));
 		if (!ended) {
 			settle(&now);
 			ended = !is_running(&now);
@@ -541,7 +607,7 @@ int cmd_logs(int argc, char **argv)
 				clearerr(f);
 				while ((n = getline(&line, &cap, f)) > 0 && line[n - 1] == '\n') {
 					line[n - 1] = '\0';
-					print_record(line);
+					print_record(line, &lf);
 				}
 			}
 			break;
@@ -646,7 +712,7 @@ static int wait_end(int pidfd, pid_t pid, unsigned long long started, int ms)
  * (at once if TIMEOUT is negative), then wait for its monitor to record
  * the exit.  The pidfd makes sure the signals reach the container's PID 1
  * and no process that took its number since. */
-static void end_container(const struct container *c, int timeout)
+void end_container(const struct container *c, int timeout)
 {
 	int pidfd = pidfd_open(c->pid);
 	int monfd = pidfd_open(c->monitor);

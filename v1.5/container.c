@@ -428,7 +428,7 @@ void container_env(void)
 	if (clearenv() != 0)
 		md_diex("clearenv failed");
 	/* execvp searches this PATH, and after chroot, inside the container. */
-	if (setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1) < 0 ||
+	if (setenv("PATH", CONTAINER_PATH, 1) < 0 ||	/* v1.5: inspect shows it too */
 	    setenv("HOSTNAME", host, 1) < 0 || setenv("HOME", "/root", 1) < 0 ||
 	    (keep && setenv("TERM", keep, 1) < 0))
 		md_die("setenv");

@@ -24,7 +24,7 @@
 #include <zlib.h>
 
 /* An image's parent ("" for none) and creation time, from .meta/NAME. */
-static void image_meta(const char *image, char *parent, size_t len, time_t *created)
+void image_meta(const char *image, char *parent, size_t len, time_t *created)	/* v1.5: inspect's too */
 {
 	char path[PATH_MAX], line[512];
 	struct stat st;

@@ -53,15 +53,25 @@ static const struct command commands[] = {
 	  "                       The same, in Docker's long form (and a tmpfs)\n", cmd_run },
 	{ "ps", "List containers", "ps [OPTIONS]",
 	  "  -a, --all            Show all containers (default: only running ones)\n"
-	  "  -q, --quiet          Show only container ids\n", cmd_ps },
+	  "  -q, --quiet          Show only container ids\n"
+	  "      --no-trunc       Whole ids and commands\n"
+	  "  -f, --filter KEY=VALUE  Only those with name=NAME, id=ID or status=STATUS\n"
+	  "      --format TEMPLATE  Print TEMPLATE for each: {{.Names}} {{.Status}}, .ID, .Image...\n",
+	  cmd_ps },
 	{ "exec", "Run a command in a running container",
 	  "exec [OPTIONS] CONTAINER COMMAND [ARG...]",
 	  "  -u, --user USER[:GROUP]  Run as USER instead of the container's user\n"
 	  "  -e, --env K=V        Set a variable, over the container's\n"
-	  "  -w, --workdir PATH   The working directory (default: the container's)\n", cmd_exec },
+	  "  -w, --workdir PATH   The working directory (default: the container's)\n"
+	  "  -d, --detach         Run it in the background, and return at once\n"
+	  "  -i, --interactive    Keep stdin open (without it, the command reads nothing)\n"
+	  "  -t, --tty            Give the command a terminal\n", cmd_exec },
 	{ "logs", "Show a container's output", "logs [OPTIONS] CONTAINER",
 	  "  -f, --follow         Keep printing new output until the container exits\n"
-	  "  -n, --tail N         Only the last N lines\n", cmd_logs },
+	  "  -n, --tail N         Only the last N lines\n"
+	  "  -t, --timestamps     Each line's time first (RFC 3339, UTC)\n"
+	  "      --since WHEN     Only lines from WHEN on (2026-12-02T15:04:05Z, 10m, ...)\n"
+	  "      --until WHEN     Only lines up to WHEN\n", cmd_logs },
 	{ "start", "Start one or more stopped containers",
 	  "start [OPTIONS] CONTAINER...",
 	  "  -a, --attach         Attach to its output, and return its exit status\n"
@@ -85,6 +95,22 @@ static const struct command commands[] = {
 	  cmd_network },
 	{ "volume", "Manage volumes", "volume create [NAME] | ls [-q] | rm NAME... | inspect NAME...",
 	  "  -q, --quiet          ls: only the volumes' names\n", cmd_volume },	/* v1.5 */
+	/* v1.5: the everyday commands (lifecycle.c, inspect.c, copy.c) */
+	{ "kill", "Send a signal to one or more running containers",
+	  "kill [OPTIONS] CONTAINER...",
+	  "  -s, --signal SIGNAL  KILL (the default), TERM, SIGUSR1, 9...\n",
+	  cmd_kill },
+	{ "wait", "Wait for containers to end, and print their exit codes", "wait CONTAINER...", NULL,
+	  cmd_wait },
+	{ "inspect", "Show containers, images or networks as JSON",
+	  "inspect [OPTIONS] NAME...",
+	  "  -f, --format TEMPLATE  Print TEMPLATE for each: {{.State.Status}}, {{json .Config}}\n"
+	  "      --type TYPE      Only a container, image or network of that name\n", cmd_inspect },
+	{ "cp", "Copy files and folders between a container and the host",
+	  "cp CONTAINER:SRC DST | cp SRC CONTAINER:DST", NULL, cmd_cp },
+	{ "restart", "Stop, then start one or more containers", "restart [OPTIONS] CONTAINER...",
+	  "  -t, --time N         Seconds to wait for SIGTERM before SIGKILL (default 10)\n", cmd_restart },
+	{ "rename", "Rename a container", "rename CONTAINER NEW_NAME", NULL, cmd_rename },
 	{ "version", "Show the minidocker version", "version", NULL, cmd_version },
 	{ "help", "Help on a command", "help [COMMAND]", NULL, cmd_help },
 };

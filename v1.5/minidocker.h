@@ -79,6 +79,59 @@ int cmd_import(int argc, char **argv);
 int cmd_commit(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+/* v1.5: lifecycle.c, inspect.c, copy.c */
+int cmd_kill(int argc, char **argv);
+int cmd_wait(int argc, char **argv);
+int cmd_restart(int argc, char **argv);
+int cmd_rename(int argc, char **argv);
+/* SIGTERM, then SIGKILL after TIMEOUT seconds (at once if negative), and
+ * wait for the monitor to record the end (commands.c, stop's). */
+void end_container(const struct container *c, int timeout);
+/* A signal's number from its name (KILL, SIGKILL) or number; -1. */
+int parse_signal(const char *s);
+/* logtime.c: a time as Docker's --since takes it (RFC 3339, a date, Unix
+ * seconds, a duration back from now); a log record's own time; a < b. */
+int parse_when(const char *s, struct timespec *t);
+int record_time(const char *line, struct timespec *t);
+int time_before(const struct timespec *a, const struct timespec *b);
+/* T as Docker prints times, RFC 3339 with nanoseconds (Go's zero time if
+ * T is 0). */
+void rfc3339_text(const struct timespec *t, char *buf, size_t len);
+int cmd_inspect(int argc, char **argv);
+int cmd_cp(int argc, char **argv);
+/* format.c: --format's template: refused with a message (-1) unless it
+ * is one minidocker takes; then V printed through it, and a newline.
+ * STRICT: a missing field is an error (ps), not "<no value>" (inspect). */
+struct json_t;
+int format_check(const char *tmpl);
+int format_print(FILE *out, const char *tmpl, struct json_t *v, int strict);
+/* images.c: IMAGE's parent ("" if none) and when it was made. */
+void image_meta(const char *image, char *parent, size_t len, time_t *created);
+/* pslist.c: ps -f KEY=VALUE (name, id, status) and --format. */
+enum { MAX_FILTERS = 16 };
+struct ps_filter {
+	int n, status;		/* STATUS: a status= filter was given */
+	char key[MAX_FILTERS];	/* 'n'ame, 'i'd, 's'tatus */
+	const char *value[MAX_FILTERS];
+};
+void ps_filter_add(const struct command *cmd, struct ps_filter *f, const char *arg);
+int ps_filter_match(const struct ps_filter *f, const struct container *c);
+int ps_format_check(const char *tmpl);
+void ps_format_row(const char *tmpl, const struct container *c, char (*cells)[96]);
+/* execio.c: exec's -d, -i and -t, through the steps of cmd_exec. */
+struct exec_io {
+	int detach, interactive, tty;
+	int master, slave;	/* -t: the container's pty */
+	int null;		/* /dev/null, for no input or (-d) no output */
+	int report[2];		/* -d: the errno of a failed exec */
+};
+void exec_io_prepare(struct exec_io *io);
+void exec_io_open_pty(struct exec_io *io);
+void exec_io_child(const struct exec_io *io);
+void exec_io_failed(const struct exec_io *io, int err);
+int exec_io_parent(struct exec_io *io, pid_t pid, const char *cmd);
+/* The PATH a container's command gets (container_env). */
+#define CONTAINER_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 int cmd_help(int argc, char **argv);
 
 /* ---- process.c ------------------------------------------------------- */
@@ -300,6 +353,8 @@ int layers_send(struct container *c, pid_t pid, int sock, const char *lowers);
 int layers_receive(int sock, const char *rootfs, char *lowers);
 /* Ids of the tree DIR into the range of M, or back out of it (commit). */
 int shift_ids(const char *dir, const struct idmap *m, int into_range);
+/* v1.5: the shifted copies of LOWERS for C's range, ':'-joined, in OUT. */
+int shifted_layers(const struct container *c, const char *lowers, char *out);
 void shifted_remove(const char *image);
 
 unsigned long long caps_all(void);
