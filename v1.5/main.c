@@ -1,4 +1,4 @@
-/* minidocker v1.4: the command table and main().
+/* minidocker v1.5: the command table and main().
  *
  *   minidocker [--root DIR] COMMAND [ARG...]
  *
@@ -7,6 +7,8 @@
  * v1.3 run's --read-only, --tmpfs and --shm-size (mounts.c).
  * v1.4 adds run's --network, --hostname and -p (endpoint.c), and the
  * network command (network.c).
+ * v1.5 adds run's -e, --env-file, -w, --entrypoint (config.c), -v and
+ * --mount, and the volume command (volume.c); exec's -e and -w.
  */
 #include "minidocker.h"
 

@@ -1,4 +1,4 @@
-/* minidocker v1.4: what the files of this stage share.
+/* minidocker v1.5: what the files of this stage share.
  *
  *   main.c       the command table, usage and option parsing, main()
  *   commands.c   one handler per command: run, ps, exec, logs, ...
