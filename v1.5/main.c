@@ -99,6 +99,7 @@ static const struct command commands[] = {
 	{ "restart", "Stop, then start one or more containers", "restart [OPTIONS] CONTAINER...",
 	  "  -t, --time N         Seconds to wait for SIGTERM before SIGKILL (default 10)\n", cmd_restart },
 	{ "rename", "Rename a container", "rename CONTAINER NEW_NAME", NULL, cmd_rename },
+	{ "top", "Show a container's processes, with the host's PIDs", "top CONTAINER", NULL, cmd_top },
 	{ "version", "Show the minidocker version", "version", NULL, cmd_version },
 	{ "help", "Help on a command", "help [COMMAND]", NULL, cmd_help },
 };

@@ -82,6 +82,7 @@ int cmd_kill(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 int cmd_restart(int argc, char **argv);
 int cmd_rename(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 /* SIGTERM, then SIGKILL after TIMEOUT seconds (at once if negative), and
  * wait for the monitor to record the end (commands.c, stop's). */
 void end_container(const struct container *c, int timeout);
