@@ -643,6 +643,33 @@ START_TEST(exec_streams_i_t_and_d)
 }
 END_TEST
 
+START_TEST(top_lists_the_containers_processes)
+{
+	char *id = detach("--name tp base sh -c 'sleep 60 & exec sleep 61'");
+	char full[65];
+	snprintf(full, sizeof full, "%s", id);
+	struct result r = md_until(10, "sleep 60", "top", "tp", NULL);
+	ck_status(r, 0);
+	ck_assert_msg(!strncmp(r.out, "UID ", 4), "top: %s", r.out);
+	char want[64];
+	snprintf(want, sizeof want, " %-10d ", state_number(full, "pid"));
+	ck_contains(r.out, want);
+	ck_contains(r.out, "sleep 61\n");
+	/* Only its own: three lines, the heading and its two. */
+	int lines = 0;
+	for (char *p = r.out; *p; p++)
+		lines += *p == '\n';
+	ck_assert_int_eq(lines, 3);
+	md(NULL, "kill", "tp", NULL);
+	md(NULL, "wait", "tp", NULL);
+	r = md(NULL, "top", "tp", NULL);
+	ck_status(r, 1);
+	ck_contains(r.err, "container tp is not running");
+	r = md(NULL, "top", "nosuch", NULL);
+	ck_status(r, 1);
+}
+END_TEST
+
 void add_everyday_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "kill and wait");
@@ -667,4 +694,5 @@ void add_everyday_tests(Suite *s)
 	add_root_test(tc, ps_format_filters_and_no_trunc);
 	tc = tcase(s, "rename and restart");
 	add_root_test(tc, rename_and_restart);
+	add_root_test(tc, top_lists_the_containers_processes);
 }

@@ -246,7 +246,8 @@ static int columns(const char *s)
 	return n;
 }
 
-/* Free the command load_state read into C (its argv is on the heap). */
+/* Free the command load_state read into C (its argv is on the heap; v1.5:
+ * its environment too). */
 void drop_command(struct container *c)
 {
 	for (int i = 0; i < c->argc; i++)
@@ -254,6 +255,7 @@ void drop_command(struct container *c)
 	free(c->argv);
 	c->argv = NULL;
 	c->argc = 0;
+	config_free(&c->cfg);	/* v1.5: and its env= lines */
 }
 
 enum { COLS = 7, CELL = 96 };	/* v1.4: PORTS */

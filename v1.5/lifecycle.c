@@ -1,15 +1,17 @@
 /* The everyday commands of a container's life (v1.5): kill, wait,
- * restart, rename.  They use what the earlier stages built: the pidfd
+ * restart, rename, top.  They use what the earlier stages built: the pidfd
  * that names PID 1 for good (process.c), the monitor that records the
  * exit status (monitor.c), stop and start (commands.c), the state file
  * and its lock (state.c). */
 #include "minidocker.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Docker's exit status for "the container is not in a state for that"
@@ -256,5 +258,70 @@ int cmd_rename(int argc, char **argv)
 	close(names);
 	rename_lease(&c);
 	drop_command(&c);
+	return 0;
+}
+
+/* One process for top: its uid, parent and command line, from /proc. */
+static void top_row(int pid)
+{
+	char path[64], line[256], cmd[512] = "";
+	unsigned uid = 0;
+	int ppid = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
+	FILE *f = fopen(path, "re");
+	while (f && fgets(line, sizeof line, f)) {
+		sscanf(line, "Uid: %u", &uid);
+		sscanf(line, "PPid: %d", &ppid);
+	}
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+	f = fopen(path, "re");
+	size_t n = f ? fread(cmd, 1, sizeof cmd - 1, f) : 0;
+	if (f)
+		fclose(f);
+	for (size_t i = 0; i + 1 < n; i++)	/* its words, NUL-separated */
+		if (!cmd[i])
+			cmd[i] = ' ';
+	cmd[n] = '\0';
+	printf("%-10u %-10d %-10d %s\n", uid, pid, ppid, cmd);
+}
+
+/* top: the container's processes, as the host sees them (Docker's
+ * numbers too): every process in its PID 1's PID namespace, found by the
+ * namespace's inode in /proc/N/ns/pid (namespaces(7)). */
+int cmd_top(int argc, char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	const struct command *cmd = find_command("top");
+	struct container c;
+	char path[64];
+	struct stat ns, st;
+
+	while (next_opt(cmd, argc, argv, "", opts) != -1)
+		;
+	if (argc - optind != 1)
+		usage_error(cmd, NULL, optind < argc ? "one container at a time" : "no container given");
+	if (find_container(argv[optind], &c) < 0)
+		return EXIT_REFUSED;
+	drop_command(&c);
+	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)c.pid);
+	if (!is_running(&c) || stat(path, &ns) < 0 || !alive(c.pid, c.pid_start)) {
+		md_warnx("container %s is not running", argv[optind]);
+		return EXIT_REFUSED;
+	}
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	if (!d)
+		md_die("open /proc");
+	printf("%-10s %-10s %-10s %s\n", "UID", "PID", "PPID", "CMD");
+	while ((e = readdir(d))) {
+		int pid = atoi(e->d_name);
+		snprintf(path, sizeof path, "/proc/%d/ns/pid", pid);
+		if (pid > 0 && stat(path, &st) == 0 && st.st_ino == ns.st_ino && st.st_dev == ns.st_dev)
+			top_row(pid);
+	}
+	closedir(d);
 	return 0;
 }

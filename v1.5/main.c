@@ -1,4 +1,4 @@
-/* minidocker v1.4: the command table and main().
+/* minidocker v1.5: the command table and main().
  *
  *   minidocker [--root DIR] COMMAND [ARG...]
  *
@@ -7,6 +7,8 @@
  * v1.3 run's --read-only, --tmpfs and --shm-size (mounts.c).
  * v1.4 adds run's --network, --hostname and -p (endpoint.c), and the
  * network command (network.c).
+ * v1.5 adds run's -e, --env-file, -w, --entrypoint (config.c), -v and
+ * --mount, and the volume command (volume.c); exec's -e and -w.
  */
 #include "minidocker.h"
 
@@ -111,6 +113,7 @@ static const struct command commands[] = {
 	{ "restart", "Stop, then start one or more containers", "restart [OPTIONS] CONTAINER...",
 	  "  -t, --time N         Seconds to wait for SIGTERM before SIGKILL (default 10)\n", cmd_restart },
 	{ "rename", "Rename a container", "rename CONTAINER NEW_NAME", NULL, cmd_rename },
+	{ "top", "Show a container's processes, with the host's PIDs", "top CONTAINER", NULL, cmd_top },
 	{ "version", "Show the minidocker version", "version", NULL, cmd_version },
 	{ "help", "Help on a command", "help [COMMAND]", NULL, cmd_help },
 };

@@ -1,4 +1,4 @@
-/* minidocker v1.4: what the files of this stage share.
+/* minidocker v1.5: what the files of this stage share.
  *
  *   main.c       the command table, usage and option parsing, main()
  *   commands.c   one handler per command: run, ps, exec, logs, ...
@@ -84,6 +84,7 @@ int cmd_kill(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 int cmd_restart(int argc, char **argv);
 int cmd_rename(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 /* SIGTERM, then SIGKILL after TIMEOUT seconds (at once if negative), and
  * wait for the monitor to record the end (commands.c, stop's). */
 void end_container(const struct container *c, int timeout);

@@ -265,7 +265,6 @@ static int volume_in_use(const char *name, char *owner)
 					used = 1;
 				}
 		drop_command(&c);
-		config_free(&c.cfg);
 	}
 	free_ids(ids, n);
 	return used;
@@ -438,54 +437,64 @@ static void copy_up(int target, int src, const struct volume *v)
 		md_diex("copy the image's %s into the volume %s", v->target, v->source);
 }
 
+/* How deep PATH is: its number of '/'. */
+static int depth(const char *path)
+{
+	int d = 0;
+	for (; *path; path++)
+		d += *path == '/';
+	return d;
+}
+
+/* V's source on its target in the tree ROOT, filled from the image
+ * first if it is a named volume still empty, read-only if asked
+ * (mount_setattr(2) on the mount, its submounts too). */
+static void attach_one(int root, struct volume *v)
+{
+	struct stat st, tst;
+
+	if (fstat(v->fd, &st) < 0)
+		md_die("stat the source of %s", v->target);
+	int target = mount_target(root, v->target, S_ISDIR(st.st_mode));
+	if (fstat(target, &tst) < 0 || S_ISDIR(tst.st_mode) != S_ISDIR(st.st_mode))
+		md_diex("-v %s:%s: cannot mount a %s on a %s", v->source, v->target,
+			S_ISDIR(st.st_mode) ? "folder" : "file", S_ISDIR(st.st_mode) ? "file" : "folder");
+	int src = v->type[0] == 'v' && !v->ro && dir_empty(v->fd) && !dir_empty(target)
+			  ? openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+			  : -1;
+	if (move_mount(v->fd, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		md_die("mount %s on %s", v->source, v->target);
+	close(v->fd);
+	v->fd = -1;
+	if (src >= 0) {
+		copy_up(target, src, v);
+		close(src);
+	}
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	int top = in_root(root, v->target);
+	if (v->ro && (top < 0 || mount_setattr(top, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0))
+		md_die("make %s read-only", v->target);
+	if (top >= 0)
+		close(top);
+	close(target);
+}
+
 /* In the init, before pivot_root: each source on its target in ROOTFS,
- * shallowest first (so /data/logs lands inside /data's volume), then
- * read-only where asked (mount_setattr(2) on the mount, its submounts
- * too). */
+ * shallowest first, so that /data/logs lands inside /data's volume. */
 void volumes_attach(const char *rootfs, struct config *cfg)
 {
-	int root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC), done[MAX_VOLUMES] = { 0 };
+	int root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC), order[MAX_VOLUMES];
 
 	if (root < 0)
 		md_die("open %s", rootfs);
-	for (int k = 0; k < cfg->nvol; k++) {
-		int i = -1, depth = 1 << 30;
-		for (int j = 0; j < cfg->nvol; j++) {
-			int d = 0;
-			for (const char *p = cfg->vol[j].target; *p; p++)
-				d += *p == '/';
-			if (!done[j] && d < depth)
-				depth = d, i = j;
-		}
-		done[i] = 1;
-		struct volume *v = &cfg->vol[i];
-		struct stat st;
-		if (fstat(v->fd, &st) < 0)
-			md_die("stat the source of %s", v->target);
-		int target = mount_target(root, v->target, S_ISDIR(st.st_mode));
-		struct stat tst;
-		if (fstat(target, &tst) < 0 || S_ISDIR(tst.st_mode) != S_ISDIR(st.st_mode))
-			md_diex("-v %s:%s: cannot mount a %s on a %s", v->source, v->target,
-				S_ISDIR(st.st_mode) ? "folder" : "file", S_ISDIR(st.st_mode) ? "file" : "folder");
-		int src = v->type[0] == 'v' && !v->ro && dir_empty(v->fd) && !dir_empty(target)
-				  ? openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-				  : -1;
-		if (move_mount(v->fd, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-			md_die("mount %s on %s", v->source, v->target);
-		close(v->fd);
-		v->fd = -1;
-		if (src >= 0) {
-			copy_up(target, src, v);
-			close(src);
-		}
-		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
-		int top = in_root(root, v->target);
-		if (v->ro && (top < 0 || mount_setattr(top, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0))
-			md_die("make %s read-only", v->target);
-		if (top >= 0)
-			close(top);
-		close(target);
+	for (int i = 0; i < cfg->nvol; i++) {	/* insertion sort, by depth */
+		int j = i;
+		for (; j > 0 && depth(cfg->vol[order[j - 1]].target) > depth(cfg->vol[i].target); j--)
+			order[j] = order[j - 1];
+		order[j] = i;
 	}
+	for (int k = 0; k < cfg->nvol; k++)
+		attach_one(root, &cfg->vol[order[k]]);
 	close(root);
 }
 
