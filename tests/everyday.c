@@ -321,6 +321,52 @@ START_TEST(inspect_images_and_networks)
 }
 END_TEST
 
+/* What -e, -w, --entrypoint and -v gave it, as Docker shows them; and a
+ * volume by its name. */
+START_TEST(inspect_shows_env_workdir_entrypoint_and_mounts)
+{
+	struct result r = sh("mkdir \"$MINIDOCKER_ROOT/src\"");
+	ck_status(r, 0);
+	detach("--name cfg -e A=1 -e PATH=/bin:/usr/bin -w /srv --entrypoint /bin/sleep "
+	       "-v \"$MINIDOCKER_ROOT/src\":/data:ro -v vol1:/v base 60");
+	r = md(NULL, "inspect", "cfg", NULL);
+	ck_status(r, 0);
+	json_t *a = parse_array(r.out, 1), *c = json_array_get(a, 0);
+	json_t *cfg = json_object_get(c, "Config");
+	char *env = json_dumps(json_object_get(cfg, "Env"), JSON_COMPACT);
+	/* -e PATH replaces the default in its place; A comes after. */
+	ck_assert_str_eq(env, "[\"PATH=/bin:/usr/bin\",\"HOSTNAME=container\",\"HOME=/root\",\"A=1\"]");
+	free(env);
+	ck_assert_str_eq(str_at(c, "Config.WorkingDir"), "/srv");
+	ck_assert_str_eq(str_at(c, "Path"), "/bin/sleep");
+	char *words = json_dumps(json_pack("[o, o]", json_incref(json_object_get(cfg, "Entrypoint")),
+					   json_incref(json_object_get(cfg, "Cmd"))), JSON_COMPACT);
+	ck_assert_str_eq(words, "[[\"/bin/sleep\"],[\"60\"]]");
+	free(words);
+	json_t *mounts = json_object_get(c, "Mounts");
+	ck_assert_int_eq(json_array_size(mounts), 2);
+	json_t *bind = json_array_get(mounts, 0), *vol = json_array_get(mounts, 1);
+	char src[4200];
+	snprintf(src, sizeof src, "%s/src", getenv("MINIDOCKER_ROOT"));
+	ck_assert_str_eq(str_at(bind, "Type"), "bind");
+	ck_assert_str_eq(str_at(bind, "Source"), src);
+	ck_assert_str_eq(str_at(bind, "Destination"), "/data");
+	ck_assert_int_eq(int_at(bind, "RW"), 0);
+	ck_assert_str_eq(str_at(vol, "Type"), "volume");
+	ck_assert_str_eq(str_at(vol, "Name"), "vol1");
+	ck_assert_int_eq(int_at(vol, "RW"), 1);
+	json_decref(a);
+	/* The volume itself, by inspect as by volume inspect. */
+	r = md(NULL, "inspect", "-f", "{{.Name}} {{.Driver}} {{.Mountpoint}}", "vol1", NULL);
+	ck_status(r, 0);
+	char want[4300];
+	snprintf(want, sizeof want, "vol1 local %s/volumes/vol1/_data\n", getenv("MINIDOCKER_ROOT"));
+	ck_assert_str_eq(r.out, want);
+	md(NULL, "rm", "-f", "cfg", NULL);
+	md(NULL, "volume", "rm", "vol1", NULL);
+}
+END_TEST
+
 START_TEST(inspect_bad_input)
 {
 	detach("--name here base sleep 60");
@@ -682,6 +728,7 @@ void add_everyday_tests(Suite *s)
 	tc = tcase(s, "inspect");
 	add_root_test(tc, inspect_a_container_as_docker_does);
 	add_root_test(tc, inspect_images_and_networks);
+	add_root_test(tc, inspect_shows_env_workdir_entrypoint_and_mounts);
 	add_root_test(tc, inspect_bad_input);
 	tc = tcase(s, "cp");
 	add_root_test(tc, cp_both_ways_files_and_folders);

@@ -151,11 +151,47 @@ static json_t *config_json(const struct container *c, const char *hostname)
 	char host[128];
 	snprintf(host, sizeof host, "HOSTNAME=%s", hostname);
 	json_t *env = json_pack("[s, s, s]", "PATH=" CONTAINER_PATH, host, "HOME=/root");
+	/* Then -e and --env-file's, in order; a later K= replaces an earlier. */
+	for (int i = 0; i < c->cfg.nenv; i++) {
+		const char *kv = c->cfg.env[i];
+		size_t klen = strcspn(kv, "=") + 1, j;
+		for (j = 0; j < json_array_size(env); j++)
+			if (!strncmp(json_string_value(json_array_get(env, j)), kv, klen))
+				break;
+		if (j < json_array_size(env))
+			json_array_set_new(env, j, json_string(kv));
+		else
+			json_array_append_new(env, json_string(kv));
+	}
+	/* The command is ENTRYPOINT's words then CMD's (config_command). */
+	int entry = c->cfg.entrypoint[0] && c->argc > 0;
 	return json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:o, s:o, s:s, s:s, s:o}", "Hostname", hostname,
 			 "User", c->sec.user, "AttachStdin", c->interactive && !c->tty, "Tty", c->tty,
 			 "OpenStdin", c->interactive, "StdinOnce", 0, "Env", env,
-			 "Cmd", strings(c->argv, c->argc), "Image", c->image, "WorkingDir", "",
-			 "Entrypoint", json_null());
+			 "Cmd", strings(c->argv + entry, c->argc - entry), "Image", c->image,
+			 "WorkingDir", c->cfg.workdir,
+			 "Entrypoint", entry ? json_pack("[s]", c->argv[0]) : json_null());
+}
+
+/* Mounts: its -v and --mount ones, as Docker lists them. */
+static json_t *mounts_json(const struct container *c)
+{
+	json_t *all = json_array();
+	char src[PATH_MAX];
+
+	for (int i = 0; i < c->cfg.nvol; i++) {
+		const struct volume *v = &c->cfg.vol[i];
+		volume_host_path(v, src);
+		json_t *m = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "Type", v->type, "Source", src,
+				      "Destination", v->target, "Mode", v->ro ? "ro" : "", "RW", !v->ro,
+				      "Propagation", "rprivate");
+		if (v->type[0] == 'v') {
+			json_object_set_new(m, "Name", json_string(v->source));
+			json_object_set_new(m, "Driver", json_string("local"));
+		}
+		json_array_append_new(all, m);
+	}
+	return all;
 }
 
 /* NetworkSettings: its address on its network while it runs. */
@@ -182,7 +218,7 @@ static json_t *network_settings(const struct container *c)
 }
 
 /* The container NAME names, by name, id or unique prefix, as
- * find_container, but silent: NAME may be an image or a network. */
+ * find_container, but silent: NAME may be an image, a volume or a network. */
 static int quiet_find(const char *name, struct container *c)
 {
 	char owner[65], **ids, id[65] = "";
@@ -224,7 +260,7 @@ static json_t *container_json(const char *name)
 			      "Args", strings(c.argv + 1, c.argc ? c.argc - 1 : 0), "State", state_json(&c),
 			      "Image", c.image, "Name", slash, "Driver", "overlay",
 			      "HostConfig", host_config(&c),
-			      "Mounts", json_array(),	/* v1.5: volumes fill it (the -v half) */
+			      "Mounts", mounts_json(&c),
 			      "Config", config_json(&c, host), "NetworkSettings", network_settings(&c));
 	drop_command(&c);
 	return o;
@@ -300,6 +336,7 @@ static const struct {
 } kinds[] = {
 	{ "container", container_json },
 	{ "image", image_json },
+	{ "volume", volume_json },
 	{ "network", network_json },
 };
 enum { NKINDS = sizeof kinds / sizeof kinds[0] };
@@ -319,12 +356,12 @@ int cmd_inspect(int argc, char **argv)
 		else if (opt == 'T')
 			type = optarg;
 	if (optind >= argc)
-		usage_error(cmd, NULL, "nothing to inspect: give a container, an image or a network");
+		usage_error(cmd, NULL, "nothing to inspect: give a container, an image, a volume or a network");
 	int known = !type;
 	for (int k = 0; k < NKINDS; k++)
 		known |= type && !strcmp(type, kinds[k].type);
 	if (!known)
-		usage_error(cmd, NULL, "invalid --type '%s': container, image or network", type);
+		usage_error(cmd, NULL, "invalid --type '%s': container, image, volume or network", type);
 	if (format && format_check(format) < 0)
 		return MD_EXIT_FAILED;
 	json_t *all = json_array();

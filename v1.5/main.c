@@ -107,7 +107,7 @@ static const struct command commands[] = {
 	{ "inspect", "Show containers, images or networks as JSON",
 	  "inspect [OPTIONS] NAME...",
 	  "  -f, --format TEMPLATE  Print TEMPLATE for each: {{.State.Status}}, {{json .Config}}\n"
-	  "      --type TYPE      Only a container, image or network of that name\n", cmd_inspect },
+	  "      --type TYPE      Only a container, image, volume or network of that name\n", cmd_inspect },
 	{ "cp", "Copy files and folders between a container and the host",
 	  "cp CONTAINER:SRC DST | cp SRC CONTAINER:DST", NULL, cmd_cp },
 	{ "restart", "Stop, then start one or more containers", "restart [OPTIONS] CONTAINER...",

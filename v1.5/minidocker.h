@@ -520,6 +520,7 @@ void config_parse(char *word, struct config *cfg);
 void config_make_workdir(const struct config *cfg);
 void config_apply(const struct config *cfg, const struct config *extra, const char *workdir);
 void volume_host_path(const struct volume *v, char *buf);
+struct json_t *volume_json(const char *name);	/* NULL: no such volume */
 int volumes_check(const struct config *cfg);	/* bind sources exist */
 int volumes_prepare(const struct config *cfg);	/* named volumes made */
 void volumes_save(FILE *f, const struct config *cfg);
