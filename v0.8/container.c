@@ -1,5 +1,5 @@
 /* Making a container: a copy of the image, six namespaces, the init that
- * becomes the command, and setns for exec (v0.5 - v0.7, and v0.8's exec). */
+ * becomes the command, and setns for exec (v0.5 - v0.8). */
 #include "minidocker.h"
 
 #include <dirent.h>

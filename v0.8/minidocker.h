@@ -75,11 +75,11 @@ struct container {
 	int argc;
 	char **argv;		/* the command */
 	int autoremove;		/* run --rm: remove it when it exits */
-	struct timespec created, finished;	/* finished: 0 if not known */
+	struct timespec created, finished;
 	enum status status;
 	pid_t pid;		/* the container's PID 1, as the host sees it */
 	unsigned long long pid_start;
-	pid_t monitor;		/* the minidocker process waiting for it */
+	pid_t monitor;		/* the minidocker process watching it */
 	unsigned long long monitor_start;
 	int exit_code;
 };

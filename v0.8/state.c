@@ -245,15 +245,13 @@ int load_state(const char *id, struct container *c)
 	return STATE_OK;
 }
 
-/* An exclusive lock on container ID's folder (flock(2)).  Several
- * minidockers may work on one container at once: a run and the `start` of
- * it, a `ps` that tidies up after a killed run.  Every change to a
- * container's folder (its state file, and its removal) is made holding
- * it: create (from the mkdir on) and start (until the container runs),
- * the end of a run, settle and tidy.  The kernel drops a process's locks
- * when it dies, even by SIGKILL, so a lock that can be taken means that
- * no one is in the middle of a change.  WAIT: block until it is free;
- * otherwise -1 at once if someone holds it.  An fd to close, or -1. */
+/* An exclusive lock on container ID's folder (flock(2)), shared by create
+ * and start (held until the container runs), the end of a run, settle and
+ * tidy: whoever holds it may change what is on disk.  The kernel drops a
+ * process's locks when it dies, even by SIGKILL, so a lock that can be
+ * taken means that no one is in the middle of a change.  WAIT: block
+ * until it is free; otherwise -1 at once if someone holds it.  An fd to
+ * close, or -1. */
 int lock_container(const char *id, int wait)
 {
 	char dir[PATH_MAX];
@@ -433,7 +431,7 @@ void free_ids(char **ids, int n)
 int find_container(const char *name, struct container *c)
 {
 	char **ids;
-	int n = list_ids(&ids), found = 0, state = STATE_MISSING;
+	int n = list_ids(&ids), found = 0, state;
 	const char *match = NULL;
 
 	for (int i = 0; i < n; i++)
@@ -441,15 +439,19 @@ int find_container(const char *name, struct container *c)
 			found++;
 			match = ids[i];
 		}
-	if (found > 1)
-		md_warnx("'%s' is ambiguous: %d containers have ids starting with it", name, found);
-	else if (found == 1 && (state = load_state(match, c)) == STATE_DAMAGED)
-		damaged(match);
-	/* No state yet: another minidocker is still making it. */
-	if (found == 0 || (found == 1 && state == STATE_MISSING))
+	if (found == 0)
 		md_warnx("no such container: %s", name);
-	int rc = found == 1 && state == STATE_OK ? 0 : -1;
-	if (rc == 0 && settle(c)) {
+	else if (found > 1)
+		md_warnx("'%s' is ambiguous: %d containers have ids starting with it", name, found);
+	int rc = found == 1 ? 0 : -1;
+	if (found == 1 && (state = load_state(match, c)) < 0) {
+		/* STATE_MISSING: another minidocker is still making it. */
+		if (state == STATE_DAMAGED)
+			damaged(match);
+		else
+			md_warnx("no such container: %s", name);
+		rc = -1;
+	} else if (found == 1 && settle(c)) {
 		md_warnx("no such container: %s (its run was killed; it was a --rm one)", name);
 		rc = -1;
 	}
