@@ -385,45 +385,41 @@ noreturn void container_init(int argc, char **argv)
 	md_exec_failed(cmd[0]);
 }
 
-/* Join the namespaces of container C, and its root; -1 if it is not
- * running.  A PID is only a number: the container's PID 1 may end, and its
- * number go to another process, between any check and the open of /proc/PID/ns/user.  A
- * pidfd names the process itself (pidfd_open(2)), and setns(2) takes one
- * (Linux 5.8): it joins the namespaces of that very process, all at once,
- * the user namespace first, which gives us the capabilities that joining
- * the others requires. */
-int join_container(const struct container *c)
+/* Join the namespaces of container C, whose PID 1 is C->pid, and its
+ * root.  The user namespace comes first: it is what gives us the
+ * capabilities that joining the others requires (setns(2)).  A PID alone
+ * is a weak name: the container may end, and its number go to another
+ * process, between the caller's check and our opening of /proc/PID/ns/ and root.
+ * So check again once they are open: a process that still has the start
+ * time we recorded is the one we opened them from (a live process keeps
+ * its PID), and the fds name its namespaces for good. */
+void join_container(const struct container *c)
 {
-	int pidfd = pidfd_open(c->pid), root = -1;
+	static const char *const kinds[] = { "user", "ipc", "uts", "net", "pid", "mnt" };
+	int fds[6], root;
 	char path[64];
+	pid_t pid = c->pid;
 
-	/* The pidfd was opened on our process if, after the open, the PID
-	 * still has our start time. */
-	if (pidfd < 0 || !alive(c->pid, c->pid_start))
-		goto gone;
-	snprintf(path, sizeof path, "/proc/%d/root", (int)c->pid);
-	if ((root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		goto gone;
-	/* Still alive, so /proc/PID was still it when we opened its root. */
-	if (pidfd_wait(pidfd, 0))
-		goto gone;
-	if (setns(pidfd, CLONE_NEWUSER | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET |
-			 CLONE_NEWPID | CLONE_NEWNS) < 0) {
-		if (errno == ESRCH)
-			goto gone;
-		md_die("setns into the namespaces of PID %d", (int)c->pid);
+	/* Open everything first: after joining the mount namespace, /proc
+	 * would be the container's, where PID means something else. */
+	for (int i = 0; i < 6; i++) {
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, kinds[i]);
+		if ((fds[i] = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			md_die("open %s", path);
 	}
-	close(pidfd);
+	snprintf(path, sizeof path, "/proc/%d/root", (int)pid);
+	if ((root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		md_die("open %s", path);
+	if (!alive(pid, c->pid_start))
+		md_diex("container %.12s ended while exec was joining it", c->id);
+	for (int i = 0; i < 6; i++) {
+		if (setns(fds[i], 0) < 0)
+			md_die("setns %s namespace of PID %d", kinds[i], (int)pid);
+		close(fds[i]);
+	}
 	/* setns into a mount namespace puts us at its root mount, the host's
 	 * /: the container's root is a chroot, so enter it the same way. */
 	if (fchdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0)
 		md_die("enter the container's root");
 	close(root);
-	return 0;
-gone:
-	if (pidfd >= 0)
-		close(pidfd);
-	if (root >= 0)
-		close(root);
-	return -1;
 }

@@ -119,8 +119,7 @@ int create_container(struct container *c, const char *image, char **cmd, int ncm
 pid_t spawn_container(struct container *c);
 noreturn void container_init(int argc, char **argv);
 void container_env(void);
-/* Join C's namespaces and root: 0, or -1 if it is not running. */
-int join_container(const struct container *c);
+void join_container(const struct container *c);
 
 /* ---- monitor.c ------------------------------------------------------- */
 
