@@ -137,8 +137,8 @@ static void refused_flag(char *buf, size_t len, char **argv, const struct option
 }
 
 /* getopt_long for command C; unknown options are ours to report, with a
- * suggestion.  Options may follow the containers or images they apply to
- * (`rm c1 -f`), as Docker takes them: getopt_long permutes argv.  But
+ * suggestion.  Options may follow the containers they apply to
+ * (`stop c1 -t 1`), as Docker takes them: getopt_long permutes argv.  But
  * run and exec stop at the first word that is not an option ("+"), so
  * the container's command keeps its own flags.  Returns the option, or -1. */
 int next_opt(const struct command *c, int argc, char **argv, const char *shortopts,
