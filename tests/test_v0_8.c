@@ -325,8 +325,9 @@ START_TEST(ps_never_removes_what_is_being_made)
 END_TEST
 
 /* What a killed run leaves, made by hand: a folder with no state, a
- * state.tmp, a --rm container that ended.  The next ps removes them, but
- * not a folder with no state whose lock someone holds (a run making it). */
+ * state.PID whose writer is dead, a --rm container that ended.  The next
+ * ps removes them, but not a folder with no state whose lock someone
+ * holds (a run making it). */
 START_TEST(debris_is_swept_but_not_a_container_being_made)
 {
 	const char *busy = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
@@ -341,14 +342,14 @@ START_TEST(debris_is_swept_but_not_a_container_being_made)
 	int lock = open(dir, O_RDONLY | O_DIRECTORY);
 	ck_assert_int_eq(flock(lock, LOCK_EX), 0);
 	struct result r = sh("cd \"$MINIDOCKER_ROOT/containers\" && mkdir %.64s && d=$(echo %s*) && "
-			     "cp $d/state $d/state.tmp && ls | wc -l", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", plain);
+			     "{ sh -c : & wait $!; } && cp $d/state $d/state.$! && ls | wc -l", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", plain);
 	ck_assert_msg(!strcmp(r.out, "4\n"), "%s%s", r.out, r.err);
 	/* The killed --rm run's container dies with it (PR_SET_PDEATHSIG). */
 	for (int i = 0; i < 100 && strstr((r = md(NULL, "ps", "-q", NULL)).out, "\n"); i++)
 		usleep(50000);
 	r = md(NULL, "ps", "-a", NULL);
 	ck_status(r, 0);
-	r = sh("cd \"$MINIDOCKER_ROOT/containers\" && ls -A */ | grep -c state.tmp; ls | grep -c .");
+	r = sh("cd \"$MINIDOCKER_ROOT/containers\" && ls -A */ | grep -c '^state\\.'; ls | grep -c .");
 	ck_assert_str_eq(r.out, "0\n2\n");
 	ck_assert_int_eq(access(dir, F_OK), 0);
 	close(lock);

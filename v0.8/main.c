@@ -1,0 +1,233 @@
+/* minidocker v0.8: a real command line.
+ *
+ *   minidocker [--root DIR] COMMAND [ARG...]
+ *
+ * The seed's v0.8 wires up cobra with placeholder commands.  In C the same
+ * shape is a table of commands (name, summary, usage, handler), and every
+ * command here works: run, ps, exec, start, stop, version, help.  To list,
+ * stop and enter containers, minidocker must remember them: each container
+ * gets a small state file, ROOT/containers/ID/state, rewritten atomically.
+ * `exec` enters a running container with setns(2).  The container itself
+ * is v0.7's: six namespaces, a copy of the image, the command as PID 1.
+ */
+#include "minidocker.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *self_path;
+
+static const struct command commands[] = {
+	{ "run", "Run a command in a new container",
+	  "run [OPTIONS] IMAGE [COMMAND [ARG...]]",
+	  "      --rm        Remove the container when it exits\n", cmd_run },
+	{ "ps", "List containers", "ps [OPTIONS]",
+	  "  -a, --all       Show all containers (default: only running ones)\n"
+	  "  -q, --quiet     Show only container ids\n", cmd_ps },
+	{ "exec", "Run a command in a running container",
+	  "exec CONTAINER COMMAND [ARG...]", NULL, cmd_exec },
+	{ "start", "Start one or more stopped containers, attached",
+	  "start CONTAINER...", NULL, cmd_start },
+	{ "stop", "Stop one or more running containers",
+	  "stop [OPTIONS] CONTAINER...",
+	  "  -t, --time N    Seconds to wait for SIGTERM before SIGKILL (default 10)\n", cmd_stop },
+	{ "version", "Show the minidocker version", "version", NULL, cmd_version },
+	{ "help", "Help on a command", "help [COMMAND]", NULL, cmd_help },
+};
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+void main_usage(FILE *f)
+{
+	fprintf(f, "Usage: minidocker [--root DIR] COMMAND [ARG...]\n\n"
+		   "A container runtime, built one lesson at a time (stage " MD_STAGE ").\n\n"
+		   "Commands:\n");
+	for (int i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nOptions:\n"
+		   "      --root DIR  State root (default /var/lib/minidocker for root,\n"
+		   "                  ~/.local/share/minidocker otherwise; or $MINIDOCKER_ROOT)\n"
+		   "\nRun 'minidocker help COMMAND' for more on a command.\n");
+}
+
+void command_usage(const struct command *c, FILE *f)
+{
+	fprintf(f, "Usage: minidocker %s\n\n%s\n\nOptions:\n%s"
+		   "  -h, --help      Show this help\n", c->usage, c->summary,
+		c->options ? c->options : "");
+}
+
+const struct command *find_command(const char *name)
+{
+	for (int i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+/* Edit distance, to suggest what a mistyped word may have meant. */
+static int distance(const char *a, const char *b)
+{
+	int la = strlen(a), lb = strlen(b), row[64];
+
+	if (la > 62 || lb > 62)
+		return 99;
+	for (int j = 0; j <= lb; j++)
+		row[j] = j;
+	for (int i = 1; i <= la; i++) {
+		int diag = row[0];
+		row[0] = i;
+		for (int j = 1; j <= lb; j++) {
+			int up = row[j];
+			int best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* A usage error for command C: the message, a suggestion, the usage. */
+void usage_error(const struct command *c, const char *suggest, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (c)
+		md_warnx("%s: %s", c->name, msg);
+	else
+		md_warnx("%s", msg);
+	if (suggest)
+		md_hint("did you mean '%s'?", suggest);
+	fputc('\n', stderr);
+	if (c)
+		command_usage(c, stderr);
+	else
+		main_usage(stderr);
+	exit(MD_EXIT_FAILED);
+}
+
+/* The flag getopt_long refused, for the message.  A short flag is
+ * optopt, not argv[optind - 1]: in a group (-zq) that getopt has not
+ * passed yet, argv[optind - 1] is the word before it, which made
+ * `exec -zq` say "unknown flag 'exec'".  A long one is its word. */
+static void refused_flag(char *buf, size_t len, char **argv, const struct option *longopts)
+{
+	const char *word = argv[optind - 1];
+
+	if (!strncmp(word, "--", 2)) {
+		size_t n = strcspn(word + 2, "=");
+		int mine = !optopt;	/* 0: an unknown long flag */
+		for (const struct option *o = longopts; o && o->name && !mine; o++)
+			mine = o->val == optopt && !strncmp(o->name, word + 2, n);
+		if (mine) {
+			snprintf(buf, len, "%.*s", (int)n + 2, word);
+			return;
+		}
+	}
+	snprintf(buf, len, "-%c", optopt);
+}
+
+/* getopt_long for command C; unknown options are ours to report, with a
+ * suggestion.  Options may follow the containers they apply to
+ * (`stop c1 -t 1`), as Docker takes them: getopt_long permutes argv.  But
+ * run and exec stop at the first word that is not an option ("+"), so
+ * the container's command keeps its own flags.  Returns the option, or -1. */
+int next_opt(const struct command *c, int argc, char **argv, const char *shortopts,
+		    const struct option *longopts)
+{
+	char spec[32], bad[64];
+
+	int stop = !strcmp(c->name, "run") || !strcmp(c->name, "exec");
+	snprintf(spec, sizeof spec, "%s:h%s", stop ? "+" : "", shortopts);
+	opterr = 0;
+	int opt = getopt_long(argc, argv, spec, longopts, NULL);
+	if (opt == 'h') {
+		command_usage(c, stdout);
+		exit(0);
+	}
+	if (opt == ':' || opt == '?')
+		refused_flag(bad, sizeof bad, argv, longopts);
+	if (opt == ':')
+		usage_error(c, NULL, "flag '%s' needs a value", bad);
+	if (opt == '?' && optopt && bad[1] == '-')
+		usage_error(c, NULL, "flag '%s' takes no value", bad);
+	if (opt == '?') {
+		const char *best = NULL;
+		int bestd = 3;
+		for (const struct option *o = longopts; o && o->name; o++) {
+			int d = distance(bad + strspn(bad, "-"), o->name);
+			if (d < bestd) {
+				bestd = d;
+				best = o->name;
+			}
+		}
+		char sugg[64];
+		snprintf(sugg, sizeof sugg, "--%s", best ? best : "");
+		usage_error(c, best ? sugg : NULL, "unknown flag '%s'", bad);
+	}
+	return opt;
+}
+
+/* --root DIR.  An empty DIR is a mistake (an unset variable in a script:
+ * `--root "$DIR"`), never a request for the default root, where it
+ * would quietly act on other containers than the user meant. */
+static void set_root(const char *dir)
+{
+	if (!dir[0])
+		usage_error(NULL, NULL, "flag '--root' needs a folder, not an empty word");
+	if (setenv("MINIDOCKER_ROOT", dir, 1) < 0)
+		md_die("setenv");
+}
+
+int main(int argc, char **argv)
+{
+	md_trace(argv);
+	self_path = argv[0];
+	if (argc > 3 && !strcmp(argv[1], "init"))
+		container_init(argc, argv);
+
+	/* Global options come before the command. */
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			main_usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--root") && i + 1 < argc) {
+			set_root(argv[++i]);
+		} else if (!strncmp(argv[i], "--root=", 7)) {
+			set_root(argv[i] + 7);
+		} else if (!strcmp(argv[i], "--root")) {
+			usage_error(NULL, NULL, "flag '--root' needs a value");
+		} else {
+			usage_error(NULL, distance(argv[i], "--root") <= 2 ? "--root" : NULL,
+				    "unknown flag '%s'", argv[i]);
+		}
+	}
+	if (i >= argc)
+		usage_error(NULL, NULL, "no command given");
+	if (!strcmp(argv[i], "init"))
+		md_diex("init is internal to `minidocker run`; use run");
+	const struct command *c = find_command(argv[i]);
+	if (!c) {
+		const char *best = NULL;
+		int bestd = 3;
+		for (int j = 0; j < NCOMMANDS; j++) {
+			int d = distance(argv[i], commands[j].name);
+			if (d < bestd) {
+				bestd = d;
+				best = commands[j].name;
+			}
+		}
+		usage_error(NULL, best, "unknown command '%s'", argv[i]);
+	}
+	return c->handler(argc - i, argv + i);
+}
