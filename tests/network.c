@@ -440,6 +440,21 @@ static int gone(int pid)
 	return 0;
 }
 
+/* nobody's `ps -a` line of container NAME, once it says that NAME was
+ * killed (or after 10 seconds): the ps that finds it so stops its pasta. */
+static char *seen_killed(const char *name)
+{
+	struct result r = { 0 };
+	for (struct deadline d = deadline(10); keep_polling(&d);) {
+		free_result(&r);
+		r = sh(AS_NOBODY " ps -a | grep ' %s$'", name);
+		if (strstr(r.out, "Exited (137)"))
+			break;
+	}
+	free(r.err);
+	return r.out;
+}
+
 START_TEST(without_root_pasta_gives_a_network)
 {
 	rootless_host("0666");
@@ -512,12 +527,7 @@ START_TEST(without_root_no_pasta_outlives_its_container)
 	pasta = pasta_pid("k1");
 	struct result r = sh("sed -n 's/^monitor=//p' \"$(grep -l '^name=k1$' \"$MINIDOCKER_ROOT\"/nobody/containers/*/state)\"");
 	kill(atoi(r.out), SIGKILL);
-	for (struct deadline d = deadline(10); keep_polling(&d);) {
-		r = sh(AS_NOBODY " ps -a | grep ' k1$'");
-		if (strstr(r.out, "Exited (137)"))
-			break;
-	}
-	ck_contains(r.out, "Exited (137)");
+	ck_contains(seen_killed("k1"), "Exited (137)");
 	ck_assert_msg(gone(pasta), "pasta %d outlived its killed monitor", pasta);
 	/* And an attached run, killed. */
 	int pid = start_bg(AS_NOBODY " run --name k2 base sleep 60");
@@ -528,12 +538,7 @@ START_TEST(without_root_no_pasta_outlives_its_container)
 	ck_assert_int_gt(pasta, 1);
 	struct procs started = proc_tree(pid, NULL);
 	kill(pid, SIGKILL);
-	for (struct deadline d = deadline(10); keep_polling(&d);) {
-		r = sh(AS_NOBODY " ps -a | grep ' k2$'");
-		if (strstr(r.out, "Exited (137)"))
-			break;
-	}
-	ck_contains(r.out, "Exited (137)");
+	ck_contains(seen_killed("k2"), "Exited (137)");
 	ck_assert_msg(gone(pasta), "pasta %d outlived its killed run", pasta);
 	ck_assert_int_eq(wait_ended(&started, 10), 0);
 	ck_status(sh(AS_NOBODY " rm ended k1 k2"), 0);
