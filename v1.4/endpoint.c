@@ -269,7 +269,7 @@ static int put_resolv(const char *dir, int host, int pasta)
 		servers += ns;
 		fputs(line, out);
 	}
-	if (!servers && pasta)	/* v1.4, pasta.c */
+	if (!servers && pasta)	/* pasta.c */
 		fputs("# the host's resolvers are on its loopback: pasta forwards to them\n"
 		      "nameserver 169.254.1.1\n", out);
 	else if (!servers && !host)

@@ -198,10 +198,14 @@ static int await_pasta(const char *dir, pid_t pasta, int *done)
  * port was asked for, with --network none), or -1 after saying why. */
 int pasta_start(struct container *c, pid_t pid)
 {
-	char dir[PATH_MAX], why[256];
+	char dir[PATH_MAX], pidfile[PATH_MAX], why[256];
 	int argc, done;
 
 	container_path(dir, c->id, NULL);
+	/* A pid file of an earlier start would say "ready" at once. */
+	md_pathf(pidfile, "%s/pasta.pid", dir);
+	if (unlink(pidfile) < 0 && errno != ENOENT)
+		md_die("remove %s", pidfile);
 	char **argv = pasta_argv(&c->net, dir, pid, &argc);
 	pid_t child = fork();
 	if (child < 0)
