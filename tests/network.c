@@ -517,15 +517,24 @@ START_TEST(without_root_no_pasta_outlives_its_container)
 {
 	rootless_host("0666");
 	/* Its command exits. */
-	ck_status(sh(AS_NOBODY " run --name ended base true"), 0);
+	struct result r = sh(AS_NOBODY " run --name ended base sh -c 'ip -o -4 addr show eth0 | wc -l'");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "1\n");
 	int pasta = pasta_pid("ended");
 	ck_assert_int_gt(pasta, 1);
 	ck_assert_msg(gone(pasta), "pasta %d outlived its container", pasta);
+	/* Started again: a new pasta, awaited anew (not the old pid file). */
+	r = sh(AS_NOBODY " start -a ended");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "1\n");
+	int again = pasta_pid("ended");
+	ck_assert_int_ne(again, pasta);
+	ck_assert_msg(gone(again), "pasta %d outlived its container's second start", again);
 	/* run -d's monitor is SIGKILLed: the next ps finds the container
 	 * killed, and its pasta by its pid and start time. */
 	ck_status(sh(AS_NOBODY " run -d --name k1 base sleep 60"), 0);
 	pasta = pasta_pid("k1");
-	struct result r = sh("sed -n 's/^monitor=//p' \"$(grep -l '^name=k1$' \"$MINIDOCKER_ROOT\"/nobody/containers/*/state)\"");
+	r = sh("sed -n 's/^monitor=//p' \"$(grep -l '^name=k1$' \"$MINIDOCKER_ROOT\"/nobody/containers/*/state)\"");
 	kill(atoi(r.out), SIGKILL);
 	ck_contains(seen_killed("k1"), "Exited (137)");
 	ck_assert_msg(gone(pasta), "pasta %d outlived its killed monitor", pasta);
