@@ -82,6 +82,14 @@ int pasta_usable(int asked, const char *what)
 	return 0;
 }
 
+static char *arg_dup(const char *s)
+{
+	char *d = strdup(s);
+	if (!d)
+		md_die("strdup");
+	return d;
+}
+
 /* pasta's -t or -u for port P: "[IP/]HOSTPORT:PORT". */
 static char *port_spec(const struct port *p)
 {
@@ -107,22 +115,22 @@ static char **pasta_argv(const struct netcfg *n, const char *dir, pid_t pid, int
 	const char *fixed[] = { "pasta", "--config-net", "--foreground", "--quiet", "--ns-ifname", "eth0",
 				"--no-map-gw", "--dns-forward", PASTA_DNS, "-T", "none", "-U", "none" };
 	for (size_t k = 0; k < sizeof fixed / sizeof *fixed; k++)
-		argv[i++] = strdup(fixed[k]);
+		argv[i++] = arg_dup(fixed[k]);
 	for (int k = 0; k < n->nports; k++) {
 		int udp_port = !strcmp(n->ports[k].proto, "udp");
-		argv[i++] = strdup(udp_port ? "-u" : "-t");
+		argv[i++] = arg_dup(udp_port ? "-u" : "-t");
 		argv[i++] = port_spec(&n->ports[k]);
 		udp += udp_port;
 		tcp += !udp_port;
 	}
 	/* Without -t, pasta would forward every port the container binds. */
 	if (!tcp) {
-		argv[i++] = strdup("-t");
-		argv[i++] = strdup("none");
+		argv[i++] = arg_dup("-t");
+		argv[i++] = arg_dup("none");
 	}
 	if (!udp) {
-		argv[i++] = strdup("-u");
-		argv[i++] = strdup("none");
+		argv[i++] = arg_dup("-u");
+		argv[i++] = arg_dup("none");
 	}
 	if (asprintf(&argv[i++], "--log-file=%s/pasta.log", dir) < 0 ||
 	    asprintf(&argv[i++], "--pid=%s/pasta.pid", dir) < 0 || asprintf(&argv[i++], "%d", (int)pid) < 0)
