@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The test namespace's links, names only, sorted: "lo minidocker0 ". */
@@ -382,21 +383,205 @@ START_TEST(a_subnet_the_host_routes_is_refused)
 }
 END_TEST
 
-START_TEST(without_root_the_network_is_none_with_a_hint)
+/* ---- without root: pasta ------------------------------------------------ */
+
+/* A tun node of our own over /dev/net/tun, mode MODE, in the test's own
+ * mount namespace (own_net_ns made it): Debian's udev makes it 0666, this
+ * host may have it 0600, and a user's pasta must open it.  mknod makes a
+ * new node in a tmpfs of the test's; the bind mount hides the host's from
+ * this namespace alone.  Nothing is written to any device, and the host's
+ * /dev is not changed.  The tmpfs goes once the node is bound (the bind
+ * mount holds it), so nothing is left under the state root. */
+static void own_tun(const char *mode)
 {
+	struct result r = sh("d=\"$MINIDOCKER_ROOT/tun\" && mkdir \"$d\" && mount -t tmpfs -o mode=0755 tmpfs \"$d\" && "
+			     "mknod -m %s \"$d/tun\" c 10 200 && mount --bind \"$d/tun\" /dev/net/tun && "
+			     "umount \"$d\" && rmdir \"$d\"", mode);
+	ck_status(r, 0);
+}
+
+/* What pasta needs of "the host": the uplink (198.51.100.1, which pasta
+ * copies into the container) with a default route through it, and a tun
+ * node (TUN_MODE: 0666, open to nobody); and nobody's state root.  198.51.100.3, on the
+ * uplink's other end, is another address of the test's namespace: a
+ * server there is what the container reaches "outside". */
+static void rootless_host(const char *tun_mode)
+{
+	uplink();
+	struct result r = sh("ip route add default via 198.51.100.254 && ip addr add 198.51.100.3/24 dev uplink1 && "
+			     "mkdir \"$MINIDOCKER_ROOT/www\" && echo outside > \"$MINIDOCKER_ROOT/www/hello\"");
+	ck_status(r, 0);
+	own_tun(tun_mode);
 	nobody_root();
-	/* /dev/net/tun is root's alone here: pasta could not run either. */
-	struct result r = sh(AS_NOBODY " run --rm --network bridge base sh -c 'ip -o link | wc -l'");
+}
+
+/* The pid in pasta's pid file in container NAME's folder (nobody's root). */
+static int pasta_pid(const char *name)
+{
+	struct result r = sh("d=$(dirname \"$(grep -l '^name=%s$' \"$MINIDOCKER_ROOT\"/nobody/containers/*/state)\") && "
+			     "cat \"$d/pasta.pid\"", name);
+	int pid = atoi(r.out);
+	free_result(&r);
+	return pid;
+}
+
+/* Is PID (a pasta of our test's) gone, within 10 seconds?  One whose
+ * monitor was killed is the test's child by then (the harness is a
+ * subreaper): reaped here, or it would stay a zombie. */
+static int gone(int pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d", pid);
+	for (struct deadline d = deadline(10); keep_polling(&d);) {
+		waitpid(pid, NULL, WNOHANG);
+		if (access(path, F_OK) < 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* nobody's `ps -a` line of container NAME, once it says that NAME was
+ * killed (or after 10 seconds): the ps that finds it so stops its pasta. */
+static char *seen_killed(const char *name)
+{
+	struct result r = { 0 };
+	for (struct deadline d = deadline(10); keep_polling(&d);) {
+		free_result(&r);
+		r = sh(AS_NOBODY " ps -a | grep ' %s$'", name);
+		if (strstr(r.out, "Exited (137)"))
+			break;
+	}
+	free(r.err);
+	return r.out;
+}
+
+START_TEST(without_root_pasta_gives_a_network)
+{
+	rootless_host("0666");
+	/* The host's resolver on its loopback, as systemd-resolved's. */
+	struct result r = sh("printf 'nameserver 127.0.0.53\\n' > \"$MINIDOCKER_ROOT/resolv\" && "
+			     "mount --bind \"$MINIDOCKER_ROOT/resolv\" /etc/resolv.conf");
+	ck_status(r, 0);
+	int www = start_bg("exec busybox httpd -f -p 198.51.100.3:8000 -h \"$MINIDOCKER_ROOT/www\"");
+	int lo = start_bg("exec busybox httpd -f -p 127.0.0.1:8001 -h \"$MINIDOCKER_ROOT/www\"");
+	r = sh(AS_NOBODY " run --rm base sh -c 'ip -o -4 addr show eth0 | awk \"{ print \\$4 }\"; ip route | "
+	       "grep default; grep nameserver /etc/resolv.conf; wget -qO- http://198.51.100.3:8000/hello; "
+	       "nc -w 2 198.51.100.254 8001 </dev/null 2>/dev/null || echo no gateway; "
+	       "nc -w 2 127.0.0.1 8001 </dev/null 2>/dev/null || echo no loopback'");
+	ck_status(r, 0);
+	/* The uplink's address and route, copied; DNS through pasta's
+	 * forwarder; a server of "the host" reached.  The host's own
+	 * 127.0.0.1 is not the container's, through its gateway
+	 * (--no-map-gw) or its lo (-T none), as in podman. */
+	ck_assert_str_eq(r.out, "198.51.100.1/24\ndefault via 198.51.100.254 dev eth0 \nnameserver 169.254.1.1\n"
+				"outside\nno gateway\nno loopback\n");
+	ck_assert_str_eq(r.err, "");
+	/* Nothing of it on the host's side: no link, no table. */
+	ck_assert_str_eq(links(), "lo uplink0 uplink1 ");
+	ck_assert_str_eq(nft_table(), "");
+	/* --network host without root: the host's namespace, as podman's
+	 * (Docker rootless has its own daemon's namespace instead). */
+	r = sh(AS_NOBODY " run --rm --network host base sh -c 'ip -o -4 addr show uplink0 | awk \"{ print \\$4 }\"'");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "198.51.100.1/24\n");
+	kill(www, SIGTERM);
+	kill(lo, SIGTERM);
+}
+END_TEST
+
+START_TEST(without_root_a_published_port_reaches_the_container)
+{
+	rootless_host("0666");
+	struct result r = sh(AS_NOBODY " run -d --name web -p 127.0.0.1:18081:8080 base httpd -f -p 8080 -h /etc");
+	ck_status(r, 0);
+	ck_assert_str_eq(get("127.0.0.1", 18081, "/hostname", 10), "container\n");
+	/* On 127.0.0.1 only. */
+	char body[256];
+	ck_assert_int_eq(get_once("198.51.100.1", 18081, "/hostname", body, sizeof body), -1);
+	r = sh(AS_NOBODY " ps");
+	ck_contains(r.out, "127.0.0.1:18081->8080/tcp   web\n");
+	/* The port is pasta's socket: a second container cannot have it. */
+	r = sh(AS_NOBODY " run --rm -p 18081:80 base true");
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: pasta could not give the container a network: Failed to bind");
+	ck_contains(r.err, "hint: ");
+	int pasta = pasta_pid("web");
+	ck_assert_int_gt(pasta, 1);
+	ck_status(sh(AS_NOBODY " rm -f web"), 0);
+	ck_assert_msg(gone(pasta), "pasta %d outlived rm -f", pasta);
+	ck_assert_int_eq(get_once("127.0.0.1", 18081, "/hostname", body, sizeof body), -1);
+}
+END_TEST
+
+START_TEST(without_root_no_pasta_outlives_its_container)
+{
+	rootless_host("0666");
+	/* Its command exits. */
+	struct result r = sh(AS_NOBODY " run --name ended base sh -c 'ip -o -4 addr show eth0 | wc -l'");
 	ck_status(r, 0);
 	ck_assert_str_eq(r.out, "1\n");
-	ck_contains(r.err, "minidocker: --network bridge needs root: this container gets --network none\n");
-	ck_contains(r.err, "hint: run as root; without root, podman gives containers a network with pasta");
-	/* Without asking, no word about it: lo, up. */
-	r = sh(AS_NOBODY " run --rm base sh -c 'ip -o link; ping -c 1 -W 2 127.0.0.1 >/dev/null && echo lo'");
+	int pasta = pasta_pid("ended");
+	ck_assert_int_gt(pasta, 1);
+	ck_assert_msg(gone(pasta), "pasta %d outlived its container", pasta);
+	/* Started again: a new pasta, awaited anew (not the old pid file). */
+	r = sh(AS_NOBODY " start -a ended");
 	ck_status(r, 0);
-	ck_assert_str_eq(r.err, "");
-	ck_contains(r.out, "lo: <LOOPBACK,UP,LOWER_UP>");
-	ck_contains(r.out, "\nlo\n");
+	ck_assert_str_eq(r.out, "1\n");
+	int again = pasta_pid("ended");
+	ck_assert_int_ne(again, pasta);
+	ck_assert_msg(gone(again), "pasta %d outlived its container's second start", again);
+	/* run -d's monitor is SIGKILLed: the next ps finds the container
+	 * killed, and its pasta by its pid and start time. */
+	ck_status(sh(AS_NOBODY " run -d --name k1 base sleep 60"), 0);
+	pasta = pasta_pid("k1");
+	r = sh("sed -n 's/^monitor=//p' \"$(grep -l '^name=k1$' \"$MINIDOCKER_ROOT\"/nobody/containers/*/state)\"");
+	kill(atoi(r.out), SIGKILL);
+	ck_contains(seen_killed("k1"), "Exited (137)");
+	ck_assert_msg(gone(pasta), "pasta %d outlived its killed monitor", pasta);
+	/* And an attached run, killed. */
+	int pid = start_bg(AS_NOBODY " run --name k2 base sleep 60");
+	for (struct deadline d = deadline(10); keep_polling(&d);)
+		if (pasta_pid("k2") > 1)
+			break;
+	pasta = pasta_pid("k2");
+	ck_assert_int_gt(pasta, 1);
+	struct procs started = proc_tree(pid, NULL);
+	kill(pid, SIGKILL);
+	ck_contains(seen_killed("k2"), "Exited (137)");
+	ck_assert_msg(gone(pasta), "pasta %d outlived its killed run", pasta);
+	ck_assert_int_eq(wait_ended(&started, 10), 0);
+	ck_status(sh(AS_NOBODY " rm ended k1 k2"), 0);
+}
+END_TEST
+
+/* nobody's minidocker with PATH=/nonexistent: no pasta to be found. */
+#define AS_NOBODY_NO_PATH "setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/env PATH=/nonexistent " \
+	"MINIDOCKER_ROOT=\"$MINIDOCKER_ROOT/nobody\" HOME=/nonexistent \"$MINIDOCKER_ROOT/nobody/minidocker\""
+
+START_TEST(without_pasta_the_network_is_none_with_a_hint)
+{
+	rootless_host("0600");
+	struct result r = sh(AS_NOBODY_NO_PATH " run --rm base sh -c 'ip -o link | awk -F\": \" \"{ print \\$2 }\"; "
+			     "ping -c 1 -W 2 127.0.0.1 >/dev/null && echo lo'");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "lo\nlo\n");
+	/* Without asking: one line, naming the package. */
+	ck_assert_str_eq(r.err, "hint: without root, a container's network comes from pasta (Debian's passt: "
+				"apt-get install passt); this one has --network none\n");
+	r = sh(AS_NOBODY_NO_PATH " run --rm --network bridge -p 18081:80 base sh -c 'ip -o link | wc -l'");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "1\n");
+	ck_contains(r.err, "minidocker: --network bridge and -p without root needs pasta: this container gets "
+			   "--network none\nhint: without root, a container's network comes from pasta (Debian's passt");
+	/* pasta there, but /dev/net/tun not open to the user. */
+	r = sh(AS_NOBODY " run --rm base sh -c 'ip -o link | wc -l'");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "1\n");
+	ck_contains(r.err, "hint: pasta cannot open /dev/net/tun (Permission denied)");
+	/* A network of `network create` is root's bridge. */
+	r = sh(AS_NOBODY " run --rm --network net1 base true");
+	ck_status(r, 0);
+	ck_contains(r.err, "minidocker: --network net1 needs root: this container gets --network none\n");
 	r = sh(AS_NOBODY " network create n1");
 	ck_status(r, 125);
 	ck_contains(r.err, "a bridge needs root");
@@ -476,6 +661,9 @@ START_TEST(bad_network_flags)
 	refused(md(NULL, "network", "create", "--subnet", "10.89.0.0/33", "n1", NULL), "invalid --subnet");
 	refused(md(NULL, "network", "create", "--subnet", "abc", "n1", NULL), "invalid --subnet");
 	refused(md(NULL, "network", "create", "bridge", NULL), "network bridge is predefined");
+	refused(md(NULL, "network", "create", "pasta", NULL), "network pasta is predefined");
+	refused(md(NULL, "run", "--network", "pasta", "base", "true", NULL),
+		"run: --network pasta is for containers without root: as root, bridge");
 	refused(md(NULL, "network", "rm", "nope", NULL), "minidocker: network nope not found\n");
 	refused(md(NULL, "network", "frob", NULL), "unknown subcommand 'frob'");
 	ck_status(md(NULL, "network", "create", "--subnet", "10.89.0.0/24", "n1", NULL), 0);
@@ -508,7 +696,10 @@ void add_network_tests(Suite *s)
 	add_root_test(tc, nothing_outlives_rm_and_network_rm);
 	add_root_test(tc, a_killed_run_gives_its_address_and_port_back);
 	add_root_test(tc, a_subnet_the_host_routes_is_refused);
-	add_root_test(tc, without_root_the_network_is_none_with_a_hint);
+	add_root_test(tc, without_root_pasta_gives_a_network);
+	add_root_test(tc, without_root_a_published_port_reaches_the_container);
+	add_root_test(tc, without_root_no_pasta_outlives_its_container);
+	add_root_test(tc, without_pasta_the_network_is_none_with_a_hint);
 #ifndef __SANITIZE_ADDRESS__
 	add_root_test(tc, the_network_commands_leak_nothing);
 #else	/* valgrind cannot run what ASan built: the ASan run is the check */

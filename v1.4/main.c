@@ -39,7 +39,8 @@ static const struct command commands[] = {
 	  "      --shm-size SIZE  /dev/shm's size (b, k, m, g; default 64m)\n"
 	  "      --cgroup-parent PATH\n"
 	  "                       The cgroups' parent folder (default: minidocker)\n"
-	  "      --network NET    bridge (default), none, host, or a network's name\n"
+	  "      --network NET    bridge (default), none, host, or a network's name;\n"
+	  "                       without root: pasta (default), none, host\n"
 	  "      --hostname NAME  The container's hostname (default: container)\n"
 	  "  -p, --publish [IP:]HOSTPORT:PORT[/tcp|/udp]\n"
 	  "                       Forward the host's port to the container's\n", cmd_run },
