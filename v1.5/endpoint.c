@@ -9,14 +9,15 @@
  *   --network NAME     the same on a network of `network create`, whose
  *                      containers find each other by name (/etc/hosts)
  *   --network host     the host's own namespace
+ *   --network pasta    without root, the default: pasta's tap (pasta.c)
  *   -p [IP:]HOSTPORT:PORT[/tcp|/udp]   DNAT from the host's port (nft.c)
  *
  * The runtime (host root) makes the bridge (network.c) and the veth pair
  * (net.c), and hands out addresses and ports (ipam.c); the container's
  * init brings its own lo and eth0 up, with the address its folder names,
  * before it gives up its capabilities.  Without root there is no bridge
- * to plug into: the container gets --network none, and a hint names
- * pasta. */
+ * to plug into: the default network is pasta's (pasta.c), and where pasta
+ * cannot run, --network none with a hint that names it. */
 #include "minidocker.h"
 
 #include <arpa/inet.h>
@@ -32,10 +33,15 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* On a network (a bridge of ours), rather than none or host? */
+/* On a network (a bridge of ours), rather than none, host or pasta? */
 static int on_network(const struct netcfg *n)
 {
-	return n->mode[0] && strcmp(n->mode, "none") && strcmp(n->mode, "host");
+	return n->mode[0] && strcmp(n->mode, "none") && strcmp(n->mode, "host") && strcmp(n->mode, "pasta");
+}
+
+static int on_pasta(const struct netcfg *n)
+{
+	return !strcmp(n->mode, "pasta");
 }
 
 /* ---- run's flags ------------------------------------------------------ */
@@ -102,8 +108,8 @@ void net_option(const struct command *cmd, int opt, const char *arg, struct netc
 {
 	if (opt == 'N') {
 		if (strcmp(arg, "bridge") && strcmp(arg, "none") && strcmp(arg, "host") && !valid_name(arg))
-			usage_error(cmd, NULL, "invalid --network '%s': bridge, none, host or the name of a "
-				    "network (`minidocker network ls`)", arg);
+			usage_error(cmd, NULL, "invalid --network '%s': bridge, none, host, pasta or the name "
+				    "of a network (`minidocker network ls`)", arg);
 		snprintf(n->mode, sizeof n->mode, "%s", arg);
 	} else if (opt == 'H') {
 		if (!valid_hostname(arg))
@@ -136,31 +142,47 @@ static int port_taken(const struct port *p)
 	return taken;
 }
 
+/* Without root there is no bridge: what podman does is pasta, a network
+ * stack in user space (pasta.c); where it cannot run, --network none.
+ * GIVEN: --network was; ASKED: it or -p was. */
+static void without_root(struct netcfg *n, int given, int asked)
+{
+	char what[96];
+
+	snprintf(what, sizeof what, "%s%s%s", given ? "--network " : "", given ? n->mode : "",
+		 !n->nports ? "" : given ? " and -p" : "-p");
+	int usable = pasta_usable(asked, what);
+	snprintf(n->mode, sizeof n->mode, usable ? "pasta" : "none");
+	if (!usable)
+		n->nports = 0;
+}
+
 /* Everything run's network flags ask for, checked before the container
  * exists, so that a mistake leaves nothing behind. */
 int net_check(const struct command *cmd, struct netcfg *n)
 {
-	int asked = n->mode[0] != '\0' || n->nports;
+	int given = n->mode[0] != '\0', asked = given || n->nports;
 
 	if (!n->mode[0])
 		snprintf(n->mode, sizeof n->mode, DEFAULT_NETWORK);
-	if (n->nports && !on_network(n))
-		usage_error(cmd, NULL, "-p needs a network: --network %s has no ports to publish", n->mode);
 	for (int i = 0; i < n->nports; i++)
 		for (int j = 0; j < i; j++)
 			if (claim_clashes(&(struct claim){ .p = n->ports[j] }, &n->ports[i]))
 				usage_error(cmd, NULL, "host port %u/%s is published twice", n->ports[i].host_port,
 					    n->ports[i].proto);
+	if (on_pasta(n) && geteuid() == 0)
+		usage_error(cmd, NULL, "--network pasta is for containers without root: as root, bridge");
+	if ((!strcmp(n->mode, DEFAULT_NETWORK) || on_pasta(n)) && geteuid() != 0) {
+		without_root(n, given, asked);
+		return 0;
+	}
+	if (n->nports && !on_network(n))
+		usage_error(cmd, NULL, "-p needs a network: --network %s has no ports to publish", n->mode);
 	if (on_network(n) && geteuid() != 0) {
-		/* No bridge without root: what podman does is pasta (Debian
-		 * passt), a network stack in user space; /dev/net/tun must be
-		 * open to the user for it. */
-		if (asked) {
-			md_warnx("--network %s%s needs root: this container gets --network none", n->mode,
-				 n->nports ? " and -p" : "");
-			md_hint("run as root; without root, podman gives containers a network with pasta "
-				"(Debian's passt), which this stage does not use");
-		}
+		/* A network of `network create` is a bridge: root's alone. */
+		md_warnx("--network %s%s needs root: this container gets --network none", n->mode,
+			 n->nports ? " and -p" : "");
+		md_hint("run as root; without root, the default network (pasta) is the one there is");
 		snprintf(n->mode, sizeof n->mode, "none");
 		n->nports = 0;
 		return 0;
@@ -228,8 +250,9 @@ static int put_file(const char *dir, const char *name, const char *text)
 
 /* The host's /etc/resolv.conf without the resolvers on loopback (systemd-
  * resolved's 127.0.0.53 is the host's own, not the container's); none
- * left: Docker's fallback, Google's public ones.  HOST: all of it. */
-static int put_resolv(const char *dir, int host)
+ * left: Docker's fallback, Google's public ones, or with PASTA pasta's
+ * forwarder to the host's own.  HOST: all of it. */
+static int put_resolv(const char *dir, int host, int pasta)
 {
 	char *text = NULL, *line = NULL;
 	size_t size = 0, cap = 0;
@@ -246,7 +269,10 @@ static int put_resolv(const char *dir, int host)
 		servers += ns;
 		fputs(line, out);
 	}
-	if (!servers && !host)
+	if (!servers && pasta)	/* pasta.c */
+		fputs("# the host's resolvers are on its loopback: pasta forwards to them\n"
+		      "nameserver 169.254.1.1\n", out);
+	else if (!servers && !host)
 		fputs("# the host's resolvers are on its loopback, which is not ours\n"
 		      "nameserver 8.8.8.8\nnameserver 8.8.4.4\n", out);
 	free(line);
@@ -399,10 +425,10 @@ int net_prepare(struct container *c)
 
 	container_path(dir, c->id, NULL);
 	snprintf(text, sizeof text, "%s\n", host);
-	if (put_file(dir, "hostname", text) < 0 || put_resolv(dir, hostnet) < 0)
+	if (put_file(dir, "hostname", text) < 0 || put_resolv(dir, hostnet, on_pasta(&c->net)) < 0)
 		return -1;
-	if (!on_network(&c->net)) {
-		snprintf(text, sizeof text, "%s\n", hostnet ? "host" : "none");
+	if (!on_network(&c->net)) {	/* pasta: lo is the init's, eth0 pasta's */
+		snprintf(text, sizeof text, "%s\n", hostnet ? "host" : on_pasta(&c->net) ? "pasta" : "none");
 		if (put_file(dir, "net", text) < 0 ||
 		    (hostnet ? copy_hosts(dir) : put_hosts(c->id, NULL, host, c->name, NULL, 1)) < 0)
 			return -1;
@@ -415,13 +441,16 @@ int net_prepare(struct container *c)
 }
 
 /* The veth pair, once the container's namespace exists (PID waits in it
- * for our "go"): its host end plugged into the bridge, eth0 inside. */
-int net_attach(const struct container *c, pid_t pid)
+ * for our "go"): its host end plugged into the bridge, eth0 inside.
+ * Without root, pasta's tap instead. */
+int net_attach(struct container *c, pid_t pid)
 {
 	char veth[IFNAMSIZ];
 	struct network n;
 	struct mnl_socket *nl;
 
+	if (on_pasta(&c->net))
+		return pasta_start(c, pid);
 	if (!on_network(&c->net))
 		return 0;
 	veth_name(c->id, veth);
@@ -449,6 +478,7 @@ void net_release(struct container *c)
 	char path[PATH_MAX];
 	struct stat st;
 
+	pasta_stop(c);	/* the monitor's child: only the monitor has one */
 	md_pathf(path, "%s/networks", md_state_root());
 	if (!on_network(&c->net) || stat(path, &st) < 0)
 		return;
@@ -569,6 +599,8 @@ void net_ports_text(const struct container *c, char *buf, size_t len)
 void net_save(FILE *f, const struct netcfg *n)
 {
 	fprintf(f, "network=%s\nhostname=%s\nip=%s\n", n->mode, n->hostname, n->ip);
+	if (n->pasta)
+		fprintf(f, "pasta=%d %llu\n", (int)n->pasta, n->pasta_start);
 	for (int i = 0; i < n->nports; i++)
 		fprintf(f, "port=%s %s %u %u\n", n->ports[i].proto,
 			n->ports[i].host_ip[0] ? n->ports[i].host_ip : "0.0.0.0", n->ports[i].host_port,
@@ -584,6 +616,8 @@ int net_load(struct netcfg *n, const char *key, const char *val)
 		snprintf(n->hostname, sizeof n->hostname, "%s", val);
 	else if (!strcmp(key, "ip"))
 		snprintf(n->ip, sizeof n->ip, "%s", val);
+	else if (!strcmp(key, "pasta"))
+		sscanf(val, "%d %llu", &n->pasta, &n->pasta_start);
 	else if (!strcmp(key, "port") && n->nports < MAX_PORTS) {
 		struct port *p = &n->ports[n->nports];
 		char host[INET_ADDRSTRLEN];

@@ -22,6 +22,7 @@
  *   net.c        links, addresses and routes over netlink, libmnl (v1.4)
  *   nft.c        NAT and published ports in nftables, libnftables (v1.4)
  *   ipam.c       addresses and ports handed out, in ROOT/networks (v1.4)
+ *   pasta.c      a network without root, from pasta (v1.4)
  *   config.c     -e, --env-file, -w, --entrypoint: the command's setting (v1.5)
  *   volume.c     -v: bind mounts, named volumes, the volume command (v1.5)
  */
@@ -199,11 +200,13 @@ struct port {
 enum { MAX_PORTS = 16 };
 /* v1.4: the container's network, as run asked for it. */
 struct netcfg {
-	char mode[64];		/* "bridge", "none", "host" or a network's name */
+	char mode[64];		/* "bridge", "none", "host", "pasta" or a network's name */
 	char hostname[64];	/* --hostname; "" is "container" */
 	char ip[16];		/* its address while it runs on a network */
 	int nports;
 	struct port ports[MAX_PORTS];
+	pid_t pasta;		/* its pasta, a child of its monitor, and when */
+	unsigned long long pasta_start;	/* it started (start_time) */
 };
 
 /* v1.5: a -v mount: a host path ("bind") or a named volume ("volume"). */
@@ -423,7 +426,7 @@ int net_check(const struct command *cmd, struct netcfg *n);
  * network its address and ports.  After clone, with PID waiting: its
  * veth.  Once it has ended (or was found killed): all of it given back. */
 int net_prepare(struct container *c);
-int net_attach(const struct container *c, pid_t pid);
+int net_attach(struct container *c, pid_t pid);
 void net_release(struct container *c);
 /* In the init, from the folder DIR: its hostname; lo, eth0 and its route
  * up; /etc/hosts, /etc/hostname, /etc/resolv.conf onto ROOTFS's. */
@@ -437,6 +440,11 @@ void net_ports_text(const struct container *c, char *buf, size_t len);
 /* The state file's lines. */
 void net_save(FILE *f, const struct netcfg *n);
 int net_load(struct netcfg *n, const char *key, const char *val);
+/* pasta.c: can this user have pasta (else 0, after a hint)?  pasta for
+ * the namespaces of PID, until the container's end. */
+int pasta_usable(int asked, const char *what);
+int pasta_start(struct container *c, pid_t pid);
+void pasta_stop(struct container *c);
 struct network;
 /* Every container on network N gets the hosts file that says who is there. */
 void hosts_refresh(const struct network *n);

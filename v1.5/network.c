@@ -226,7 +226,7 @@ static int network_create(const struct command *cmd, const char *name, const cha
 	if (!valid_name(name))
 		usage_error(cmd, NULL, "invalid network name '%s': a letter or digit, then letters, "
 			    "digits, '_', '.' or '-', 2 to 63 in all", name);
-	if (!strcmp(name, "bridge") || !strcmp(name, "none") || !strcmp(name, "host"))
+	if (!strcmp(name, "bridge") || !strcmp(name, "none") || !strcmp(name, "host") || !strcmp(name, "pasta"))
 		usage_error(cmd, NULL, "network %s is predefined: choose another name", name);
 	if (subnet && parse_cidr(subnet, &net, &len) < 0)
 		usage_error(cmd, NULL, "invalid --subnet '%s': an IPv4 network address and a prefix of "
@@ -257,7 +257,7 @@ static int network_remove(const char *name)
 	struct mnl_socket *nl;
 	char path[PATH_MAX], **names;
 
-	if (!strcmp(name, "bridge") || !strcmp(name, "none") || !strcmp(name, "host")) {
+	if (!strcmp(name, "bridge") || !strcmp(name, "none") || !strcmp(name, "host") || !strcmp(name, "pasta")) {
 		md_warnx("network %s is predefined and cannot be removed", name);
 		return -1;
 	}
