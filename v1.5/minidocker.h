@@ -464,6 +464,8 @@ void config_parse(char *word, struct config *cfg);
 void config_make_workdir(const struct config *cfg);
 void config_apply(const struct config *cfg, const struct config *extra, const char *workdir);
 void volume_host_path(const struct volume *v, char *buf);
+/* volume inspect's object for volume NAME (jansson's json_t), or NULL. */
+struct json_t *volume_json(const char *name);
 int volumes_check(const struct config *cfg);	/* bind sources exist */
 int volumes_prepare(const struct config *cfg);	/* named volumes made */
 void volumes_save(FILE *f, const struct config *cfg);

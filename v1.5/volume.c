@@ -575,8 +575,9 @@ static int volume_rm(const char *name)
 	return rc;
 }
 
-/* Docker's shape for docker volume inspect, for one volume. */
-static json_t *volume_json(const char *name)
+/* Docker's shape for docker volume inspect, for one volume, or NULL if
+ * there is none of that name.  The caller json_decref()s it. */
+json_t *volume_json(const char *name)
 {
 	char path[PATH_MAX];
 	json_error_t err;
