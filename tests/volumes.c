@@ -182,7 +182,11 @@ START_TEST(bad_volume_specs_are_125)
 	struct result r = md(NULL, "run", "--rm", "-v", "/tmp:/d", "-v", "v1:/d", "base", "true", NULL);
 	ck_status(r, 125);
 	ck_contains(r.err, "duplicate mount point: /d");
-	r = sh("ls -A \"$MINIDOCKER_ROOT/containers\" \"$MINIDOCKER_ROOT/volumes\" 2>/dev/null");
+	/* A run that fails makes no volume. */
+	r = md(NULL, "run", "--rm", "-v", "fresh:/d", "nosuchimage", "true", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "image 'nosuchimage' not found");
+	r = sh("find \"$MINIDOCKER_ROOT/containers\" \"$MINIDOCKER_ROOT/volumes\" -mindepth 1 2>/dev/null");
 	ck_assert_str_eq(r.out, "");
 }
 END_TEST

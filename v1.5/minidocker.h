@@ -467,7 +467,7 @@ void volume_host_path(const struct volume *v, char *buf);
 /* volume inspect's object for volume NAME (jansson's json_t), or NULL. */
 struct json_t *volume_json(const char *name);
 int volumes_check(const struct config *cfg);	/* bind sources exist */
-int volumes_prepare(const struct config *cfg);	/* named volumes made */
+int volumes_prepare(const struct config *cfg, const char *image);	/* named volumes made */
 void volumes_save(FILE *f, const struct config *cfg);
 int volumes_load(struct config *cfg, const char *key, const char *val);
 /* Root: the sources over the layer socket; the init takes them (or, with

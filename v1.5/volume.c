@@ -216,9 +216,14 @@ static int volume_make(const char *name)
 	return 1;
 }
 
-/* run: the named volumes C uses, made on first use (Docker's rule). */
-int volumes_prepare(const struct config *cfg)
+/* run: the named volumes CFG names, made on first use (Docker's rule),
+ * once IMAGE is known to be there: a run that fails leaves nothing. */
+int volumes_prepare(const struct config *cfg, const char *image)
 {
+	char path[PATH_MAX];
+
+	if (cfg->nvol)
+		image_path(image, path);	/* exits 125 if there is none */
 	for (int i = 0; i < cfg->nvol; i++)
 		if (cfg->vol[i].type[0] == 'v' && volume_make(cfg->vol[i].source) < 0)
 			return -1;
