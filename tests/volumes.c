@@ -109,6 +109,11 @@ START_TEST(bind_mount_reads_and_writes_host_files)
 	/* A single file can be bound too, and :rw is the default said aloud. */
 	r = sh("\"$MD\" run --rm -v \"$MINIDOCKER_ROOT/host/in:/etc/motd:rw\" base cat /etc/motd");
 	ck_assert_str_eq(r.out, "from-host\n");
+	/* Backslashes in paths reach the init as they are. */
+	r = sh("d=\"$MINIDOCKER_ROOT/a\\\\b\"; mkdir \"$d\" && echo bs > \"$d/f\" && "
+	       "\"$MD\" run --rm -v \"$d:/data\" -w '/w\\\\x' base sh -c 'cat /data/f; pwd'");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "bs\n/w\\\\x\n");
 }
 END_TEST
 
