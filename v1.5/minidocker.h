@@ -22,8 +22,8 @@
  *   net.c        links, addresses and routes over netlink, libmnl (v1.4)
  *   nft.c        NAT and published ports in nftables, libnftables (v1.4)
  *   ipam.c       addresses and ports handed out, in ROOT/networks (v1.4)
- *   config.c     -e, --env-file, -w, --entrypoint: the command's setting (v1.5)
- *   volume.c     -v: bind mounts, named volumes, the volume command (v1.5)
+ *   config.c     -e, --env-file, -w, --entrypoint: the command's settings (v1.5)
+ *   volume.c     -v, --mount: bind mounts, named volumes, the volume command (v1.5)
  */
 #ifndef MINIDOCKER_H
 #define MINIDOCKER_H
@@ -443,11 +443,10 @@ int cmd_volume(int argc, char **argv);
 /* state.c's escapes, one line per value. */
 void put_escaped(FILE *f, const char *s);
 void unescape(char *s);
-/* run's -e ('e'), --env-file ('E'), -w ('w'), --entrypoint ('Y'), and
- * -v: into CFG, or a usage error. */
+/* run's -e ('e'), --env-file ('E'), -w ('w'), --entrypoint ('Y'), -v
+ * and --mount (its tmpfs into M): into CFG, or a usage error. */
 void config_option(const struct command *cmd, int opt, const char *arg, struct config *cfg);
 void volume_option(const struct command *cmd, const char *spec, struct config *cfg);
-struct mounts;
 void mount_option(const struct command *cmd, const char *spec, struct config *cfg, struct mounts *m);
 void config_add_env(struct config *cfg, const char *kv);
 int config_valid_path(const char *path);	/* absolute, no "..", one line */
