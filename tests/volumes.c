@@ -109,6 +109,11 @@ START_TEST(bind_mount_reads_and_writes_host_files)
 	/* A single file can be bound too, and :rw is the default said aloud. */
 	r = sh("\"$MD\" run --rm -v \"$MINIDOCKER_ROOT/host/in:/etc/motd:rw\" base cat /etc/motd");
 	ck_assert_str_eq(r.out, "from-host\n");
+	/* Backslashes in paths reach the init as they are. */
+	r = sh("d=\"$MINIDOCKER_ROOT/a\\\\b\"; mkdir \"$d\" && echo bs > \"$d/f\" && "
+	       "\"$MD\" run --rm -v \"$d:/data\" -w '/w\\\\x' base sh -c 'cat /data/f; pwd'");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "bs\n/w\\\\x\n");
 }
 END_TEST
 
@@ -182,7 +187,11 @@ START_TEST(bad_volume_specs_are_125)
 	struct result r = md(NULL, "run", "--rm", "-v", "/tmp:/d", "-v", "v1:/d", "base", "true", NULL);
 	ck_status(r, 125);
 	ck_contains(r.err, "duplicate mount point: /d");
-	r = sh("ls -A \"$MINIDOCKER_ROOT/containers\" \"$MINIDOCKER_ROOT/volumes\" 2>/dev/null");
+	/* A run that fails makes no volume. */
+	r = md(NULL, "run", "--rm", "-v", "fresh:/d", "nosuchimage", "true", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "image 'nosuchimage' not found");
+	r = sh("find \"$MINIDOCKER_ROOT/containers\" \"$MINIDOCKER_ROOT/volumes\" -mindepth 1 2>/dev/null");
 	ck_assert_str_eq(r.out, "");
 }
 END_TEST

@@ -175,7 +175,7 @@ int cmd_run(int argc, char **argv)
 		random_name(ct.name, sizeof ct.name);
 	ct.tty = o.tty;
 	ct.interactive = o.interactive;
-	if (volumes_prepare(&ct.cfg) < 0)	/* v1.5: named volumes, made on first use */
+	if (volumes_prepare(&ct.cfg, image) < 0)	/* v1.5: named volumes, made on first use */
 		return MD_EXIT_FAILED;
 	int mine = create_container(&ct, image, command, ncmd);
 	close(lock);

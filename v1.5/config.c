@@ -182,11 +182,17 @@ char *config_word(const struct container *c)
 		put_escaped(f, c->cfg.env[i]);
 		fputc('\n', f);
 	}
-	fprintf(f, "w%s\n", c->cfg.workdir);
+	fputc('w', f);
+	put_escaped(f, c->cfg.workdir);
+	fputc('\n', f);
 	for (int i = 0; i < c->cfg.nvol; i++) {
 		const struct volume *v = &c->cfg.vol[i];
 		volume_host_path(v, host);
-		fprintf(f, "v%c\t%s\t%s\t%s\n", v->type[0], host, v->target, v->ro ? "ro" : "rw");
+		fprintf(f, "v%c\t", v->type[0]);
+		put_escaped(f, host);
+		fputc('\t', f);
+		put_escaped(f, v->target);
+		fprintf(f, "\t%s\n", v->ro ? "ro" : "rw");
 	}
 	if (fclose(f) != 0)
 		md_die("write the init's settings");

@@ -23,8 +23,8 @@
  *   nft.c        NAT and published ports in nftables, libnftables (v1.4)
  *   ipam.c       addresses and ports handed out, in ROOT/networks (v1.4)
  *   pasta.c      a network without root, from pasta (v1.4)
- *   config.c     -e, --env-file, -w, --entrypoint: the command's setting (v1.5)
- *   volume.c     -v: bind mounts, named volumes, the volume command (v1.5)
+ *   config.c     -e, --env-file, -w, --entrypoint: the command's settings (v1.5)
+ *   volume.c     -v, --mount: bind mounts, named volumes, the volume command (v1.5)
  */
 #ifndef MINIDOCKER_H
 #define MINIDOCKER_H
@@ -507,11 +507,10 @@ int cmd_volume(int argc, char **argv);
 /* state.c's escapes, one line per value. */
 void put_escaped(FILE *f, const char *s);
 void unescape(char *s);
-/* run's -e ('e'), --env-file ('E'), -w ('w'), --entrypoint ('Y'), and
- * -v: into CFG, or a usage error. */
+/* run's -e ('e'), --env-file ('E'), -w ('w'), --entrypoint ('Y'), -v
+ * and --mount (its tmpfs into M): into CFG, or a usage error. */
 void config_option(const struct command *cmd, int opt, const char *arg, struct config *cfg);
 void volume_option(const struct command *cmd, const char *spec, struct config *cfg);
-struct mounts;
 void mount_option(const struct command *cmd, const char *spec, struct config *cfg, struct mounts *m);
 void config_add_env(struct config *cfg, const char *kv);
 int config_valid_path(const char *path);	/* absolute, no "..", one line */
@@ -528,9 +527,10 @@ void config_parse(char *word, struct config *cfg);
 void config_make_workdir(const struct config *cfg);
 void config_apply(const struct config *cfg, const struct config *extra, const char *workdir);
 void volume_host_path(const struct volume *v, char *buf);
-struct json_t *volume_json(const char *name);	/* NULL: no such volume */
+/* volume inspect's object for volume NAME (jansson's json_t), or NULL. */
+struct json_t *volume_json(const char *name);
 int volumes_check(const struct config *cfg);	/* bind sources exist */
-int volumes_prepare(const struct config *cfg);	/* named volumes made */
+int volumes_prepare(const struct config *cfg, const char *image);	/* named volumes made */
 void volumes_save(FILE *f, const struct config *cfg);
 int volumes_load(struct config *cfg, const char *key, const char *val);
 /* Root: the sources over the layer socket; the init takes them (or, with

@@ -216,9 +216,14 @@ static int volume_make(const char *name)
 	return 1;
 }
 
-/* run: the named volumes C uses, made on first use (Docker's rule). */
-int volumes_prepare(const struct config *cfg)
+/* run: the named volumes CFG names, made on first use (Docker's rule),
+ * once IMAGE is known to be there: a run that fails leaves nothing. */
+int volumes_prepare(const struct config *cfg, const char *image)
 {
+	char path[PATH_MAX];
+
+	if (cfg->nvol)
+		image_path(image, path);	/* exits 125 if there is none */
 	for (int i = 0; i < cfg->nvol; i++)
 		if (cfg->vol[i].type[0] == 'v' && volume_make(cfg->vol[i].source) < 0)
 			return -1;
@@ -575,8 +580,8 @@ static int volume_rm(const char *name)
 	return rc;
 }
 
-/* Docker's shape for docker volume inspect, for one volume; NULL if there
- * is none of that name (inspect.c asks, too). */
+/* Docker's shape for docker volume inspect, for one volume, or NULL if
+ * there is none of that name.  The caller json_decref()s it. */
 json_t *volume_json(const char *name)
 {
 	char path[PATH_MAX];
