@@ -186,8 +186,6 @@ int cgroup_create(const char *parent, const char *id, const struct limits *l);
 int cgroup_join(const char *parent, const char *id, pid_t pid);
 /* Kill what is left in them, and remove them (PARENT stays). */
 void cgroup_remove(const char *parent, const char *id);
-/* The monitor of container ID: the parent of its PID 1, or 0. */
-pid_t cgroup_monitor_of(const char *parent, const char *id);
 int cgroup_stats(const char *parent, const char *id, struct cg_stats *s);
 
 /* ---- tty.c ----------------------------------------------------------- */

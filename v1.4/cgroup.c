@@ -398,40 +398,6 @@ static void empty_cgroup(const char *dir)
 	}
 }
 
-/* The parent of container ID's PID 1 (the process of its cgroup that is 1
- * in its own PID namespace: the last number of NSpid in /proc/PID/status,
- * proc(5)), which is its monitor; 0 if there is none. */
-pid_t cgroup_monitor_of(const char *parent, const char *id)
-{
-	char path[PATH_MAX], line[256];
-	pid_t found = 0;
-	int pid;
-
-	detect();
-	if (!cg.real || cg.mode == NONE)
-		return 0;
-	cg_path(path, cg.mode == V1 ? v1_trees[0] : NULL, parent, id, "cgroup.procs");
-	FILE *f = fopen(path, "re");
-	while (f && !found && fscanf(f, "%d", &pid) == 1) {
-		snprintf(line, sizeof line, "/proc/%d/status", pid);
-		FILE *st = fopen(line, "re");
-		pid_t ppid = 0;
-		int inner = 0;
-		while (st && fgets(line, sizeof line, st))
-			if (!strncmp(line, "PPid:", 5))
-				ppid = atoi(line + 5);
-			else if (!strncmp(line, "NSpid:", 6))
-				inner = atoi(strrchr(line, '\t') + 1);
-		if (st)
-			fclose(st);
-		if (inner == 1)
-			found = ppid;
-	}
-	if (f)
-		fclose(f);
-	return found;
-}
-
 void cgroup_remove(const char *parent, const char *id)
 {
 	char dir[PATH_MAX];

@@ -693,23 +693,6 @@ int cmd_stop(int argc, char **argv)
 	return status;
 }
 
-/* A container whose record could not be read may still run, and its
- * monitor with it.  Kill what is in its cgroups, then wait for the monitor
- * (its PID 1's parent) to record that end and go, as end_container does:
- * the state file it writes would land in the folder rm is emptying. */
-static void end_unrecorded(const char *id)
-{
-	pid_t mon = cgroup_monitor_of("minidocker", id);
-	unsigned long long started = mon > 0 ? start_time(mon) : 0;
-	int monfd = mon > 0 ? pidfd_open(mon) : -1;
-
-	cgroup_remove("minidocker", id);
-	if (mon > 0)
-		wait_end(monfd, mon, started, 5000);
-	if (monfd >= 0)
-		close(monfd);
-}
-
 /* Remove container NAME (its folder, its cgroups), under its lock: a
  * start in progress finishes first, and nothing it made is removed from
  * under it.  A container with no readable state (a run killed between
@@ -743,12 +726,9 @@ static int rm_one(const char *name, int force)
 		}
 		end_container(&c, -1);	/* SIGKILL at once */
 	}
-	if (readable) {
-		cgroup_remove(c.cgroup_parent, id);	/* in case its monitor was killed */
+	cgroup_remove(readable ? c.cgroup_parent : "minidocker", id);	/* in case its monitor was killed */
+	if (readable)
 		net_release(&c);	/* v1.4: and its address and ports */
-	} else {
-		end_unrecorded(id);
-	}
 	container_path(dir, id, NULL);
 	/* v1.2: files of the container's other ids, as its root (userns.c) */
 	int rc = readable ? remove_container_dir(&c) : md_remove_tree(dir);
