@@ -656,6 +656,29 @@ int cmd_stop(int argc, char **argv)
 	return status;
 }
 
+/* Remove the folder DIR of a container whose state cannot be read.  A
+ * monitor of it may still be alive, known to nobody, and record its
+ * container's end (a new state file beside the old, try_save_state) while
+ * the folder goes: the last rmdir(2) then fails with ENOTEMPTY (found in
+ * the cgroup v2 VM, where rm had just ended that container through its
+ * cgroup).  So first rename(2) the folder out of the way: whatever is made
+ * by its old path after that fails with ENOENT, which the monitor
+ * ignores, and whatever was made before is in the folder removed.  Our
+ * lock goes with it (flock(2) locks the open folder, not its name). */
+static int remove_unreadable(const char *dir)
+{
+	char gone[PATH_MAX];
+
+	md_pathf(gone, "%s.rm", dir);	/* not 64 hex digits: no container ps lists */
+	if (rename(dir, gone) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		md_warn("remove %s", dir);
+		return -1;
+	}
+	return md_remove_tree(gone);
+}
+
 /* Remove container NAME (its folder, its cgroups), under its lock: a
  * start in progress finishes first, and nothing it made is removed from
  * under it.  A container with no readable state (a run killed between
@@ -691,7 +714,7 @@ static int rm_one(const char *name, int force)
 	}
 	cgroup_remove(readable ? c.cgroup_parent : "minidocker", id);	/* in case its monitor was killed */
 	container_path(dir, id, NULL);
-	int rc = md_remove_tree(dir);
+	int rc = readable ? md_remove_tree(dir) : remove_unreadable(dir);
 	close(lock);
 	if (rc == 0 && !readable)
 		md_warnx("removed container %.12s all the same: its state was missing or damaged", id);
