@@ -6,7 +6,9 @@
  * and --security-opt, and exec's -u (handled in user.c and caps.c);
  * v1.3 run's --read-only, --tmpfs and --shm-size (mounts.c).
  * v1.4 adds run's --network, --hostname and -p (endpoint.c), and the
- * network command (network.c).
+ * network command (network.c).  v1.5: kill, wait, restart, rename, top
+ * (lifecycle.c), inspect (inspect.c), cp (copy.c); logs -t, --since and
+ * --until; ps --format, --no-trunc, -f; exec -d, -i, -t.
  */
 #include "minidocker.h"
 

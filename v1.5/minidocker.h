@@ -22,6 +22,13 @@
  *   net.c        links, addresses and routes over netlink, libmnl (v1.4)
  *   nft.c        NAT and published ports in nftables, libnftables (v1.4)
  *   ipam.c       addresses and ports handed out, in ROOT/networks (v1.4)
+ *   lifecycle.c  kill, wait, restart, rename, top (v1.5)
+ *   logtime.c    logs -t, --since, --until: times as Docker writes them (v1.5)
+ *   inspect.c    inspect: containers, images, networks as JSON, jansson (v1.5)
+ *   format.c     --format's templates, for inspect and ps (v1.5)
+ *   pslist.c     ps -f and ps --format (v1.5)
+ *   copy.c       cp, through the container's root with openat2 (v1.5)
+ *   execio.c     exec -i, -t, -d (v1.5)
  */
 #ifndef MINIDOCKER_H
 #define MINIDOCKER_H
@@ -91,6 +98,12 @@ int parse_signal(const char *s);
 /* logtime.c: a time as Docker's --since takes it (RFC 3339, a date, Unix
  * seconds, a duration back from now); a log record's own time; a < b. */
 int parse_when(const char *s, struct timespec *t);
+/* logs -t ('t'), --since ('S'), --until ('U') into LF. */
+struct log_filter {
+	int timestamps;
+	struct timespec since, until;	/* 0: no bound */
+};
+void log_option(const struct command *cmd, int opt, const char *arg, struct log_filter *lf);
 int record_time(const char *line, struct timespec *t);
 int time_before(const struct timespec *a, const struct timespec *b);
 /* T as Docker prints times, RFC 3339 with nanoseconds (Go's zero time if
@@ -117,6 +130,15 @@ void ps_filter_add(const struct command *cmd, struct ps_filter *f, const char *a
 int ps_filter_match(const struct ps_filter *f, const struct container *c);
 int ps_format_check(const char *tmpl);
 void ps_format_row(const char *tmpl, const struct container *c, char (*cells)[96]);
+struct ps_opts {
+	int notrunc;
+	const char *format;
+	struct ps_filter filter;
+};
+/* ps's --no-trunc ('T'), --format ('F'), -f; then, once all are read,
+ * the template checked (-1) and -a implied by a status filter. */
+void ps_option(const struct command *cmd, int opt, const char *arg, struct ps_opts *o);
+int ps_finish(struct ps_opts *o, int quiet, int *all);
 /* execio.c: exec's -d, -i and -t, through the steps of cmd_exec. */
 struct exec_io {
 	int detach, interactive, tty;
