@@ -731,21 +731,26 @@ static int stop_one(const char *name, int timeout)
 	return 0;
 }
 
+int stop_timeout(const struct command *cmd, const char *arg)
+{
+	char *end;
+	long t = strtol(arg, &end, 10);
+
+	if (*end || end == arg || t < 0 || t > 86400)
+		usage_error(cmd, NULL, "invalid time '%s': seconds, 0 to 86400", arg);
+	return t;
+}
+
 int cmd_stop(int argc, char **argv)
 {
 	static const struct option opts[] = { { "time", required_argument, NULL, 't' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("stop");
 	int timeout = 10, opt, status = 0;
-	char *end;
 
 	while ((opt = next_opt(cmd, argc, argv, "t:", opts)) != -1)
-		if (opt == 't') {
-			long t = strtol(optarg, &end, 10);
-			if (*end || end == optarg || t < 0 || t > 86400)
-				usage_error(cmd, NULL, "invalid time '%s': seconds, 0 to 86400", optarg);
-			timeout = t;
-		}
+		if (opt == 't')
+			timeout = stop_timeout(cmd, optarg);	/* v1.5: restart's too */
 	if (optind >= argc)
 		usage_error(cmd, NULL, "no container given");
 	for (int i = optind; i < argc; i++) {

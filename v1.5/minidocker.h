@@ -93,6 +93,8 @@ int cmd_top(int argc, char **argv);
 /* SIGTERM, then SIGKILL after TIMEOUT seconds (at once if negative), and
  * wait for the monitor to record the end (commands.c, stop's). */
 void end_container(const struct container *c, int timeout);
+/* stop's and restart's -t: seconds, 0 to 86400, or a usage error. */
+int stop_timeout(const struct command *cmd, const char *arg);
 /* A signal's number from its name (KILL, SIGKILL) or number; -1. */
 int parse_signal(const char *s);
 /* logtime.c: a time as Docker's --since takes it (RFC 3339, a date, Unix
