@@ -294,6 +294,21 @@ static void ps_row(const struct container *c, char (*row)[CELL], int notrunc)
 	snprintf(row[6], CELL, "%s", c->name);
 }
 
+/* v1.5: the table, out of cmd_ps, which --format made too long: each
+ * column as wide as its widest cell, three spaces apart. */
+static void print_table(char (*cell)[COLS][CELL], int rows)
+{
+	int width[COLS] = { 0 };
+	for (int i = 0; i < rows; i++)
+		for (int j = 0; j < COLS; j++)
+			if (columns(cell[i][j]) > width[j])
+				width[j] = columns(cell[i][j]);
+	for (int i = 0; i < rows; i++)
+		for (int j = 0; j < COLS; j++)
+			printf("%s%*s", cell[i][j], j < COLS - 1 ? width[j] - columns(cell[i][j]) + 3 : 0,
+			       j < COLS - 1 ? "" : "\n");
+}
+
 int cmd_ps(int argc, char **argv)
 {
 	static const struct option opts[] = { { "all", no_argument, NULL, 'a' },
@@ -303,26 +318,20 @@ int cmd_ps(int argc, char **argv)
 					      { "filter", required_argument, NULL, 'f' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("ps");
-	int all = 0, quiet = 0, opt, notrunc = 0;
-	struct ps_filter filter = { 0 };	/* v1.5 (pslist.c) */
-	const char *format = NULL;
+	int all = 0, quiet = 0, opt;
+	struct ps_opts po = { 0 };	/* v1.5: --no-trunc, --format, -f (pslist.c) */
 
 	while ((opt = next_opt(cmd, argc, argv, "aqf:", opts)) != -1)
 		if (opt == 'a')
 			all = 1;
 		else if (opt == 'q')
 			quiet = 1;
-		else if (opt == 'T')	/* v1.5 */
-			notrunc = 1;
-		else if (opt == 'F')
-			format = optarg;
-		else if (opt == 'f')
-			ps_filter_add(cmd, &filter, optarg);
+		else
+			ps_option(cmd, opt, optarg, &po);	/* v1.5 */
 	if (optind < argc)
 		usage_error(cmd, NULL, "unexpected argument '%s'", argv[optind]);
-	if (format && !quiet && ps_format_check(format) < 0)	/* v1.5 */
+	if (ps_finish(&po, quiet, &all) < 0)	/* v1.5 */
 		return MD_EXIT_FAILED;
-	all |= filter.status;	/* -f status=exited shows exited ones without -a */
 
 	char **ids;
 	int n = list_ids(&ids), shown = 0, lock;
@@ -341,12 +350,12 @@ int cmd_ps(int argc, char **argv)
 				memset(&cs[shown], 0, sizeof cs[shown]);
 				snprintf(cs[shown].id, sizeof cs[shown].id, "%s", ids[i]);
 				cs[shown].status = DEAD;
-				shown += ps_filter_match(&filter, &cs[shown]);	/* v1.5 */
+				shown += ps_filter_match(&po.filter, &cs[shown]);	/* v1.5 */
 			}
 			continue;
 		}
 		if (!settle(&cs[shown]) && (all || cs[shown].status == RUNNING) &&
-		    ps_filter_match(&filter, &cs[shown]))	/* v1.5 */
+		    ps_filter_match(&po.filter, &cs[shown]))	/* v1.5 */
 			shown++;
 		else
 			drop_command(&cs[shown]);
@@ -367,25 +376,17 @@ int cmd_ps(int argc, char **argv)
 				snprintf(cell[i + 1][j], CELL, "-");
 			snprintf(cell[i + 1][4], CELL, "Dead");
 		} else {
-			ps_row(&cs[i], cell[i + 1], notrunc);
+			ps_row(&cs[i], cell[i + 1], po.notrunc);
 		}
-		if (format && !quiet)	/* v1.5 */
-			ps_format_row(format, &cs[i], cell[i + 1]);
+		if (po.format)	/* v1.5 */
+			ps_format_row(po.format, &cs[i], cell[i + 1]);
 		drop_command(&cs[i]);
 	}
 	if (quiet) {
 		for (int i = 1; i <= shown; i++)
 			printf("%s\n", cell[i][0]);
-	} else if (!format) {	/* v1.5: with --format, each row is printed already */
-		int width[COLS] = { 0 };
-		for (int i = 0; i <= shown; i++)
-			for (int j = 0; j < COLS; j++)
-				if (columns(cell[i][j]) > width[j])
-					width[j] = columns(cell[i][j]);
-		for (int i = 0; i <= shown; i++)
-			for (int j = 0; j < COLS; j++)
-				printf("%s%*s", cell[i][j], j < COLS - 1 ? width[j] - columns(cell[i][j]) + 3 : 0,
-				       j < COLS - 1 ? "" : "\n");
+	} else if (!po.format) {	/* v1.5: with --format, each row is printed already */
+		print_table(cell, shown + 1);
 	}
 	free(cell);
 	free_ids(ids, n);
@@ -490,12 +491,6 @@ int cmd_exec(int argc, char **argv)
 	return exec_io_parent(&io, child, argv[optind + 1]);	/* v1.5 */
 }
 
-/* v1.5: logs -t, --since, --until (logtime.c): the records' own times. */
-struct log_filter {
-	int timestamps;
-	struct timespec since, until;	/* 0: no bound */
-};
-
 /* One log record: "TIME STREAM TAG TEXT". */
 static void print_record(char *line, const struct log_filter *lf)
 {
@@ -529,6 +524,22 @@ static void print_record(char *line, const struct log_filter *lf)
 	}
 }
 
+/* logs -f: has the container ended (v1.5: or --until passed)? */
+static int follow_over(const char *id, const struct log_filter *lf)
+{
+	struct container now;
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);	/* v1.5 */
+	int ended = load_state(id, &now) < 0 || (lf->until.tv_sec && time_before(&lf->until, &t));
+	if (!ended) {
+		settle(&now);
+		ended = !is_running(&now);
+	}
+	drop_command(&now);	/* read ten times a second: free it each time */
+	return ended;
+}
+
 int cmd_logs(int argc, char **argv)
 {
 	static const struct option opts[] = { { "follow", no_argument, NULL, 'f' },
@@ -551,12 +562,8 @@ int cmd_logs(int argc, char **argv)
 			tail = strtol(optarg, &end, 10);
 			if (*end || end == optarg || tail < 0)
 				usage_error(cmd, NULL, "invalid number of lines '%s'", optarg);
-		} else if (opt == 't') {	/* v1.5 */
-			lf.timestamps = 1;
-		} else if (parse_when(optarg, opt == 'S' ? &lf.since : &lf.until) < 0) {
-			usage_error(cmd, NULL, "invalid time '%s' for --%s: an RFC 3339 time "
-				    "(2026-12-02T15:04:05Z), a date, Unix seconds, or a duration such as 10m",
-				    optarg, opt == 'S' ? "since" : "until");
+		} else {
+			log_option(cmd, opt, optarg, &lf);	/* v1.5: -t, --since, --until */
 		}
 	if (optind != argc - 1)
 		usage_error(cmd, NULL, optind < argc ? "one container at a time" : "no container given");
@@ -595,16 +602,7 @@ int cmd_logs(int argc, char **argv)
 			break;
 		/* -f: until the container has ended and all it wrote is read
 		 * (v1.5: or --until has passed). */
-		struct container now;
-		struct timespec t;
-		clock_gettime(CLOCK_REALTIME, &t);
-		int ended = load_state(c.id, &now) < 0 || (lf.until.tv_sec && time_before(&lf.until, &t));
-		if (!ended) {
-			settle(&now);
-			ended = !is_running(&now);
-		}
-		drop_command(&now);	/* read ten times a second: free it each time */
-		if (ended) {
+		if (follow_over(c.id, &lf)) {
 			if (f) {	/* one last read: what it wrote before it ended */
 				clearerr(f);
 				while ((n = getline(&line, &cap, f)) > 0 && line[n - 1] == '\n') {
@@ -758,21 +756,26 @@ static int stop_one(const char *name, int timeout)
 	return 0;
 }
 
+int stop_timeout(const struct command *cmd, const char *arg)
+{
+	char *end;
+	long t = strtol(arg, &end, 10);
+
+	if (*end || end == arg || t < 0 || t > 86400)
+		usage_error(cmd, NULL, "invalid time '%s': seconds, 0 to 86400", arg);
+	return t;
+}
+
 int cmd_stop(int argc, char **argv)
 {
 	static const struct option opts[] = { { "time", required_argument, NULL, 't' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("stop");
 	int timeout = 10, opt, status = 0;
-	char *end;
 
 	while ((opt = next_opt(cmd, argc, argv, "t:", opts)) != -1)
-		if (opt == 't') {
-			long t = strtol(optarg, &end, 10);
-			if (*end || end == optarg || t < 0 || t > 86400)
-				usage_error(cmd, NULL, "invalid time '%s': seconds, 0 to 86400", optarg);
-			timeout = t;
-		}
+		if (opt == 't')
+			timeout = stop_timeout(cmd, optarg);	/* v1.5: restart's too */
 	if (optind >= argc)
 		usage_error(cmd, NULL, "no container given");
 	for (int i = optind; i < argc; i++) {

@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 /* Before joining: what needs the host's files, and the exec report. */
@@ -149,9 +150,21 @@ int exec_io_parent(struct exec_io *io, pid_t pid, const char *cmd)
 	if (!io->tty)
 		return wait_for(pid);
 	close(io->slave);	/* else the master never reads EIO */
+	/* The container's pty has made its \n into \r\n already: our
+	 * terminal must pass them as they are (raw with -i; else just no
+	 * output processing, so Ctrl-C still stops us). */
+	struct termios out, plain;
+	int cooked = !io->interactive && tcgetattr(1, &out) == 0;
+	if (cooked) {
+		plain = out;
+		plain.c_oflag &= ~OPOST;
+		tcsetattr(1, TCSANOW, &plain);
+	}
 	if (io->interactive && isatty(0))
 		raw_mode(0);
 	relay(io);
 	restore_mode();
+	if (cooked)
+		tcsetattr(1, TCSADRAIN, &out);
 	return wait_for(pid);
 }

@@ -170,15 +170,10 @@ int cmd_restart(int argc, char **argv)
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("restart");
 	int timeout = 10, opt, status = 0;
-	char *end;
 
 	while ((opt = next_opt(cmd, argc, argv, "t:", opts)) != -1)
-		if (opt == 't') {
-			long t = strtol(optarg, &end, 10);
-			if (*end || end == optarg || t < 0 || t > 86400)
-				usage_error(cmd, NULL, "invalid time '%s': seconds, 0 to 86400", optarg);
-			timeout = t;
-		}
+		if (opt == 't')
+			timeout = stop_timeout(cmd, optarg);
 	if (optind >= argc)
 		usage_error(cmd, NULL, "no container given");
 	int first = optind;

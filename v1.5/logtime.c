@@ -144,3 +144,13 @@ void rfc3339_text(const struct timespec *t, char *buf, size_t len)
 		frac[--f] = '\0';
 	snprintf(buf + n, len - n, "%sZ", f > 1 ? frac : "");
 }
+
+void log_option(const struct command *cmd, int opt, const char *arg, struct log_filter *lf)
+{
+	if (opt == 't')
+		lf->timestamps = 1;
+	else if (parse_when(arg, opt == 'S' ? &lf->since : &lf->until) < 0)
+		usage_error(cmd, NULL, "invalid time '%s' for --%s: an RFC 3339 time "
+			    "(2026-12-02T15:04:05Z), a date, Unix seconds, or a duration such as 10m",
+			    arg, opt == 'S' ? "since" : "until");
+}

@@ -8,7 +8,10 @@
  * v1.4 adds run's --network, --hostname and -p (endpoint.c), and the
  * network command (network.c).
  * v1.5 adds run's -e, --env-file, -w, --entrypoint (config.c), -v and
- * --mount, and the volume command (volume.c); exec's -e and -w.
+ * --mount, and the volume command (volume.c); exec's -e and -w; kill,
+ * wait, restart, rename, top (lifecycle.c), inspect (inspect.c), cp
+ * (copy.c); logs -t, --since and --until; ps --format, --no-trunc, -f;
+ * exec -d, -i, -t.
  */
 #include "minidocker.h"
 

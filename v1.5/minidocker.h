@@ -25,6 +25,13 @@
  *   pasta.c      a network without root, from pasta (v1.4)
  *   config.c     -e, --env-file, -w, --entrypoint: the command's settings (v1.5)
  *   volume.c     -v, --mount: bind mounts, named volumes, the volume command (v1.5)
+ *   lifecycle.c  kill, wait, restart, rename, top (v1.5)
+ *   logtime.c    logs -t, --since, --until: times as Docker writes them (v1.5)
+ *   inspect.c    inspect: containers, images, volumes, networks as JSON (v1.5)
+ *   format.c     --format's templates, for inspect and ps (v1.5)
+ *   pslist.c     ps -f and ps --format (v1.5)
+ *   copy.c       cp, through the container's root with openat2 (v1.5)
+ *   execio.c     exec -i, -t, -d (v1.5)
  */
 #ifndef MINIDOCKER_H
 #define MINIDOCKER_H
@@ -89,11 +96,19 @@ int cmd_top(int argc, char **argv);
 /* SIGTERM, then SIGKILL after TIMEOUT seconds (at once if negative), and
  * wait for the monitor to record the end (commands.c, stop's). */
 void end_container(const struct container *c, int timeout);
+/* stop's and restart's -t: seconds, 0 to 86400, or a usage error. */
+int stop_timeout(const struct command *cmd, const char *arg);
 /* A signal's number from its name (KILL, SIGKILL) or number; -1. */
 int parse_signal(const char *s);
 /* logtime.c: a time as Docker's --since takes it (RFC 3339, a date, Unix
  * seconds, a duration back from now); a log record's own time; a < b. */
 int parse_when(const char *s, struct timespec *t);
+/* logs -t ('t'), --since ('S'), --until ('U') into LF. */
+struct log_filter {
+	int timestamps;
+	struct timespec since, until;	/* 0: no bound */
+};
+void log_option(const struct command *cmd, int opt, const char *arg, struct log_filter *lf);
 int record_time(const char *line, struct timespec *t);
 int time_before(const struct timespec *a, const struct timespec *b);
 /* T as Docker prints times, RFC 3339 with nanoseconds (Go's zero time if
@@ -120,6 +135,15 @@ void ps_filter_add(const struct command *cmd, struct ps_filter *f, const char *a
 int ps_filter_match(const struct ps_filter *f, const struct container *c);
 int ps_format_check(const char *tmpl);
 void ps_format_row(const char *tmpl, const struct container *c, char (*cells)[96]);
+struct ps_opts {
+	int notrunc;
+	const char *format;
+	struct ps_filter filter;
+};
+/* ps's --no-trunc ('T'), --format ('F'), -f; then, once all are read,
+ * the template checked (-1) and -a implied by a status filter. */
+void ps_option(const struct command *cmd, int opt, const char *arg, struct ps_opts *o);
+int ps_finish(struct ps_opts *o, int quiet, int *all);
 /* execio.c: exec's -d, -i and -t, through the steps of cmd_exec. */
 struct exec_io {
 	int detach, interactive, tty;

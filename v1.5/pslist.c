@@ -109,3 +109,23 @@ void ps_format_row(const char *tmpl, const struct container *c, char (*cells)[96
 	format_print(stdout, tmpl, row, 1);
 	json_decref(row);
 }
+
+void ps_option(const struct command *cmd, int opt, const char *arg, struct ps_opts *o)
+{
+	if (opt == 'T')
+		o->notrunc = 1;
+	else if (opt == 'F')
+		o->format = arg;
+	else if (opt == 'f')
+		ps_filter_add(cmd, &o->filter, arg);
+}
+
+int ps_finish(struct ps_opts *o, int quiet, int *all)
+{
+	if (quiet)
+		o->format = NULL;	/* -q wins, as in Docker */
+	if (o->format && ps_format_check(o->format) < 0)
+		return -1;
+	*all |= o->filter.status;	/* -f status=exited shows exited ones without -a */
+	return 0;
+}
