@@ -70,7 +70,15 @@ START_TEST(memory_sizes_are_checked_before_they_are_shifted)
 	struct result r = sh("ls -A \"$MINIDOCKER_ROOT/containers\" 2>/dev/null");
 	ck_assert_str_eq(r.out, "");
 	/* The edges that are sizes: 6m exactly, and just under 1 PiB. */
+#ifndef __SANITIZE_ADDRESS__
 	ck_status(md(NULL, "run", "--rm", "-m", "6144k", "base", "true", NULL), 0);
+#else
+	/* ASan's own memory (its shadow, and v1.5's 2.7 MB sanitized binary
+	 * in the sealed memfd) does not fit in 6 MiB: there the edge must be
+	 * taken, not refused; the plain build runs it. */
+	r = md(NULL, "run", "--rm", "-m", "6144k", "base", "true", NULL);
+	ck_assert_msg(!strstr(r.err, "invalid memory limit"), "6144k refused: %s", r.err);
+#endif
 	ck_status(md(NULL, "run", "--rm", "-m", "1048575g", "base", "true", NULL), 0);
 }
 END_TEST
