@@ -8,6 +8,7 @@
 #include "features.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -595,6 +596,22 @@ START_TEST(cp_stays_inside_the_containers_root)
 }
 END_TEST
 
+/* PREFIX, then "./" as often as it takes to pass PATH_MAX, then a name
+ * that a path cut short at PATH_MAX would cut in two: the copy would land
+ * in PREFIX's folder as a stump of that name. */
+static const char *too_long(const char *prefix)
+{
+	static char buf[PATH_MAX + 64];
+	size_t n = strlen(prefix);
+
+	ck_assert_uint_lt(n, PATH_MAX - 8);
+	memcpy(buf, prefix, n);
+	for (; n < PATH_MAX - 8; n += 2)
+		memcpy(buf + n, "./", 2);
+	snprintf(buf + n, sizeof buf - n, "a-name-cut-in-two");
+	return buf;
+}
+
 START_TEST(cp_bad_input)
 {
 	const char *t = own_path();
@@ -627,6 +644,19 @@ START_TEST(cp_bad_input)
 	ck_status(r, 0);	/* into it, as d/d */
 	r = sh("\"$MD\" cp \"$MINIDOCKER_ROOT/d\" box:%s/d/", t);
 	ck_status(r, 125);
+	/* Longer than PATH_MAX, either side: refused, nothing made. */
+	char f[600], in[600], out[600];
+	snprintf(f, sizeof f, "%s/f", state_root());
+	snprintf(in, sizeof in, "box:%s/", t);
+	snprintf(out, sizeof out, "%s/d/", state_root());
+	r = md(NULL, "cp", f, too_long(in), NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: cp: ");
+	ck_contains(r.err, "path too long");
+	r = md(NULL, "cp", "box:/etc/passwd", too_long(out), NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "path too long");
+	ck_assert_str_eq(sh("ls -A \"$MINIDOCKER_ROOT/d\"").out, "");
 	const char *usage[][2] = { { "a", "b" }, { "box:/a", "box:/b" }, { "box:", "/tmp/x" }, { "", "box:/x" } };
 	for (int i = 0; i < 4; i++) {
 		r = md(NULL, "cp", usage[i][0], usage[i][1], NULL);
