@@ -666,6 +666,9 @@ START_TEST(bad_network_flags)
 		"run: --network pasta is for containers without root: as root, bridge");
 	refused(md(NULL, "network", "rm", "nope", NULL), "minidocker: network nope not found\n");
 	refused(md(NULL, "network", "frob", NULL), "unknown subcommand 'frob'");
+	refused(md(NULL, "network", NULL), "minidocker: network: no subcommand given");
+	refused(md(NULL, "network", "ls", "extra", NULL), "network: unexpected argument 'extra'");
+	ck_status(md(NULL, "network", "-h", NULL), 0);
 	ck_status(md(NULL, "network", "create", "--subnet", "10.89.0.0/24", "n1", NULL), 0);
 	struct result r = md(NULL, "network", "create", "--subnet", "10.89.0.0/16", "n2", NULL);
 	ck_status(r, 125);

@@ -58,6 +58,9 @@ struct option;
  * container's command.  Returns the option or -1. */
 int next_opt(const struct command *c, int argc, char **argv, const char *shortopts,
 	     const struct option *longopts);
+/* C's subcommand, argv[1]: create, ls, rm or inspect; -h, none or another
+ * handled here.  Its options follow, from ARGV + 1. */
+const char *subcommand(const struct command *c, int argc, char **argv);
 extern const char *self_path;	/* argv[0], for the re-exec */
 /* Docker's words for a duration: "5 seconds", "About a minute". */
 void human_duration(double secs, char *buf, size_t len);
