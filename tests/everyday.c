@@ -317,6 +317,13 @@ START_TEST(inspect_images_and_networks)
 	ck_assert_str_eq(str_at(c, "NetworkSettings.Networks.nett.Gateway"), "10.97.0.1");
 	ck_assert_str_eq(str_at(json_array_get(a, 2), "Id"), "base");
 	json_decref(a);
+	/* network inspect: the same JSON, its names in one array. */
+	struct result typed = md(NULL, "inspect", "--type", "network", "nett", NULL);
+	ck_assert_str_eq(md(NULL, "network", "inspect", "nett", NULL).out, typed.out);
+	r = md(NULL, "network", "inspect", "nett", "nosuch", "nett", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: network nosuch not found");
+	json_decref(parse_array(r.out, 2));
 	md(NULL, "rm", "-f", "member", NULL);
 	md(NULL, "network", "rm", "nett", NULL);
 }

@@ -119,10 +119,14 @@ int time_before(const struct timespec *a, const struct timespec *b);
 void rfc3339_text(const struct timespec *t, char *buf, size_t len);
 int cmd_inspect(int argc, char **argv);
 int cmd_cp(int argc, char **argv);
+struct json_t;
+/* inspect.c: network NAME as Docker's JSON, or NULL; and ALL, an array,
+ * as Docker prints it, FLAGS jansson's order of keys. */
+struct json_t *network_json(const char *name);
+void print_json(struct json_t *all, size_t flags);
 /* format.c: --format's template: refused with a message (-1) unless it
  * is one minidocker takes; then V printed through it, and a newline.
  * STRICT: a missing field is an error (ps), not "<no value>" (inspect). */
-struct json_t;
 int format_check(const char *tmpl);
 int format_print(FILE *out, const char *tmpl, struct json_t *v, int strict);
 /* images.c: IMAGE's parent ("" if none) and when it was made. */

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <libmnl/libmnl.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -312,29 +313,27 @@ static int network_ls(void)
 	return 0;
 }
 
-/* As JSON, with Docker's keys; names are plain words (valid_name). */
-static int network_inspect(const char *name)
+/* v1.5: as Docker's JSON, inspect's (inspect.c), the networks in one
+ * array; what dead containers held swept first. */
+static int network_inspect(int argc, char **argv)
 {
-	struct network n;
-	char ip[INET_ADDRSTRLEN];
+	int status = 0, lock = networks_lock();
 
-	int lock = networks_lock();
 	sweep();
 	close(lock);
-	if (network_load(name, &n) < 0) {
-		md_warnx("network %s not found", name);
-		return -1;
+	json_t *all = json_array();
+	for (int i = 0; i < argc; i++) {
+		json_t *o = network_json(argv[i]);
+		if (o) {
+			json_array_append_new(all, o);
+		} else {
+			md_warnx("network %s not found", argv[i]);
+			status = MD_EXIT_FAILED;
+		}
 	}
-	printf("[\n  {\n    \"Name\": \"%s\",\n    \"Id\": \"%s\",\n    \"Driver\": \"bridge\",\n", n.name, n.id);
-	printf("    \"Subnet\": \"%s\",\n    \"Gateway\": \"%s\",\n    \"Bridge\": \"%s\",\n", n.subnet,
-	       ip_text(n.gw, ip), n.bridge);
-	printf("    \"Containers\": {");
-	for (int i = 0; i < n.n; i++)
-		printf("%s\n      \"%s\": { \"Name\": \"%s\", \"IPv4Address\": \"%s/%d\" }", i ? "," : "",
-		       n.leases[i].id, n.leases[i].name, ip_text(n.leases[i].ip, ip), n.len);
-	printf("%s}\n  }\n]\n", n.n ? "\n    " : "");
-	network_free(&n);
-	return 0;
+	print_json(all, JSON_PRESERVE_ORDER);
+	json_decref(all);
+	return status;
 }
 
 /* `network create|ls|rm|inspect`, Docker's subcommands. */
@@ -365,10 +364,12 @@ int cmd_network(int argc, char **argv)
 			usage_error(cmd, NULL, "network create: one name, not '%s' too", argv[optind + 1]);
 		return network_create(cmd, argv[optind], subnet);
 	}
+	if (!strcmp(sub, "inspect"))
+		return network_inspect(argc - optind, argv + optind);	/* v1.5 */
 	for (int i = optind; i < argc; i++)
-		if ((!strcmp(sub, "rm") ? network_remove(argv[i]) : network_inspect(argv[i])) < 0)
+		if (network_remove(argv[i]) < 0)
 			status = MD_EXIT_FAILED;
-		else if (!strcmp(sub, "rm"))
+		else
 			printf("%s\n", argv[i]);
 	return status;
 }

@@ -614,11 +614,7 @@ static int volume_inspect(int argc, char **argv)
 			status = 1;
 		}
 	}
-	char *text = json_dumps(all, JSON_INDENT(4) | JSON_SORT_KEYS);
-	if (!text)
-		md_diex("volume inspect: out of memory");
-	printf("%s\n", text);
-	free(text);
+	print_json(all, JSON_SORT_KEYS);
 	json_decref(all);
 	return status;
 }
