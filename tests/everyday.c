@@ -209,22 +209,26 @@ static json_t *parse_array(const char *text, size_t n)
 	return a;
 }
 
-/* The string at PATH ("State.Status") in the object O, or "". */
-static const char *str_at(json_t *o, const char *path)
+/* The value at PATH ("State.Status") in the object O, or NULL. */
+static json_t *at(json_t *o, const char *path)
 {
 	char copy[128], *save;
 	snprintf(copy, sizeof copy, "%s", path);
 	for (char *f = strtok_r(copy, ".", &save); f && o; f = strtok_r(NULL, ".", &save))
 		o = json_object_get(o, f);
+	return o;
+}
+
+/* The string at PATH, or ""; the number or boolean there. */
+static const char *str_at(json_t *o, const char *path)
+{
+	o = at(o, path);
 	return json_is_string(o) ? json_string_value(o) : "";
 }
 
 static json_int_t int_at(json_t *o, const char *path)
 {
-	char copy[128], *save;
-	snprintf(copy, sizeof copy, "%s", path);
-	for (char *f = strtok_r(copy, ".", &save); f && o; f = strtok_r(NULL, ".", &save))
-		o = json_object_get(o, f);
+	o = at(o, path);
 	ck_assert_msg(json_is_integer(o) || json_is_boolean(o), "%s is not a number", path);
 	return json_is_boolean(o) ? json_is_true(o) : json_integer_value(o);
 }
@@ -248,18 +252,18 @@ START_TEST(inspect_a_container_as_docker_does)
 	ck_assert_int_eq(strncmp(str_at(c, "State.StartedAt"), str_at(c, "Created"), 10), 0);
 	ck_assert_str_eq(str_at(c, "Config.Image"), "base");
 	ck_assert_str_eq(str_at(c, "Config.Hostname"), "container");
-	json_t *cmd = json_object_get(json_object_get(c, "Config"), "Cmd");
+	json_t *cmd = at(c, "Config.Cmd");
 	ck_assert_int_eq(json_array_size(cmd), 3);
 	ck_assert_str_eq(json_string_value(json_array_get(cmd, 2)), "sleep 60");
 	ck_assert_int_eq(int_at(c, "HostConfig.Memory"), 64 << 20);
 	ck_assert_int_eq(int_at(c, "HostConfig.PidsLimit"), 20);
 	ck_assert_int_eq(int_at(c, "HostConfig.ReadonlyRootfs"), 1);
 	ck_assert_str_eq(str_at(c, "HostConfig.NetworkMode"), "none");
-	json_t *add = json_object_get(json_object_get(c, "HostConfig"), "CapAdd");
+	json_t *add = at(c, "HostConfig.CapAdd");
 	ck_assert_str_eq(json_string_value(json_array_get(add, 0)), "NET_ADMIN");
 	/* Env is what the command gets: compare with the container's own. */
 	r = md(NULL, "exec", "box", "sh", "-c", "echo $PATH", NULL);
-	json_t *env = json_object_get(json_object_get(c, "Config"), "Env");
+	json_t *env = at(c, "Config.Env");
 	char want[512];
 	snprintf(want, sizeof want, "PATH=%.*s", (int)strcspn(r.out, "\n"), r.out);
 	ck_assert_str_eq(json_string_value(json_array_get(env, 0)), want);
@@ -306,7 +310,7 @@ START_TEST(inspect_images_and_networks)
 	json_t *n = json_array_get(a, 0);
 	ck_assert_str_eq(str_at(n, "Name"), "nett");
 	ck_assert_str_eq(str_at(n, "Driver"), "bridge");
-	json_t *cfg = json_array_get(json_object_get(json_object_get(n, "IPAM"), "Config"), 0);
+	json_t *cfg = json_array_get(at(n, "IPAM.Config"), 0);
 	ck_assert_str_eq(str_at(cfg, "Subnet"), "10.97.0.0/24");
 	ck_assert_str_eq(str_at(cfg, "Gateway"), "10.97.0.1");
 	json_t *members = json_object_get(n, "Containers");
