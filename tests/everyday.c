@@ -8,6 +8,7 @@
 #include "features.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,22 +209,26 @@ static json_t *parse_array(const char *text, size_t n)
 	return a;
 }
 
-/* The string at PATH ("State.Status") in the object O, or "". */
-static const char *str_at(json_t *o, const char *path)
+/* The value at PATH ("State.Status") in the object O, or NULL. */
+static json_t *at(json_t *o, const char *path)
 {
 	char copy[128], *save;
 	snprintf(copy, sizeof copy, "%s", path);
 	for (char *f = strtok_r(copy, ".", &save); f && o; f = strtok_r(NULL, ".", &save))
 		o = json_object_get(o, f);
+	return o;
+}
+
+/* The string at PATH, or ""; the number or boolean there. */
+static const char *str_at(json_t *o, const char *path)
+{
+	o = at(o, path);
 	return json_is_string(o) ? json_string_value(o) : "";
 }
 
 static json_int_t int_at(json_t *o, const char *path)
 {
-	char copy[128], *save;
-	snprintf(copy, sizeof copy, "%s", path);
-	for (char *f = strtok_r(copy, ".", &save); f && o; f = strtok_r(NULL, ".", &save))
-		o = json_object_get(o, f);
+	o = at(o, path);
 	ck_assert_msg(json_is_integer(o) || json_is_boolean(o), "%s is not a number", path);
 	return json_is_boolean(o) ? json_is_true(o) : json_integer_value(o);
 }
@@ -247,18 +252,18 @@ START_TEST(inspect_a_container_as_docker_does)
 	ck_assert_int_eq(strncmp(str_at(c, "State.StartedAt"), str_at(c, "Created"), 10), 0);
 	ck_assert_str_eq(str_at(c, "Config.Image"), "base");
 	ck_assert_str_eq(str_at(c, "Config.Hostname"), "container");
-	json_t *cmd = json_object_get(json_object_get(c, "Config"), "Cmd");
+	json_t *cmd = at(c, "Config.Cmd");
 	ck_assert_int_eq(json_array_size(cmd), 3);
 	ck_assert_str_eq(json_string_value(json_array_get(cmd, 2)), "sleep 60");
 	ck_assert_int_eq(int_at(c, "HostConfig.Memory"), 64 << 20);
 	ck_assert_int_eq(int_at(c, "HostConfig.PidsLimit"), 20);
 	ck_assert_int_eq(int_at(c, "HostConfig.ReadonlyRootfs"), 1);
 	ck_assert_str_eq(str_at(c, "HostConfig.NetworkMode"), "none");
-	json_t *add = json_object_get(json_object_get(c, "HostConfig"), "CapAdd");
+	json_t *add = at(c, "HostConfig.CapAdd");
 	ck_assert_str_eq(json_string_value(json_array_get(add, 0)), "NET_ADMIN");
 	/* Env is what the command gets: compare with the container's own. */
 	r = md(NULL, "exec", "box", "sh", "-c", "echo $PATH", NULL);
-	json_t *env = json_object_get(json_object_get(c, "Config"), "Env");
+	json_t *env = at(c, "Config.Env");
 	char want[512];
 	snprintf(want, sizeof want, "PATH=%.*s", (int)strcspn(r.out, "\n"), r.out);
 	ck_assert_str_eq(json_string_value(json_array_get(env, 0)), want);
@@ -305,7 +310,7 @@ START_TEST(inspect_images_and_networks)
 	json_t *n = json_array_get(a, 0);
 	ck_assert_str_eq(str_at(n, "Name"), "nett");
 	ck_assert_str_eq(str_at(n, "Driver"), "bridge");
-	json_t *cfg = json_array_get(json_object_get(json_object_get(n, "IPAM"), "Config"), 0);
+	json_t *cfg = json_array_get(at(n, "IPAM.Config"), 0);
 	ck_assert_str_eq(str_at(cfg, "Subnet"), "10.97.0.0/24");
 	ck_assert_str_eq(str_at(cfg, "Gateway"), "10.97.0.1");
 	json_t *members = json_object_get(n, "Containers");
@@ -316,6 +321,13 @@ START_TEST(inspect_images_and_networks)
 	ck_assert_str_eq(str_at(c, "NetworkSettings.Networks.nett.Gateway"), "10.97.0.1");
 	ck_assert_str_eq(str_at(json_array_get(a, 2), "Id"), "base");
 	json_decref(a);
+	/* network inspect: the same JSON, its names in one array. */
+	struct result typed = md(NULL, "inspect", "--type", "network", "nett", NULL);
+	ck_assert_str_eq(md(NULL, "network", "inspect", "nett", NULL).out, typed.out);
+	r = md(NULL, "network", "inspect", "nett", "nosuch", "nett", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: network nosuch not found");
+	json_decref(parse_array(r.out, 2));
 	md(NULL, "rm", "-f", "member", NULL);
 	md(NULL, "network", "rm", "nett", NULL);
 }
@@ -595,6 +607,22 @@ START_TEST(cp_stays_inside_the_containers_root)
 }
 END_TEST
 
+/* PREFIX, then "./" as often as it takes to pass PATH_MAX, then a name
+ * that a path cut short at PATH_MAX would cut in two: the copy would land
+ * in PREFIX's folder as a stump of that name. */
+static const char *too_long(const char *prefix)
+{
+	static char buf[PATH_MAX + 64];
+	size_t n = strlen(prefix);
+
+	ck_assert_uint_lt(n, PATH_MAX - 8);
+	memcpy(buf, prefix, n);
+	for (; n < PATH_MAX - 8; n += 2)
+		memcpy(buf + n, "./", 2);
+	snprintf(buf + n, sizeof buf - n, "a-name-cut-in-two");
+	return buf;
+}
+
 START_TEST(cp_bad_input)
 {
 	const char *t = own_path();
@@ -627,6 +655,19 @@ START_TEST(cp_bad_input)
 	ck_status(r, 0);	/* into it, as d/d */
 	r = sh("\"$MD\" cp \"$MINIDOCKER_ROOT/d\" box:%s/d/", t);
 	ck_status(r, 125);
+	/* Longer than PATH_MAX, either side: refused, nothing made. */
+	char f[600], in[600], out[600];
+	snprintf(f, sizeof f, "%s/f", state_root());
+	snprintf(in, sizeof in, "box:%s/", t);
+	snprintf(out, sizeof out, "%s/d/", state_root());
+	r = md(NULL, "cp", f, too_long(in), NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: cp: ");
+	ck_contains(r.err, "path too long");
+	r = md(NULL, "cp", "box:/etc/passwd", too_long(out), NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "path too long");
+	ck_assert_str_eq(sh("ls -A \"$MINIDOCKER_ROOT/d\"").out, "");
 	const char *usage[][2] = { { "a", "b" }, { "box:/a", "box:/b" }, { "box:", "/tmp/x" }, { "", "box:/x" } };
 	for (int i = 0; i < 4; i++) {
 		r = md(NULL, "cp", usage[i][0], usage[i][1], NULL);

@@ -133,6 +133,26 @@ START_TEST(bad_values_exit_125_before_anything_exists)
 }
 END_TEST
 
+/* The init is minidocker until it execs the command, and -m counts it:
+ * killed there by the OOM killer, it cannot say why; run must.  An
+ * environment larger than the limit cannot fit: the init's execve
+ * copies it, charged to the cgroup (52 strings of 120 kB, which a stack
+ * limit of 64 MiB lets through: execve(2), "Limits on size of arguments
+ * and environment"). */
+START_TEST(an_init_out_of_memory_says_so)
+{
+	struct result r = sh("ulimit -s 65536 && big=$(head -c 120000 /dev/zero | tr '\\0' x) && "
+			     "env $(for i in $(seq 52); do echo B$i=$big; done) \"$MD\" run --rm %s--cgroup-parent %s "
+			     "-m 6m base true", strcmp(stage, "v1.4") >= 0 ? "--network none " : "", cgroup_parent());
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: container ");
+	ck_contains(r.err, " ran out of memory before its command started\n");
+	ck_contains(r.err, "hint: -m counts minidocker's own init until it starts the command: give more than 6144k\n");
+	ck_assert_str_eq(sh("ls -A \"$MINIDOCKER_ROOT/containers\" 2>/dev/null").out, "");
+	ck_assert_str_eq(cgroups_left(), "");
+}
+END_TEST
+
 START_TEST(the_command_is_in_its_cgroup_from_the_start)
 {
 	struct result r = md(NULL, "run", "--name", "cg", "-m", "64m", "base", "cat", "/proc/self/cgroup", NULL);
@@ -318,6 +338,7 @@ void add_limit_tests(Suite *s, int chroot_stage)
 	add_root_test(tc, a_small_job_fits_its_limit);
 	add_root_test(tc, a_pids_limit_caps_a_fork_loop);
 	add_root_test(tc, bad_values_exit_125_before_anything_exists);
+	add_root_test(tc, an_init_out_of_memory_says_so);
 	add_root_test(tc, the_command_is_in_its_cgroup_from_the_start);
 	add_root_test(tc, exec_joins_the_containers_cgroup);
 	add_root_test(tc, no_cgroup_is_left_after_rm_or_rm_f);

@@ -12,6 +12,7 @@
 #include "features.h"
 
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -211,6 +212,8 @@ START_TEST(names_resolve_and_ports_publish_on_a_network)
 	r = md(NULL, "run", "-d", "--name", "web", "--network", "net1", "-p", "127.0.0.1:18080:8080", "-p",
 	       "18081:8080", "base", "httpd", "-f", "-p", "8080", "-h", "/etc", NULL);
 	ck_status(r, 0);
+	char id[65];
+	snprintf(id, sizeof id, "%.64s", r.out);
 	/* On the host: 127.0.0.1, and any of its addresses for the port
 	 * published on all of them. */
 	ck_assert_str_eq(get("127.0.0.1", 18080, "/hostname", 10), "container\n");
@@ -230,7 +233,13 @@ START_TEST(names_resolve_and_ports_publish_on_a_network)
 	r = md(NULL, "network", "inspect", "net1", NULL);
 	ck_status(r, 0);
 	ck_contains(r.out, "\"Subnet\": \"10.89.0.0/24\"");
-	ck_contains(r.out, "{ \"Name\": \"web\", \"IPv4Address\": \"10.89.0.2/24\" }");
+	/* JSON, Docker's array of one, whose Containers has web by its id. */
+	json_t *a = json_loads(r.out, 0, NULL);
+	ck_assert_msg(json_array_size(a) == 1, "not an array of one: %s", r.out);
+	json_t *web = json_object_get(json_object_get(json_array_get(a, 0), "Containers"), id);
+	ck_assert_str_eq(json_string_value(json_object_get(web, "Name")), "web");
+	ck_assert_str_eq(json_string_value(json_object_get(web, "IPv4Address")), "10.89.0.2/24");
+	json_decref(a);
 	ck_status(md(NULL, "rm", "-f", "web", NULL), 0);
 }
 END_TEST
@@ -666,6 +675,9 @@ START_TEST(bad_network_flags)
 		"run: --network pasta is for containers without root: as root, bridge");
 	refused(md(NULL, "network", "rm", "nope", NULL), "minidocker: network nope not found\n");
 	refused(md(NULL, "network", "frob", NULL), "unknown subcommand 'frob'");
+	refused(md(NULL, "network", NULL), "minidocker: network: no subcommand given");
+	refused(md(NULL, "network", "ls", "extra", NULL), "network: unexpected argument 'extra'");
+	ck_status(md(NULL, "network", "-h", NULL), 0);
 	ck_status(md(NULL, "network", "create", "--subnet", "10.89.0.0/24", "n1", NULL), 0);
 	struct result r = md(NULL, "network", "create", "--subnet", "10.89.0.0/16", "n2", NULL);
 	ck_status(r, 125);

@@ -212,6 +212,9 @@ START_TEST(a_named_volume_outlives_its_containers)
 	ck_assert_str_eq(r.out, "data\n");
 	r = md(NULL, "volume", "ls", "-q", NULL);
 	ck_assert_str_eq(r.out, "");
+	r = md(NULL, "volume", "list", "-q", NULL);	/* list is ls, -q too */
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "");
 	r = md(NULL, "run", "--rm", "-v", "data:/data", "base", "ls", "-A", "/data", NULL);
 	ck_assert_str_eq(r.out, "");	/* made anew, empty */
 }
@@ -258,6 +261,13 @@ START_TEST(volume_commands_as_docker_has_them)
 	ck_status(r, 125);
 	r = md(NULL, "volume", "frob", NULL);
 	ck_status(r, 125);
+	ck_contains(r.err, "unknown subcommand 'frob': create, ls, rm or inspect");
+	r = md(NULL, "volume", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: volume: no subcommand given");
+	r = md(NULL, "volume", "--help", NULL);
+	ck_status(r, 0);
+	ck_contains(r.out, "Usage: minidocker volume ");
 }
 END_TEST
 

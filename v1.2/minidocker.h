@@ -212,6 +212,8 @@ int cgroup_create(const char *parent, const char *id, const struct limits *l);
 int cgroup_join(const char *parent, const char *id, pid_t pid);
 /* Kill what is left in them, and remove them (PARENT stays). */
 void cgroup_remove(const char *parent, const char *id);
+/* Did the OOM killer kill one of container ID's processes?  1 or 0. */
+int cgroup_oom_killed(const char *parent, const char *id);
 int cgroup_stats(const char *parent, const char *id, struct cg_stats *s);
 
 /* ---- userns.c, idmap.c, caps.c, user.c (v1.2) --------------------- */

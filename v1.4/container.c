@@ -279,7 +279,14 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	close(ca.report[0]);
 	close_if(sock[0]);
 	if (result < 0) {
-		wait_for(pid);
+		/* Killed before it could say why: the OOM killer, if the
+		 * cgroup counted a kill (the limit too small for the init). */
+		if (wait_for(pid) == 128 + SIGKILL && cgroup_oom_killed(c->cgroup_parent, c->id)) {
+			md_warnx("container %.12s ran out of memory before its command started", c->id);
+			if (c->limits.memory)
+				md_hint("-m counts minidocker's own init until it starts the command: "
+					"give more than %lldk", c->limits.memory >> 10);
+		}
 		net_release(c);	/* v1.4 */
 		cgroup_remove(c->cgroup_parent, c->id);
 		return -1;

@@ -58,6 +58,9 @@ struct option;
  * container's command.  Returns the option or -1. */
 int next_opt(const struct command *c, int argc, char **argv, const char *shortopts,
 	     const struct option *longopts);
+/* C's subcommand, argv[1]: create, ls, rm or inspect; -h, none or another
+ * handled here.  Its options follow, from ARGV + 1. */
+const char *subcommand(const struct command *c, int argc, char **argv);
 extern const char *self_path;	/* argv[0], for the re-exec */
 /* Docker's words for a duration: "5 seconds", "About a minute". */
 void human_duration(double secs, char *buf, size_t len);
@@ -254,6 +257,8 @@ int cgroup_create(const char *parent, const char *id, const struct limits *l);
 int cgroup_join(const char *parent, const char *id, pid_t pid);
 /* Kill what is left in them, and remove them (PARENT stays). */
 void cgroup_remove(const char *parent, const char *id);
+/* Did the OOM killer kill one of container ID's processes?  1 or 0. */
+int cgroup_oom_killed(const char *parent, const char *id);
 int cgroup_stats(const char *parent, const char *id, struct cg_stats *s);
 
 /* ---- userns.c, idmap.c, caps.c, user.c (v1.2) --------------------- */

@@ -345,27 +345,19 @@ int cmd_network(int argc, char **argv)
 	const struct command *cmd = find_command("network");
 	const char *subnet = NULL;
 	int opt, status = 0;
+	const char *sub = subcommand(cmd, argc, argv);
 
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		command_usage(cmd, stdout);
-		return 0;
-	}
-	if (argc < 2 || argv[1][0] == '-')
-		usage_error(cmd, NULL, "no subcommand given: create, ls, rm or inspect");
-	const char *sub = argv[1];
 	while ((opt = next_opt(cmd, argc - 1, argv + 1, "", opts)) != -1)
 		subnet = optarg;
 	argc -= 1;
 	argv += 1;
 	if (subnet && strcmp(sub, "create"))
 		usage_error(cmd, NULL, "--subnet is for network create");
-	if (!strcmp(sub, "ls") || !strcmp(sub, "list")) {
+	if (!strcmp(sub, "ls")) {
 		if (optind < argc)
 			usage_error(cmd, NULL, "unexpected argument '%s'", argv[optind]);
 		return network_ls();
 	}
-	if (strcmp(sub, "create") && strcmp(sub, "rm") && strcmp(sub, "inspect"))
-		usage_error(cmd, NULL, "unknown subcommand '%s': create, ls, rm or inspect", sub);
 	if (optind >= argc)
 		usage_error(cmd, NULL, "network %s: no network given", sub);
 	if (!strcmp(sub, "create")) {

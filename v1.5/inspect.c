@@ -307,7 +307,7 @@ static json_t *image_json(const char *name)
 			 "Type", "layers", "Layers", layers);
 }
 
-static json_t *network_json(const char *name)
+json_t *network_json(const char *name)
 {
 	struct network n;
 	char ip[INET_ADDRSTRLEN], addr[32];
@@ -328,8 +328,7 @@ static json_t *network_json(const char *name)
 	return o;
 }
 
-/* The kinds inspect knows, in the order Docker tries them.  At the merge
- * with volumes: { "volume", volume_json }. */
+/* The kinds inspect knows, in the order Docker tries them. */
 static const struct {
 	const char *type;
 	json_t *(*find)(const char *name);
@@ -340,6 +339,16 @@ static const struct {
 	{ "network", network_json },
 };
 enum { NKINDS = sizeof kinds / sizeof kinds[0] };
+
+/* Docker's layout: four spaces an indent; [] when none was found. */
+void print_json(json_t *all, size_t flags)
+{
+	char *text = json_dumps(all, JSON_INDENT(4) | flags);
+	if (!text)
+		md_diex("out of memory for the JSON");
+	printf("%s\n", text);
+	free(text);
+}
 
 int cmd_inspect(int argc, char **argv)
 {
@@ -383,14 +392,8 @@ int cmd_inspect(int argc, char **argv)
 		}
 		json_array_append_new(all, o);
 	}
-	if (!format) {
-		/* Docker's layout: an array, four spaces an indent; [] when none is found. */
-		char *text = json_dumps(all, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
-		if (!text)
-			md_diex("inspect: could not make the JSON");
-		printf("%s\n", text);
-		free(text);
-	}
+	if (!format)
+		print_json(all, JSON_PRESERVE_ORDER);
 	json_decref(all);
 	return status;
 }
