@@ -294,6 +294,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	 * stop find it in there. */
 	c->pid = pid;
 	c->pid_start = started;
+	clock_gettime(CLOCK_REALTIME, &c->started);	/* v1.5: inspect's StartedAt */
 	if (result == 0)
 		c->status = RUNNING;
 	else	/* the exit status md_exec_failed gives the init */

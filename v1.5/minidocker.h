@@ -263,6 +263,7 @@ struct container {
 	struct limits limits;
 	char cgroup_parent[256];	/* run --cgroup-parent: "minidocker" */
 	struct timespec created, finished;
+	struct timespec started;	/* v1.5: when its command last started (inspect) */
 	enum status status;
 	pid_t pid;		/* the container's PID 1, as the host sees it */
 	unsigned long long pid_start;
