@@ -712,6 +712,14 @@ START_TEST(exec_streams_i_t_and_d)
 	r = md(NULL, "exec", "-d", "box", "nosuch", NULL);
 	ck_status(r, 127);
 	ck_contains(r.err, "nosuch: command not found");
+	/* What fails before the exec is said, and is the status, as without
+	 * -d: a folder that is not there, a user the image lacks. */
+	r = md(NULL, "exec", "-d", "-w", "/nosuch", "box", "true", NULL);
+	ck_status(r, 126);
+	ck_contains(r.err, "chdir to the working directory /nosuch: No such file or directory");
+	r = md(NULL, "exec", "-d", "-u", "nosuchuser", "box", "true", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "unable to find user nosuchuser");
 	r = md(NULL, "exec", "-dt", "box", "true", NULL);
 	ck_status(r, 125);
 	r = md(NULL, "exec", "-d", "nosuch", "true", NULL);

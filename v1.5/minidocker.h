@@ -154,6 +154,7 @@ struct exec_io {
 void exec_io_prepare(struct exec_io *io);
 void exec_io_open_pty(struct exec_io *io);
 void exec_io_child(const struct exec_io *io);
+void exec_io_detach(const struct exec_io *io);
 void exec_io_failed(const struct exec_io *io, int err);
 int exec_io_parent(struct exec_io *io, pid_t pid, const char *cmd);
 /* The PATH a container's command gets (container_env). */
