@@ -190,7 +190,7 @@ static char **init_argv(const struct container *c, int tty, char *dir, char *low
 	return argv;
 }
 
-/* Start C's command in new namespaces, as v0.8's start_container did.
+/* Start C's command in new namespaces, as v0.8's spawn_container did.
  * The state says "running" only once the init has entered its root and
  * exec'd the command: before that, exec would join a mount namespace that
  * is still a copy of the host's.  *FAILED gets 0, or the errno of the
