@@ -664,6 +664,15 @@ START_TEST(cp_bad_input)
 	}
 	r = md(NULL, "cp", "box:/etc/passwd", NULL);
 	ck_status(r, 125);
+	/* Docker's "-", a tar stream, is refused, not made a file called "-"
+	 * (in the test's own folder, had it been). */
+	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" cp box:/etc/passwd -");
+	ck_status(r, 125);
+	ck_contains(r.err, "'-' (a tar archive on stdout) is not supported");
+	ck_status(sh("test ! -e \"$MINIDOCKER_ROOT/-\""), 0);
+	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" cp - box:/tmp/x < /dev/null");
+	ck_status(r, 125);
+	ck_contains(r.err, "on stdin) is not supported");
 	/* Nothing was left in the container but what was asked. */
 	char d[600];
 	snprintf(d, sizeof d, "%s/d", t);

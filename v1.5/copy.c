@@ -376,6 +376,11 @@ int cmd_cp(int argc, char **argv)
 	const char *name = in_src ? sname : dname, *inside = in_src ? spath : dpath;
 	if (!(in_src ? dst : src)[0] || !inside[0])
 		usage_error(cmd, NULL, "an empty path");
+	/* Docker's "-" is a tar stream on stdin or stdout, which we do not
+	 * have: refused, rather than taken for a file called "-". */
+	if (!strcmp(in_src ? dst : src, "-"))
+		usage_error(cmd, NULL, "'-' (a tar archive on %s) is not supported: give a path, "
+			    "./- for a file called -", in_src ? "stdout" : "stdin");
 	struct cp_job j = { .name = name, .inside = inside, .host = in_src ? dst : src, .into = in_dst };
 	if (find_container(name, &c) < 0)
 		return EXIT_NOT_FOUND;
