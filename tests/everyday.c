@@ -36,6 +36,23 @@ static int rfc3339_nano(const char *s)
 	       strlen(frac) == 9 && n == 30;
 }
 
+/* An RFC 3339 time in UTC as inspect prints it (Go's RFC3339Nano: the
+ * fraction's trailing zeros cut, or no fraction), in seconds since 1970. */
+static double rfc3339_seconds(const char *s)
+{
+	struct tm tm = { 0 };
+	char frac[20] = "0";
+	int n = 0;
+
+	ck_assert_msg(sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+			     &tm.tm_min, &tm.tm_sec, &n) == 6 && n == 19, "not an RFC 3339 time: '%s'", s);
+	if (s[n] == '.')
+		ck_assert_int_eq(sscanf(s + n, "%15[.0-9]", frac + 1), 1);	/* "0.123" */
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (double)timegm(&tm) + strtod(frac, NULL);
+}
+
 START_TEST(kill_sends_the_signal_and_wait_prints_the_status)
 {
 	detach("--name trap base sh -c 'trap \"exit 42\" USR1; while :; do sleep 0.1; done'");
@@ -189,8 +206,13 @@ START_TEST(rename_and_restart)
 	ck_assert_int_eq(strlen(r.out), 26);	/* two containers, still */
 	/* And a stopped one is started. */
 	md(NULL, "stop", "-t", "0", "after", NULL);
+	r = md(NULL, "inspect", "-f", "{{.State.FinishedAt}}", "after", NULL);
+	double stopped = rfc3339_seconds(r.out);
 	r = md(NULL, "restart", "after", NULL);
 	ck_status(r, 0);
+	/* StartedAt is the new start's, after the stop's end. */
+	r = md(NULL, "inspect", "-f", "{{.State.StartedAt}}", "after", NULL);
+	ck_assert_msg(rfc3339_seconds(r.out) >= stopped, "StartedAt %s before the last FinishedAt", r.out);
 	r = md(NULL, "exec", "after", "true", NULL);
 	ck_status(r, 0);
 	r = md(NULL, "restart", "-t", "x", "after", NULL);
@@ -249,7 +271,14 @@ START_TEST(inspect_a_container_as_docker_does)
 	ck_assert_int_eq(int_at(c, "State.Running"), 1);
 	ck_assert_int_eq(int_at(c, "State.Pid"), state_number(full, "pid"));
 	ck_assert_str_eq(str_at(c, "State.FinishedAt"), "0001-01-01T00:00:00Z");
-	ck_assert_int_eq(strncmp(str_at(c, "State.StartedAt"), str_at(c, "Created"), 10), 0);
+	/* When it started: after it was created, before now (not a time
+	 * worked out from the boot's, which /proc/stat gives in whole
+	 * seconds, and which a reboot changes). */
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	double created = rfc3339_seconds(str_at(c, "Created")), started = rfc3339_seconds(str_at(c, "State.StartedAt"));
+	ck_assert_msg(created <= started && started <= now.tv_sec + 1, "Created %s, StartedAt %s",
+		      str_at(c, "Created"), str_at(c, "State.StartedAt"));
 	ck_assert_str_eq(str_at(c, "Config.Image"), "base");
 	ck_assert_str_eq(str_at(c, "Config.Hostname"), "container");
 	json_t *cmd = at(c, "Config.Cmd");
@@ -282,6 +311,7 @@ START_TEST(inspect_a_container_as_docker_does)
 	ck_assert_str_eq(r.out, "exited 137 0 false\n");
 	r = md(NULL, "inspect", "-f", "{{.State.FinishedAt}}", "box", NULL);
 	ck_assert_msg(strncmp(r.out, "0001", 4) && r.out[4] == '-', "FinishedAt: %s", r.out);
+	ck_assert_msg(rfc3339_seconds(r.out) >= started, "FinishedAt %s before StartedAt", r.out);
 }
 END_TEST
 
@@ -675,6 +705,15 @@ START_TEST(cp_bad_input)
 	}
 	r = md(NULL, "cp", "box:/etc/passwd", NULL);
 	ck_status(r, 125);
+	/* Docker's "-", a tar stream, is refused, not made a file called "-"
+	 * (in the test's own folder, had it been). */
+	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" cp box:/etc/passwd -");
+	ck_status(r, 125);
+	ck_contains(r.err, "'-' (a tar archive on stdout) is not supported");
+	ck_status(sh("test ! -e \"$MINIDOCKER_ROOT/-\""), 0);
+	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" cp - box:/tmp/x < /dev/null");
+	ck_status(r, 125);
+	ck_contains(r.err, "on stdin) is not supported");
 	/* Nothing was left in the container but what was asked. */
 	char d[600];
 	snprintf(d, sizeof d, "%s/d", t);
@@ -723,6 +762,14 @@ START_TEST(exec_streams_i_t_and_d)
 	r = md(NULL, "exec", "-d", "box", "nosuch", NULL);
 	ck_status(r, 127);
 	ck_contains(r.err, "nosuch: command not found");
+	/* What fails before the exec is said, and is the status, as without
+	 * -d: a folder that is not there, a user the image lacks. */
+	r = md(NULL, "exec", "-d", "-w", "/nosuch", "box", "true", NULL);
+	ck_status(r, 126);
+	ck_contains(r.err, "chdir to the working directory /nosuch: No such file or directory");
+	r = md(NULL, "exec", "-d", "-u", "nosuchuser", "box", "true", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "unable to find user nosuchuser");
 	r = md(NULL, "exec", "-dt", "box", "true", NULL);
 	ck_status(r, 125);
 	r = md(NULL, "exec", "-d", "nosuch", "true", NULL);

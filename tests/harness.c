@@ -293,8 +293,12 @@ TCase *tcase(Suite *s, const char *name)
 			*c = '-';
 	/* Check keeps its own copy of the tags (tcase_set_tags, check(3)). */
 	tcase_set_tags(tc, tag);
-	size_t len = strlen(case_tags);
-	if (!strstr(case_tags, tag))
+	/* A whole word of the list: "cp" is not in "cpu-share". */
+	size_t len = strlen(case_tags), n = strlen(tag);
+	const char *p = case_tags;
+	while ((p = strstr(p, tag)) && ((p > case_tags && p[-1] != ' ') || (p[n] && p[n] != ' ')))
+		p++;
+	if (!p)
 		snprintf(case_tags + len, sizeof case_tags - len, "%s%s", len ? " " : "", tag);
 	tcase_set_timeout(tc, 120 * time_scale());
 	tcase_add_checked_fixture(tc, fresh_root, remove_root);

@@ -190,7 +190,7 @@ static char **init_argv(const struct container *c, int tty, char *dir, char *low
 	return argv;
 }
 
-/* Start C's command in new namespaces, as v0.8's start_container did.
+/* Start C's command in new namespaces, as v0.8's spawn_container did.
  * The state says "running" only once the init has entered its root and
  * exec'd the command: before that, exec would join a mount namespace that
  * is still a copy of the host's.  *FAILED gets 0, or the errno of the
@@ -301,6 +301,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	 * stop find it in there. */
 	c->pid = pid;
 	c->pid_start = started;
+	clock_gettime(CLOCK_REALTIME, &c->started);	/* v1.5: inspect's StartedAt */
 	if (result == 0)
 		c->status = RUNNING;
 	else	/* the exit status md_exec_failed gives the init */

@@ -383,6 +383,11 @@ int cmd_cp(int argc, char **argv)
 	 * never cut short into another path. */
 	if (strlen(host) >= PATH_MAX || strlen(inside) >= PATH_MAX)
 		md_diex("cp: %.40s...: path too long", strlen(host) >= PATH_MAX ? host : inside);
+	/* Docker's "-" is a tar stream on stdin or stdout, which we do not
+	 * have: refused, rather than taken for a file called "-". */
+	if (!strcmp(host, "-"))
+		usage_error(cmd, NULL, "'-' (a tar archive on %s) is not supported: give a path, "
+			    "./- for a file called -", in_src ? "stdout" : "stdin");
 	struct cp_job j = { .name = name, .inside = inside, .host = host, .into = in_dst };
 	if (find_container(name, &c) < 0)
 		return EXIT_NOT_FOUND;

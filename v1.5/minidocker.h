@@ -161,6 +161,7 @@ struct exec_io {
 void exec_io_prepare(struct exec_io *io);
 void exec_io_open_pty(struct exec_io *io);
 void exec_io_child(const struct exec_io *io);
+void exec_io_detach(const struct exec_io *io);
 void exec_io_failed(const struct exec_io *io, int err);
 int exec_io_parent(struct exec_io *io, pid_t pid, const char *cmd);
 /* The PATH a container's command gets (container_env). */
@@ -270,6 +271,7 @@ struct container {
 	struct limits limits;
 	char cgroup_parent[256];	/* run --cgroup-parent: "minidocker" */
 	struct timespec created, finished;
+	struct timespec started;	/* v1.5: when its command last started (inspect) */
 	enum status status;
 	pid_t pid;		/* the container's PID 1, as the host sees it */
 	unsigned long long pid_start;
