@@ -586,6 +586,7 @@ int cmd_rmi(int argc, char **argv)
 		}
 		md_pathf(path, "%s/images/.meta/%s", md_state_root(), argv[i]);
 		unlink(path);
+		image_config_remove(argv[i]);	/* v1.6 */
 		shifted_remove(argv[i]);	/* v1.2 */
 		printf("%s\n", argv[i]);
 	}

@@ -163,14 +163,18 @@ static json_t *config_json(const struct container *c, const char *hostname)
 		else
 			json_array_append_new(env, json_string(kv));
 	}
-	/* The command is ENTRYPOINT's words then CMD's (config_command). */
-	int entry = c->cfg.entrypoint[0] && c->argc > 0;
+	/* The command is ENTRYPOINT's words then CMD's (config_command);
+	 * v1.6: an image's entrypoint may be several words (v1.5's state
+	 * files have entrypoint= alone: one). */
+	int entry = c->cfg.nentry ? c->cfg.nentry : c->cfg.entrypoint[0] && c->argc > 0;
+	if (entry > c->argc)
+		entry = c->argc;
 	return json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:o, s:o, s:s, s:s, s:o}", "Hostname", hostname,
 			 "User", c->sec.user, "AttachStdin", c->interactive && !c->tty, "Tty", c->tty,
 			 "OpenStdin", c->interactive, "StdinOnce", 0, "Env", env,
 			 "Cmd", strings(c->argv + entry, c->argc - entry), "Image", c->image,
 			 "WorkingDir", c->cfg.workdir,
-			 "Entrypoint", entry ? json_pack("[s]", c->argv[0]) : json_null());
+			 "Entrypoint", entry ? strings(c->argv, entry) : json_null());
 }
 
 /* Mounts: its -v and --mount ones, as Docker lists them. */

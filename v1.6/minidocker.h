@@ -32,6 +32,8 @@
  *   pslist.c     ps -f and ps --format (v1.5)
  *   copy.c       cp, through the container's root with openat2 (v1.5)
  *   execio.c     exec -i, -t, -d (v1.5)
+ *   imgconfig.c  an image's config: kept, and applied by run (v1.6)
+ *   change.c     commit and import -c: Dockerfile's CMD, ENV... (v1.6)
  */
 #ifndef MINIDOCKER_H
 #define MINIDOCKER_H
@@ -249,6 +251,8 @@ struct config {
 	char **env;		/* K=V, in the order given: the last one wins */
 	char workdir[1024];	/* "": / */
 	char entrypoint[1024];	/* "": none; else it is argv[0] too */
+	int entry_given;	/* v1.6: run had --entrypoint (maybe ''): not the image's */
+	int nentry;		/* v1.6: the command's first NENTRY words are the entrypoint */
 	int nvol;
 	struct volume vol[MAX_VOLUMES];
 };
@@ -574,5 +578,19 @@ void copy_winsize(int from, int to);
 /* Put FD's terminal in raw mode, remembering how it was. */
 void raw_mode(int fd);
 void restore_mode(void);
+
+/* ---- imgconfig.c, change.c (v1.6) --------------------------------- */
+
+/* IMAGE's OCI image config (the whole object), or NULL: with errno 0
+ * and no message if it has none, else after saying why (errno set). */
+struct json_t *image_config_read(const char *image);
+/* CONFIG as IMAGE's, atomically (a temporary file, fsync, rename): 0, or
+ * -1 after saying why.  image_config_remove: rmi's. */
+int image_config_write(const char *image, struct json_t *config);
+void image_config_remove(const char *image);
+/* run: the command from IMAGE's Entrypoint and Cmd and the words CMD (N
+ * of them) as Docker combines them, with its Env, User and WorkingDir
+ * under -e, -u and -w, into C; a new array, its length in *N. */
+char **image_config_apply(const char *image, struct container *c, char **cmd, int *n);
 
 #endif
