@@ -14,6 +14,7 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -306,9 +307,22 @@ static json_t *image_json(const char *name)
 		snprintf(layer, sizeof layer, "%s", up);
 	}
 	struct timespec ts = { created, 0 };
-	return json_pack("{s:s, s:[s], s:s, s:o, s:I, s:{s:s, s:o}}", "Id", name, "RepoTags", name,
-			 "Parent", parent, "Created", time_json(&ts), "Size", (json_int_t)size, "RootFS",
-			 "Type", "layers", "Layers", layers);
+	json_t *o = json_pack("{s:s, s:[s], s:s, s:o, s:I, s:{s:s, s:o}}", "Id", name, "RepoTags", name,
+			      "Parent", parent, "Created", time_json(&ts), "Size", (json_int_t)size, "RootFS",
+			      "Type", "layers", "Layers", layers);
+	/* v1.6: its config, as Docker shows it: the OCI config's "config"
+	 * as Config, and its platform.  An image without one runs /bin/sh
+	 * (imgconfig.c): that is its Config. */
+	json_t *all = image_config_read(name), *ic = json_object_get(all, "config");
+	if (!all && errno) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "Config", ic ? json_incref(ic) : json_pack("{s:[s]}", "Cmd", "/bin/sh"));
+	json_object_set_new(o, "Architecture", json_incref(json_object_get(all, "architecture")));
+	json_object_set_new(o, "Os", json_incref(json_object_get(all, "os")));
+	json_decref(all);
+	return o;
 }
 
 static json_t *network_json(const char *name)

@@ -92,8 +92,12 @@ static const struct command commands[] = {
 	  "      --no-stream      Print once and exit\n", cmd_stats },
 	{ "images", "List images", "images", NULL, cmd_images },
 	{ "import", "Make an image from a tarball (docker export's, say)",
-	  "import TARBALL NAME", NULL, cmd_import },
-	{ "commit", "Make an image from a container's changes", "commit CONTAINER NAME", NULL,
+	  "import [OPTIONS] TARBALL NAME",
+	  "  -c, --change INSTR   A Dockerfile instruction for its config: CMD, ENTRYPOINT,\n"
+	  "                       ENV, EXPOSE, LABEL, USER or WORKDIR (v1.6)\n", cmd_import },
+	{ "commit", "Make an image from a container's changes", "commit [OPTIONS] CONTAINER NAME",
+	  "  -c, --change INSTR   A Dockerfile instruction for its config: CMD, ENTRYPOINT,\n"
+	  "                       ENV, EXPOSE, LABEL, USER or WORKDIR (v1.6)\n",
 	  cmd_commit },
 	{ "rmi", "Remove one or more images", "rmi IMAGE...", NULL, cmd_rmi },
 	{ "network", "Manage networks", "network create [--subnet CIDR] NAME | ls | rm NAME... | inspect NAME...",

@@ -592,5 +592,20 @@ void image_config_remove(const char *image);
  * of them) as Docker combines them, with its Env, User and WorkingDir
  * under -e, -u and -w, into C; a new array, its length in *N. */
 char **image_config_apply(const char *image, struct container *c, char **cmd, int *n);
+/* commit's and import's -c/--change: the instructions into *CHANGES
+ * (N of them, pointing into ARGV); the first argument's index. */
+int change_options(const char *name, int argc, char **argv, char ***changes, int *n);
+/* The instructions onto the image config ALL (its "config"), or exit
+ * 125 saying which one is wrong: CMDNAME's message.  Nothing is made
+ * before, so nothing is left. */
+void change_config(const char *cmdname, struct json_t *all, char **changes, int n);
+/* A new image's "created" and its history entry; a config for an image
+ * that has none (architecture, os). */
+void change_history(struct json_t *all, const char *created_by, const char *comment);
+struct json_t *change_new_config(void);
+/* commit: container C's config as Docker commits it: its image's, with
+ * C's Env, Entrypoint, Cmd, WorkingDir and User (run's merge of the
+ * image's and its flags).  A new object. */
+struct json_t *change_from_container(const struct container *c);
 
 #endif
