@@ -212,6 +212,29 @@ static json_t *member(json_t *ic, const char *key, json_t *(*make)(void))
 	return v;
 }
 
+static int by_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* IC[KEY], an object, with its keys in order, as Go writes a map (Docker's
+ * Labels and ExposedPorts come out so). */
+static void sort_keys(json_t *ic, const char *key)
+{
+	json_t *o = json_object_get(ic, key), *sorted = json_object(), *v;
+	size_t n = json_object_size(o), i = 0;
+	const char **keys = md_realloc(NULL, (n + 1) * sizeof *keys);
+	const char *k;
+
+	json_object_foreach(o, k, v)
+		keys[i++] = k;
+	qsort(keys, n, sizeof *keys, by_key);
+	for (i = 0; i < n; i++)
+		json_object_set(sorted, keys[i], json_object_get(o, keys[i]));
+	free(keys);
+	json_object_set_new(ic, key, sorted);
+}
+
 /* WORKDIR: one word, absolute or from the last WorkingDir on. */
 static void workdir(const struct change *ch, json_t *w, json_t *ic)
 {
@@ -265,6 +288,7 @@ static void apply_one(const struct change *ch, json_t *ic, int *cmd_set)
 		pairs(ch, w, member(ic, "Env", json_array), NULL);
 	} else if (!strcmp(key, "LABEL")) {
 		pairs(ch, w, NULL, member(ic, "Labels", json_object));
+		sort_keys(ic, "Labels");
 	} else if (!strcmp(key, "WORKDIR")) {
 		workdir(ch, w, ic);
 	} else if (!strcmp(key, "USER")) {
@@ -275,8 +299,10 @@ static void apply_one(const struct change *ch, json_t *ic, int *cmd_set)
 	} else if (!strcmp(key, "EXPOSE")) {
 		size_t i;
 		json_t *p, *ports = member(ic, "ExposedPorts", json_object);
-		json_array_foreach(w, i, p)
+		json_array_foreach(w, i, p) {
 			expose(ch, json_string_value(p), ports);
+		}
+		sort_keys(ic, "ExposedPorts");
 	} else {
 		char why[64];
 		snprintf(why, sizeof why, "%s is not an instruction --change takes", key);
