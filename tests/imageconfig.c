@@ -46,10 +46,13 @@ static char *inspect(const char *format, const char *name)
 	return r.out;
 }
 
-/* What the test's state root holds: containers, images and configs. */
+/* What the test's state root holds: containers, images and configs (a
+ * missing folder reads as an empty one: the state root's own folders
+ * are no debris). */
 static char *leftovers(void)
 {
-	return sh("cd \"$MINIDOCKER_ROOT\" && ls -A containers images images/.config 2>/dev/null").out;
+	return sh("cd \"$MINIDOCKER_ROOT\" && for d in containers images images/.config; do "
+		  "echo \"$d:\"; ls -A $d 2>/dev/null; done").out;
 }
 
 /* ---- run: the image's config under run's flags ---------------------- */

@@ -399,22 +399,8 @@ json_t *change_from_container(const struct container *c)
 	/* The container's variables: its image's and -e's, merged by run;
 	 * a name given twice keeps its place and its last value. */
 	json_t *env = json_array();
-	for (int i = 0; i < c->cfg.nenv; i++) {
-		const char *kv = c->cfg.env[i];
-		size_t j, klen = strcspn(kv, "=") + 1;
-		json_t *e;
-		json_array_foreach(env, j, e)
-			if (!strncmp(json_string_value(e), kv, klen))
-				break;
-		if (j < json_array_size(env))
-			json_array_set_new(env, j, json_string(kv));
-		else
-			json_array_append_new(env, json_string(kv));
-	}
-	/* v1.5's state files name a one-word entrypoint only. */
-	int entry = c->cfg.nentry ? c->cfg.nentry : c->cfg.entrypoint[0] && c->argc > 0;
-	if (entry > c->argc)
-		entry = c->argc;
+	env_over_json(env, &c->cfg);
+	int entry = entrypoint_words(c);
 	json_object_set_new(ic, "Env", env);
 	json_object_set_new(ic, "Entrypoint", word_array(c->argv, entry));
 	json_object_set_new(ic, "Cmd", word_array(c->argv + entry, c->argc - entry));

@@ -170,6 +170,28 @@ void image_config_remove(const char *image)
 
 /* ---- run ------------------------------------------------------------ */
 
+int entrypoint_words(const struct container *c)
+{
+	/* v1.5's state files name a one-word entrypoint only. */
+	int n = c->cfg.nentry ? c->cfg.nentry : c->cfg.entrypoint[0] && c->argc > 0;
+	return n < c->argc ? n : c->argc;
+}
+
+void env_over_json(json_t *env, const struct config *cfg)
+{
+	for (int i = 0; i < cfg->nenv; i++) {
+		const char *kv = cfg->env[i];
+		size_t klen = strcspn(kv, "=") + 1, j;
+		for (j = 0; j < json_array_size(env); j++)
+			if (!strncmp(json_string_value(json_array_get(env, j)), kv, klen))
+				break;
+		if (j < json_array_size(env))
+			json_array_set_new(env, j, json_string(kv));
+		else
+			json_array_append_new(env, json_string(kv));
+	}
+}
+
 /* The strings of the array A, after the N words in V: a new array. */
 static char **add_words(char **v, int *n, json_t *a)
 {

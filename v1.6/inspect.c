@@ -152,24 +152,12 @@ static json_t *config_json(const struct container *c, const char *hostname)
 	char host[128];
 	snprintf(host, sizeof host, "HOSTNAME=%s", hostname);
 	json_t *env = json_pack("[s, s, s]", "PATH=" CONTAINER_PATH, host, "HOME=/root");
-	/* Then -e and --env-file's, in order; a later K= replaces an earlier. */
-	for (int i = 0; i < c->cfg.nenv; i++) {
-		const char *kv = c->cfg.env[i];
-		size_t klen = strcspn(kv, "=") + 1, j;
-		for (j = 0; j < json_array_size(env); j++)
-			if (!strncmp(json_string_value(json_array_get(env, j)), kv, klen))
-				break;
-		if (j < json_array_size(env))
-			json_array_set_new(env, j, json_string(kv));
-		else
-			json_array_append_new(env, json_string(kv));
-	}
+	/* Then -e and --env-file's (v1.6: and the image's), in order; a
+	 * later K= replaces an earlier. */
+	env_over_json(env, &c->cfg);
 	/* The command is ENTRYPOINT's words then CMD's (config_command);
-	 * v1.6: an image's entrypoint may be several words (v1.5's state
-	 * files have entrypoint= alone: one). */
-	int entry = c->cfg.nentry ? c->cfg.nentry : c->cfg.entrypoint[0] && c->argc > 0;
-	if (entry > c->argc)
-		entry = c->argc;
+	 * v1.6: an image's entrypoint may be several words. */
+	int entry = entrypoint_words(c);
 	return json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:o, s:o, s:s, s:s, s:o}", "Hostname", hostname,
 			 "User", c->sec.user, "AttachStdin", c->interactive && !c->tty, "Tty", c->tty,
 			 "OpenStdin", c->interactive, "StdinOnce", 0, "Env", env,

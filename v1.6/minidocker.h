@@ -592,6 +592,11 @@ void image_config_remove(const char *image);
  * of them) as Docker combines them, with its Env, User and WorkingDir
  * under -e, -u and -w, into C; a new array, its length in *N. */
 char **image_config_apply(const char *image, struct container *c, char **cmd, int *n);
+/* How many of C's first words are its entrypoint; ENV (a JSON array of
+ * K=V) with CFG's variables over it, a K already there replaced in place
+ * (inspect's Config.Env, commit's). */
+int entrypoint_words(const struct container *c);
+void env_over_json(struct json_t *env, const struct config *cfg);
 /* commit's and import's -c/--change: the instructions into *CHANGES
  * (N of them, pointing into ARGV); the first argument's index. */
 int change_options(const char *name, int argc, char **argv, char ***changes, int *n);
