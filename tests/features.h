@@ -30,5 +30,7 @@ void add_network_tests(Suite *s);
 void add_volume_tests(Suite *s);
 /* v1.5: everyday.c; kill, wait, logs times, inspect, cp, exec, ps, rename, restart. */
 void add_everyday_tests(Suite *s);
+/* v1.6: imageconfig.c; TCases "image config" and "image config bad input". */
+void add_imageconfig_tests(Suite *s);
 
 #endif

@@ -32,5 +32,6 @@ int main(void)
 	add_network_tests(s);
 	add_volume_tests(s);
 	add_everyday_tests(s);
+	add_imageconfig_tests(s);	/* v1.6: the image's config */
 	return run_suite(s);
 }

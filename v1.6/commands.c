@@ -156,16 +156,14 @@ int cmd_run(int argc, char **argv)
 	if (volumes_check(&ct.cfg) < 0)	/* v1.5: the bind mounts' host paths */
 		return MD_EXIT_FAILED;
 	const char *image = argv[optind++];
-	static char *default_cmd[] = { "/bin/sh", NULL };
-	char **command = optind < argc ? argv + optind : default_cmd;
-	int ncmd = optind < argc ? argc - optind : 1;
-	if (ct.cfg.entrypoint[0]) {	/* v1.5: ENTRYPOINT ARGS... */
-		ncmd = argc - optind;
-		command = config_command(&ct.cfg, argv + optind, &ncmd);
-	}
 
 	/* The name is checked and claimed (by the state file) under a lock. */
 	int lock = lock_containers();
+	/* v1.6: the image's Entrypoint, Cmd, Env, User and WorkingDir
+	 * under --entrypoint, the command, -e, -u and -w (imgconfig.c),
+	 * once the state root is known to be safe (lock_containers). */
+	int ncmd = argc - optind;
+	char **command = image_config_apply(image, &ct, argv + optind, &ncmd);
 	char owner[65];
 	if (name && name_in_use(name, owner))
 		md_diex("the name '%s' is already in use by container %.12s", name, owner);

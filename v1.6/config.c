@@ -101,10 +101,11 @@ void config_option(const struct command *cmd, int opt, const char *arg, struct c
 				    "without '..', such as /app", arg);
 		snprintf(cfg->workdir, sizeof cfg->workdir, "%s", arg);
 	} else {
-		if (!arg[0] || strlen(arg) >= sizeof cfg->entrypoint || strchr(arg, '\n'))
+		if (strlen(arg) >= sizeof cfg->entrypoint || strchr(arg, '\n'))
 			usage_error(cmd, NULL, "invalid --entrypoint '%.40s': one program, such as /bin/echo",
 				    arg);
 		snprintf(cfg->entrypoint, sizeof cfg->entrypoint, "%s", arg);
+		cfg->entry_given = 1;	/* v1.6: '' too, which drops the image's */
 	}
 }
 
@@ -135,6 +136,7 @@ void config_save(FILE *f, const struct config *cfg)
 		fputc('\n', f);
 	}
 	fprintf(f, "workdir=%s\nentrypoint=%s\n", cfg->workdir, cfg->entrypoint);
+	fprintf(f, "entrypoint_words=%d\n", cfg->nentry);	/* v1.6: an image's may be several */
 	volumes_save(f, cfg);	/* mount= lines (volume.c) */
 }
 
@@ -148,6 +150,8 @@ int config_load(struct config *cfg, const char *key, char *val)
 		snprintf(cfg->workdir, sizeof cfg->workdir, "%s", val);
 	} else if (!strcmp(key, "entrypoint")) {
 		snprintf(cfg->entrypoint, sizeof cfg->entrypoint, "%s", val);
+	} else if (!strcmp(key, "entrypoint_words")) {
+		cfg->nentry = atoi(val);
 	} else {
 		return volumes_load(cfg, key, val);
 	}

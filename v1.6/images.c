@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <ftw.h>
+#include <jansson.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdlib.h>
@@ -386,15 +387,46 @@ static int whole_stream(const char *tarball)
 	return ok ? 0 : -1;
 }
 
+/* v1.6: the new image's config, written once its layer is in place; if
+ * that fails, the image goes too: no image without the config asked for. */
+static void publish_config(const char *path, const char *name, json_t *conf)
+{
+	char meta[PATH_MAX];
+
+	if (!conf)
+		return;
+	int rc = image_config_write(name, conf);
+	json_decref(conf);
+	if (rc == 0)
+		return;
+	md_remove_tree(path);
+	md_pathf(meta, "%s/images/.meta/%s", md_state_root(), name);
+	unlink(meta);
+	exit(MD_EXIT_FAILED);
+}
+
 int cmd_import(int argc, char **argv)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
+	char **changes;
+	int nchanges;
 
-	int i = no_options("import", argc, argv);
+	int i = change_options("import", argc, argv, &changes, &nchanges);	/* v1.6: -c */
 	if (argc - i != 2)
 		usage_error(find_command("import"), NULL, "a tarball and a name, please");
 	argv += i - 1;
 	check_new_image(argv[2], path);
+	/* v1.6: with -c, a config of its own; the changes are checked
+	 * before anything is made. */
+	json_t *conf = NULL;
+	if (nchanges) {
+		conf = change_new_config();
+		change_config("import", conf, changes, nchanges);
+		char comment[PATH_MAX + 16];
+		snprintf(comment, sizeof comment, "Imported from %s", argv[1]);
+		change_history(conf, "", comment);
+	}
+	free(changes);
 	if (whole_stream(argv[1]) < 0)
 		return MD_EXIT_FAILED;
 	struct archive *a = archive_read_new();
@@ -414,6 +446,7 @@ int cmd_import(int argc, char **argv)
 	if (rc < 0)
 		return MD_EXIT_FAILED;
 	publish(tmp, path, argv[2], "");
+	publish_config(path, argv[2], conf);	/* v1.6 */
 	printf("%s\n", argv[2]);
 	return 0;
 }
@@ -434,15 +467,31 @@ int cmd_commit(int argc, char **argv)
 {
 	char path[PATH_MAX], tmp[PATH_MAX], upper[PATH_MAX];
 	struct container c;
+	char **changes;
+	int nchanges;
 
-	int i = no_options("commit", argc, argv);
+	int i = change_options("commit", argc, argv, &changes, &nchanges);	/* v1.6: -c */
 	if (argc - i != 2)
 		usage_error(find_command("commit"), NULL, "a container and a name, please");
 	argv += i - 1;
 	if (find_container(argv[1], &c) < 0)
 		return MD_EXIT_FAILED;
-	drop_command(&c);
 	check_new_image(argv[2], path);
+	/* v1.6: the container's config, as Docker commits it, then -c's
+	 * changes: all checked before the layer is copied. */
+	json_t *conf = change_from_container(&c);
+	change_config("commit", conf, changes, nchanges);
+	free(changes);
+	char *by = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&by, &len);
+	for (int w = 0; f && w < c.argc; w++)
+		fprintf(f, "%s%s", w ? " " : "", c.argv[w]);
+	if (!f || fclose(f) != 0)
+		md_die("open_memstream");
+	change_history(conf, by, "minidocker commit");
+	free(by);
+	drop_command(&c);
 	/* The new layer is the container's upper layer, whiteouts and opaque
 	 * markers included: its parent is the container's image. */
 	container_path(upper, c.id, "upper");
@@ -452,6 +501,7 @@ int cmd_commit(int argc, char **argv)
 		md_diex("commit %s: cannot copy %s", argv[1], upper);
 	net_uncommit(tmp);	/* v1.4: the mount points of /etc/hosts and the like */
 	publish(tmp, path, argv[2], c.image);
+	publish_config(path, argv[2], conf);	/* v1.6 */
 	printf("%s\n", argv[2]);
 	return 0;
 }
@@ -586,6 +636,7 @@ int cmd_rmi(int argc, char **argv)
 		}
 		md_pathf(path, "%s/images/.meta/%s", md_state_root(), argv[i]);
 		unlink(path);
+		image_config_remove(argv[i]);	/* v1.6 */
 		shifted_remove(argv[i]);	/* v1.2 */
 		printf("%s\n", argv[i]);
 	}

@@ -14,6 +14,7 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -151,26 +152,18 @@ static json_t *config_json(const struct container *c, const char *hostname)
 	char host[128];
 	snprintf(host, sizeof host, "HOSTNAME=%s", hostname);
 	json_t *env = json_pack("[s, s, s]", "PATH=" CONTAINER_PATH, host, "HOME=/root");
-	/* Then -e and --env-file's, in order; a later K= replaces an earlier. */
-	for (int i = 0; i < c->cfg.nenv; i++) {
-		const char *kv = c->cfg.env[i];
-		size_t klen = strcspn(kv, "=") + 1, j;
-		for (j = 0; j < json_array_size(env); j++)
-			if (!strncmp(json_string_value(json_array_get(env, j)), kv, klen))
-				break;
-		if (j < json_array_size(env))
-			json_array_set_new(env, j, json_string(kv));
-		else
-			json_array_append_new(env, json_string(kv));
-	}
-	/* The command is ENTRYPOINT's words then CMD's (config_command). */
-	int entry = c->cfg.entrypoint[0] && c->argc > 0;
+	/* Then -e and --env-file's (v1.6: and the image's), in order; a
+	 * later K= replaces an earlier. */
+	env_over_json(env, &c->cfg);
+	/* The command is ENTRYPOINT's words then CMD's (config_command);
+	 * v1.6: an image's entrypoint may be several words. */
+	int entry = entrypoint_words(c);
 	return json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:o, s:o, s:s, s:s, s:o}", "Hostname", hostname,
 			 "User", c->sec.user, "AttachStdin", c->interactive && !c->tty, "Tty", c->tty,
 			 "OpenStdin", c->interactive, "StdinOnce", 0, "Env", env,
 			 "Cmd", strings(c->argv + entry, c->argc - entry), "Image", c->image,
 			 "WorkingDir", c->cfg.workdir,
-			 "Entrypoint", entry ? json_pack("[s]", c->argv[0]) : json_null());
+			 "Entrypoint", entry ? strings(c->argv, entry) : json_null());
 }
 
 /* Mounts: its -v and --mount ones, as Docker lists them. */
@@ -302,9 +295,22 @@ static json_t *image_json(const char *name)
 		snprintf(layer, sizeof layer, "%s", up);
 	}
 	struct timespec ts = { created, 0 };
-	return json_pack("{s:s, s:[s], s:s, s:o, s:I, s:{s:s, s:o}}", "Id", name, "RepoTags", name,
-			 "Parent", parent, "Created", time_json(&ts), "Size", (json_int_t)size, "RootFS",
-			 "Type", "layers", "Layers", layers);
+	json_t *o = json_pack("{s:s, s:[s], s:s, s:o, s:I, s:{s:s, s:o}}", "Id", name, "RepoTags", name,
+			      "Parent", parent, "Created", time_json(&ts), "Size", (json_int_t)size, "RootFS",
+			      "Type", "layers", "Layers", layers);
+	/* v1.6: its config, as Docker shows it: the OCI config's "config"
+	 * as Config, and its platform.  An image without one runs /bin/sh
+	 * (imgconfig.c): that is its Config. */
+	json_t *all = image_config_read(name), *ic = json_object_get(all, "config");
+	if (!all && errno) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "Config", ic ? json_incref(ic) : json_pack("{s:[s]}", "Cmd", "/bin/sh"));
+	json_object_set_new(o, "Architecture", json_incref(json_object_get(all, "architecture")));
+	json_object_set_new(o, "Os", json_incref(json_object_get(all, "os")));
+	json_decref(all);
+	return o;
 }
 
 static json_t *network_json(const char *name)

@@ -53,6 +53,7 @@ static const struct command commands[] = {
 	  "      --env-file FILE  Variables from FILE, K=V a line (# comments)\n"
 	  "  -w, --workdir PATH   The command's working directory (made if missing)\n"
 	  "      --entrypoint CMD Run CMD, with the words after IMAGE as its arguments\n"
+	  "                       (the image's Entrypoint and Cmd dropped; '' for none)\n"
 	  "  -v, --volume SRC:PATH[:ro|rw]\n"
 	  "                       Mount a host path (absolute) or a named volume on PATH\n"
 	  "      --mount type=bind|volume|tmpfs,source=SRC,target=PATH[,readonly]\n"
@@ -92,8 +93,12 @@ static const struct command commands[] = {
 	  "      --no-stream      Print once and exit\n", cmd_stats },
 	{ "images", "List images", "images", NULL, cmd_images },
 	{ "import", "Make an image from a tarball (docker export's, say)",
-	  "import TARBALL NAME", NULL, cmd_import },
-	{ "commit", "Make an image from a container's changes", "commit CONTAINER NAME", NULL,
+	  "import [OPTIONS] TARBALL NAME",
+	  "  -c, --change INSTR   A Dockerfile instruction for its config: CMD, ENTRYPOINT,\n"
+	  "                       ENV, EXPOSE, LABEL, USER or WORKDIR\n", cmd_import },
+	{ "commit", "Make an image from a container's changes", "commit [OPTIONS] CONTAINER NAME",
+	  "  -c, --change INSTR   A Dockerfile instruction for its config: CMD, ENTRYPOINT,\n"
+	  "                       ENV, EXPOSE, LABEL, USER or WORKDIR\n",
 	  cmd_commit },
 	{ "rmi", "Remove one or more images", "rmi IMAGE...", NULL, cmd_rmi },
 	{ "network", "Manage networks", "network create [--subnet CIDR] NAME | ls | rm NAME... | inspect NAME...",

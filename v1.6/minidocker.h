@@ -32,6 +32,8 @@
  *   pslist.c     ps -f and ps --format (v1.5)
  *   copy.c       cp, through the container's root with openat2 (v1.5)
  *   execio.c     exec -i, -t, -d (v1.5)
+ *   imgconfig.c  an image's config: kept, and applied by run (v1.6)
+ *   change.c     commit and import -c: Dockerfile's CMD, ENV... (v1.6)
  */
 #ifndef MINIDOCKER_H
 #define MINIDOCKER_H
@@ -249,6 +251,8 @@ struct config {
 	char **env;		/* K=V, in the order given: the last one wins */
 	char workdir[1024];	/* "": / */
 	char entrypoint[1024];	/* "": none; else it is argv[0] too */
+	int entry_given;	/* v1.6: run had --entrypoint (maybe ''): not the image's */
+	int nentry;		/* v1.6: the command's first NENTRY words are the entrypoint */
 	int nvol;
 	struct volume vol[MAX_VOLUMES];
 };
@@ -574,5 +578,39 @@ void copy_winsize(int from, int to);
 /* Put FD's terminal in raw mode, remembering how it was. */
 void raw_mode(int fd);
 void restore_mode(void);
+
+/* ---- imgconfig.c, change.c (v1.6) --------------------------------- */
+
+/* IMAGE's OCI image config (the whole object), or NULL: with errno 0
+ * and no message if it has none, else after saying why (errno set). */
+struct json_t *image_config_read(const char *image);
+/* CONFIG as IMAGE's, atomically (a temporary file, fsync, rename): 0, or
+ * -1 after saying why.  image_config_remove: rmi's. */
+int image_config_write(const char *image, struct json_t *config);
+void image_config_remove(const char *image);
+/* run: the command from IMAGE's Entrypoint and Cmd and the words CMD (N
+ * of them) as Docker combines them, with its Env, User and WorkingDir
+ * under -e, -u and -w, into C; a new array, its length in *N. */
+char **image_config_apply(const char *image, struct container *c, char **cmd, int *n);
+/* How many of C's first words are its entrypoint; ENV (a JSON array of
+ * K=V) with CFG's variables over it, a K already there replaced in place
+ * (inspect's Config.Env, commit's). */
+int entrypoint_words(const struct container *c);
+void env_over_json(struct json_t *env, const struct config *cfg);
+/* commit's and import's -c/--change: the instructions into *CHANGES
+ * (N of them, pointing into ARGV); the first argument's index. */
+int change_options(const char *name, int argc, char **argv, char ***changes, int *n);
+/* The instructions onto the image config ALL (its "config"), or exit
+ * 125 saying which one is wrong: CMDNAME's message.  Nothing is made
+ * before, so nothing is left. */
+void change_config(const char *cmdname, struct json_t *all, char **changes, int n);
+/* A new image's "created" and its history entry; a config for an image
+ * that has none (architecture, os). */
+void change_history(struct json_t *all, const char *created_by, const char *comment);
+struct json_t *change_new_config(void);
+/* commit: container C's config as Docker commits it: its image's, with
+ * C's Env, Entrypoint, Cmd, WorkingDir and User (run's merge of the
+ * image's and its flags).  A new object. */
+struct json_t *change_from_container(const struct container *c);
 
 #endif
