@@ -422,6 +422,28 @@ void cgroup_remove(const char *parent, const char *id)
 	}
 }
 
+/* Did the kernel's OOM killer kill a process of container ID?  Its
+ * count is oom_kill in memory.events (v2) or memory.oom_control (v1,
+ * Linux 4.13 on): the kernel's cgroup-v2.rst and cgroup-v1/memory.rst. */
+int cgroup_oom_killed(const char *parent, const char *id)
+{
+	char path[PATH_MAX], line[128];
+	long long kills = 0;
+
+	detect();
+	if (cg.mode == NONE)
+		return 0;
+	cg_path(path, cg.mode == V1 ? "memory" : NULL, parent, id,
+		cg.mode == V1 ? "memory.oom_control" : "memory.events");
+	FILE *f = fopen(path, "re");
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "oom_kill %lld", &kills) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kills > 0;
+}
+
 int cgroup_stats(const char *parent, const char *id, struct cg_stats *s)
 {
 	char path[PATH_MAX];

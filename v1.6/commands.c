@@ -476,10 +476,7 @@ int cmd_exec(int argc, char **argv)
 		userns_become_root(&c.map);
 		security_apply(&c.sec);
 		config_apply(&c.cfg, &extra, extra.workdir[0] ? extra.workdir : NULL);	/* v1.5 */
-		/* v1.5: detached, it must outlive us: the changes of user above
-		 * re-armed the parent-death signal; we wait until it is exec'd. */
-		if (io.detach && prctl(PR_SET_PDEATHSIG, 0) < 0)
-			md_die("prctl PR_SET_PDEATHSIG");
+		exec_io_detach(&io);	/* v1.5: -d, once nothing but the exec is left */
 		md_exec_prepare();	/* only 0-2 cross; default signals */
 		execvp(argv[optind + 1], argv + optind + 1);
 		exec_io_failed(&io, errno);	/* v1.5 */

@@ -190,7 +190,7 @@ static char **init_argv(const struct container *c, int tty, char *dir, char *low
 	return argv;
 }
 
-/* Start C's command in new namespaces, as v0.8's start_container did.
+/* Start C's command in new namespaces, as v0.8's spawn_container did.
  * The state says "running" only once the init has entered its root and
  * exec'd the command: before that, exec would join a mount namespace that
  * is still a copy of the host's.  *FAILED gets 0, or the errno of the
@@ -285,7 +285,14 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	close(ca.report[0]);
 	close_if(sock[0]);
 	if (result < 0) {
-		wait_for(pid);
+		/* Killed before it could say why: the OOM killer, if the
+		 * cgroup counted a kill (the limit too small for the init). */
+		if (wait_for(pid) == 128 + SIGKILL && cgroup_oom_killed(c->cgroup_parent, c->id)) {
+			md_warnx("container %.12s ran out of memory before its command started", c->id);
+			if (c->limits.memory)
+				md_hint("-m counts minidocker's own init until it starts the command: "
+					"give more than %lldk", c->limits.memory >> 10);
+		}
 		net_release(c);	/* v1.4 */
 		cgroup_remove(c->cgroup_parent, c->id);
 		return -1;
@@ -294,6 +301,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	 * stop find it in there. */
 	c->pid = pid;
 	c->pid_start = started;
+	clock_gettime(CLOCK_REALTIME, &c->started);	/* v1.5: inspect's StartedAt */
 	if (result == 0)
 		c->status = RUNNING;
 	else	/* the exit status md_exec_failed gives the init */

@@ -63,10 +63,18 @@ static void split(const char *path, char *dir, char *name)
 {
 	char a[PATH_MAX], b[PATH_MAX];
 
-	snprintf(a, sizeof a, "%s", path);
-	snprintf(b, sizeof b, "%s", path);
+	md_pathf(a, "%s", path);
+	md_pathf(b, "%s", path);
 	snprintf(dir, PATH_MAX, "%s", dirname(a));
 	snprintf(name, PATH_MAX, "%s", basename(b));
+}
+
+/* The name that opens the fd FD again (proc(5)): an O_PATH fd reads
+ * nothing, and md_copy_tree takes a path. */
+static const char *fd_path(int fd, char buf[32])
+{
+	snprintf(buf, 32, "/proc/self/fd/%d", fd);
+	return buf;
 }
 
 static int has_trailing_slash(const char *p)
@@ -99,7 +107,7 @@ static int own(int dirfd, const char *name, const struct stat *st, void *arg)
  * at NAME is replaced, never written through. */
 static int copy_one(int sfd, const struct stat *st, int dir, const char *name, const struct cp_job *j)
 {
-	char tmp[64], target[PATH_MAX], self[64];
+	char tmp[64], target[PATH_MAX], self[32];
 	int rc = -1, in = -1, out = -1;
 
 	snprintf(tmp, sizeof tmp, ".minidocker-cp-%d", (int)getpid());
@@ -111,9 +119,7 @@ static int copy_one(int sfd, const struct stat *st, int dir, const char *name, c
 		}
 		rc = fchownat(dir, tmp, j->uid, j->gid, AT_SYMLINK_NOFOLLOW);
 	} else {
-		/* An O_PATH fd reads nothing: open it again, for reading. */
-		snprintf(self, sizeof self, "/proc/self/fd/%d", sfd);
-		in = open(self, O_RDONLY | O_CLOEXEC);
+		in = open(fd_path(sfd, self), O_RDONLY | O_CLOEXEC);
 		out = in < 0 ? -1 : openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (in < 0 || out < 0) {
 			md_warn("cp: %s %s", in < 0 ? "read" : "create in the folder of", j->into ? j->host : j->inside);
@@ -145,10 +151,11 @@ static int copy_one(int sfd, const struct stat *st, int dir, const char *name, c
 	return rc;
 }
 
-/* A folder SRC (a path md_copy_tree opens) as NAME in DIR, or into DIR
- * itself (NAME NULL: SRC/. was given).  Then owned by the job's ids. */
-static int copy_folder(const char *src, int dir, const char *name, const struct cp_job *j)
+/* The folder open as SFD, as NAME in DIR, or into DIR itself (NAME NULL:
+ * SRC/. was given).  Then owned by the job's ids. */
+static int copy_folder(int sfd, int dir, const char *name, const struct cp_job *j)
 {
+	char self[32];
 	int fd = dir;
 
 	if (name) {
@@ -162,7 +169,7 @@ static int copy_folder(const char *src, int dir, const char *name, const struct 
 	}
 	/* md_copy_tree and md_walk_tree take paths: "." is the folder, from
 	 * an fd, with no path that could be swapped under us. */
-	int rc = fd < 0 || fchdir(fd) < 0 ? -1 : md_copy_tree(src, ".");
+	int rc = fd < 0 || fchdir(fd) < 0 ? -1 : md_copy_tree(fd_path(sfd, self), ".");
 	if (rc == 0)
 		rc = md_walk_tree(".", own, (void *)j);
 	if (rc < 0 && name && fchdir(dir) == 0)
@@ -241,13 +248,10 @@ static int copy_in(int root, const struct cp_job *j)
 		as = name;
 	}
 	int rc;
-	if (S_ISDIR(st.st_mode)) {
-		char self[64];
-		snprintf(self, sizeof self, "/proc/self/fd/%d", sfd);
-		rc = copy_folder(self, parent, contents ? NULL : as, j);
-	} else {
+	if (S_ISDIR(st.st_mode))
+		rc = copy_folder(sfd, parent, contents ? NULL : as, j);
+	else
 		rc = copy_one(sfd, &st, parent, as, j);
-	}
 	if (rc == 0 && j->stopped)
 		fix_copied_up(root, parent, j);
 	close(parent);
@@ -287,9 +291,7 @@ static int copy_out(int root, const struct cp_job *j)
 	}
 	int rc;
 	if (S_ISDIR(st.st_mode)) {
-		char self[64];
-		snprintf(self, sizeof self, "/proc/self/fd/%d", sfd);
-		rc = copy_folder(self, parent, as, j);
+		rc = copy_folder(sfd, parent, as, j);
 	} else if (!as) {
 		md_warnx("cp: %s is not a folder", j->inside);
 		rc = -1;
@@ -374,9 +376,19 @@ int cmd_cp(int argc, char **argv)
 		usage_error(cmd, NULL, in_src ? "copying between containers is not supported"
 					      : "one of SRC and DST must be CONTAINER:PATH");
 	const char *name = in_src ? sname : dname, *inside = in_src ? spath : dpath;
-	if (!(in_src ? dst : src)[0] || !inside[0])
+	const char *host = in_src ? dst : src;
+	if (!host[0] || !inside[0])
 		usage_error(cmd, NULL, "an empty path");
-	struct cp_job j = { .name = name, .inside = inside, .host = in_src ? dst : src, .into = in_dst };
+	/* Longer than the kernel resolves (path_resolution(7)): refused here,
+	 * never cut short into another path. */
+	if (strlen(host) >= PATH_MAX || strlen(inside) >= PATH_MAX)
+		md_diex("cp: %.40s...: path too long", strlen(host) >= PATH_MAX ? host : inside);
+	/* Docker's "-" is a tar stream on stdin or stdout, which we do not
+	 * have: refused, rather than taken for a file called "-". */
+	if (!strcmp(host, "-"))
+		usage_error(cmd, NULL, "'-' (a tar archive on %s) is not supported: give a path, "
+			    "./- for a file called -", in_src ? "stdout" : "stdin");
+	struct cp_job j = { .name = name, .inside = inside, .host = host, .into = in_dst };
 	if (find_container(name, &c) < 0)
 		return EXIT_NOT_FOUND;
 	j.map = &c.map;

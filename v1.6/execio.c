@@ -18,8 +18,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -46,6 +48,20 @@ void exec_io_open_pty(struct exec_io *io)
 		copy_winsize(0, io->master);
 }
 
+/* A detached exec's child that exits before its execve (a user the
+ * image lacks, a folder it may not enter) has said why on its stderr,
+ * still ours: -1 on the report pipe has the parent wait for its status
+ * rather than take the pipe's end for an exec. */
+static int early_report = -1;
+
+static void report_early_exit(void)
+{
+	int err = -1;
+
+	if (early_report >= 0 && write(early_report, &err, sizeof err) < 0)
+		return;
+}
+
 /* In the child, a session leader already: its fds 0, 1, 2. */
 void exec_io_child(const struct exec_io *io)
 {
@@ -58,14 +74,30 @@ void exec_io_child(const struct exec_io *io)
 			if (dup2(io->slave, fd) < 0)
 				md_die("dup2");
 	} else if (io->detach) {
-		for (int fd = 0; fd < 3; fd++)
+		for (int fd = 0; fd < 2; fd++)	/* 2 at the last moment: exec_io_detach */
 			if (dup2(io->null, fd) < 0)
 				md_die("dup2");
 	} else if (!io->interactive && dup2(io->null, 0) < 0) {
 		md_die("dup2");
 	}
-	if (io->detach)
+	if (io->detach) {
 		close(io->report[0]);
+		early_report = io->report[1];
+		atexit(report_early_exit);
+	}
+}
+
+/* In the child, just before its execve: a detached command must outlive
+ * us (the changes of user re-armed the parent-death signal), and writes
+ * nothing to our stderr. */
+void exec_io_detach(const struct exec_io *io)
+{
+	if (!io->detach)
+		return;
+	if (prctl(PR_SET_PDEATHSIG, 0) < 0)
+		md_die("prctl PR_SET_PDEATHSIG");
+	if (dup2(io->null, 2) < 0)
+		md_die("dup2");
 }
 
 /* In the child, after a failed execvp: tell a detached exec's parent. */
@@ -138,6 +170,8 @@ int exec_io_parent(struct exec_io *io, pid_t pid, const char *cmd)
 			;
 		if (n != sizeof err)
 			return 0;	/* exec'd: it runs on without us */
+		if (err < 0)	/* it failed before, and said why */
+			return wait_for(pid);
 		wait_for(pid);
 		errno = err;
 		if (err == ENOENT || err == ENOTDIR) {

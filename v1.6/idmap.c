@@ -109,7 +109,6 @@ static int want_idmap(void)
 	return geteuid() == 0 && !(e && !strcmp(e, "copy"));
 }
 
-
 int layers_send(struct container *c, pid_t pid, int sock, const char *lowers)
 {
 	char path[64], shifted[PATH_MAX];

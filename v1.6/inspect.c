@@ -32,29 +32,6 @@ static json_t *time_json(const struct timespec *t)
 	return json_string(buf);
 }
 
-/* When PID 1 started: its start time is in clock ticks since boot
- * (proc(5), /proc/PID/stat field 22), and the boot's time is btime in
- * /proc/stat.  So StartedAt needs no line of its own in the state. */
-static struct timespec started_at(const struct container *c)
-{
-	struct timespec t = { 0 };
-	char line[256];
-	long long btime = 0;
-	FILE *f = c->pid_start ? fopen("/proc/stat", "re") : NULL;
-
-	while (f && fgets(line, sizeof line, f))
-		if (sscanf(line, "btime %lld", &btime) == 1)
-			break;
-	if (f)
-		fclose(f);
-	if (btime) {
-		long hz = sysconf(_SC_CLK_TCK);
-		t.tv_sec = btime + c->pid_start / hz;
-		t.tv_nsec = (c->pid_start % hz) * (1000000000L / hz);
-	}
-	return t;
-}
-
 static json_t *strings(char **v, int n)
 {
 	json_t *a = json_array();
@@ -63,17 +40,20 @@ static json_t *strings(char **v, int n)
 	return a;
 }
 
-/* Docker's State. */
+/* Docker's State.  StartedAt is the time the state file recorded when the
+ * command last started (run, start, restart); a container whose command
+ * never ran, "created", has Go's zero time, as in Docker. */
 static json_t *state_json(const struct container *c)
 {
 	static const char *const names[] = { "created", "running", "exited", "dead" };
 	int running = is_running(c);
-	struct timespec start = started_at(c), none = { 0 };
+	struct timespec none = { 0 };
 
 	return json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:i, s:i, s:s, s:o, s:o}",
 			 "Status", names[c->status], "Running", running, "Paused", 0, "Restarting", 0,
 			 "OOMKilled", 0, "Dead", c->status == DEAD, "Pid", running ? (int)c->pid : 0,
-			 "ExitCode", c->exit_code, "Error", "", "StartedAt", time_json(c->pid_start ? &start : &none),
+			 "ExitCode", c->exit_code, "Error", "",
+			 "StartedAt", time_json(c->status == CREATED ? &none : &c->started),
 			 "FinishedAt", time_json(c->status == EXITED ? &c->finished : &none));
 }
 
@@ -313,7 +293,7 @@ static json_t *image_json(const char *name)
 	return o;
 }
 
-static json_t *network_json(const char *name)
+json_t *network_json(const char *name)
 {
 	struct network n;
 	char ip[INET_ADDRSTRLEN], addr[32];
@@ -334,8 +314,7 @@ static json_t *network_json(const char *name)
 	return o;
 }
 
-/* The kinds inspect knows, in the order Docker tries them.  At the merge
- * with volumes: { "volume", volume_json }. */
+/* The kinds inspect knows, in the order Docker tries them. */
 static const struct {
 	const char *type;
 	json_t *(*find)(const char *name);
@@ -346,6 +325,16 @@ static const struct {
 	{ "network", network_json },
 };
 enum { NKINDS = sizeof kinds / sizeof kinds[0] };
+
+/* Docker's layout: four spaces an indent; [] when none was found. */
+void print_json(json_t *all, size_t flags)
+{
+	char *text = json_dumps(all, JSON_INDENT(4) | flags);
+	if (!text)
+		md_diex("out of memory for the JSON");
+	printf("%s\n", text);
+	free(text);
+}
 
 int cmd_inspect(int argc, char **argv)
 {
@@ -389,14 +378,8 @@ int cmd_inspect(int argc, char **argv)
 		}
 		json_array_append_new(all, o);
 	}
-	if (!format) {
-		/* Docker's layout: an array, four spaces an indent; [] when none is found. */
-		char *text = json_dumps(all, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
-		if (!text)
-			md_diex("inspect: could not make the JSON");
-		printf("%s\n", text);
-		free(text);
-	}
+	if (!format)
+		print_json(all, JSON_PRESERVE_ORDER);
 	json_decref(all);
 	return status;
 }

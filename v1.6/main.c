@@ -267,6 +267,28 @@ int next_opt(const struct command *c, int argc, char **argv, const char *shortop
 	return opt;
 }
 
+/* `C SUBCOMMAND ...`, as network (and from v1.5 on volume) takes it:
+ * Docker's four, create, ls (or list), rm and inspect.  `C -h` prints
+ * C's usage; no subcommand, or another, is a usage error.  Returns it
+ * ("list" as "ls"); its options and words are the caller's, from ARGV + 1. */
+const char *subcommand(const struct command *c, int argc, char **argv)
+{
+	static const char *const subs[] = { "create", "ls", "rm", "inspect" };
+
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		command_usage(c, stdout);
+		exit(0);
+	}
+	if (argc < 2 || argv[1][0] == '-')
+		usage_error(c, NULL, "no subcommand given: create, ls, rm or inspect");
+	if (!strcmp(argv[1], "list"))
+		return "ls";
+	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+		if (!strcmp(argv[1], subs[i]))
+			return subs[i];
+	usage_error(c, NULL, "unknown subcommand '%s': create, ls, rm or inspect", argv[1]);
+}
+
 /* --root's value: never empty, which would mean "the default root"
  * without saying so. */
 static void set_root(const char *dir)

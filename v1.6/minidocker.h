@@ -69,6 +69,9 @@ struct option;
  * container's command.  Returns the option or -1. */
 int next_opt(const struct command *c, int argc, char **argv, const char *shortopts,
 	     const struct option *longopts);
+/* C's subcommand, argv[1]: create, ls, rm or inspect; -h, none or another
+ * handled here.  Its options follow, from ARGV + 1. */
+const char *subcommand(const struct command *c, int argc, char **argv);
 extern const char *self_path;	/* argv[0], for the re-exec */
 /* Docker's words for a duration: "5 seconds", "About a minute". */
 void human_duration(double secs, char *buf, size_t len);
@@ -118,10 +121,14 @@ int time_before(const struct timespec *a, const struct timespec *b);
 void rfc3339_text(const struct timespec *t, char *buf, size_t len);
 int cmd_inspect(int argc, char **argv);
 int cmd_cp(int argc, char **argv);
+struct json_t;
+/* inspect.c: network NAME as Docker's JSON, or NULL; and ALL, an array,
+ * as Docker prints it, FLAGS jansson's order of keys. */
+struct json_t *network_json(const char *name);
+void print_json(struct json_t *all, size_t flags);
 /* format.c: --format's template: refused with a message (-1) unless it
  * is one minidocker takes; then V printed through it, and a newline.
  * STRICT: a missing field is an error (ps), not "<no value>" (inspect). */
-struct json_t;
 int format_check(const char *tmpl);
 int format_print(FILE *out, const char *tmpl, struct json_t *v, int strict);
 /* images.c: IMAGE's parent ("" if none) and when it was made. */
@@ -156,6 +163,7 @@ struct exec_io {
 void exec_io_prepare(struct exec_io *io);
 void exec_io_open_pty(struct exec_io *io);
 void exec_io_child(const struct exec_io *io);
+void exec_io_detach(const struct exec_io *io);
 void exec_io_failed(const struct exec_io *io, int err);
 int exec_io_parent(struct exec_io *io, pid_t pid, const char *cmd);
 /* The PATH a container's command gets (container_env). */
@@ -267,6 +275,7 @@ struct container {
 	struct limits limits;
 	char cgroup_parent[256];	/* run --cgroup-parent: "minidocker" */
 	struct timespec created, finished;
+	struct timespec started;	/* v1.5: when its command last started (inspect) */
 	enum status status;
 	pid_t pid;		/* the container's PID 1, as the host sees it */
 	unsigned long long pid_start;
@@ -359,6 +368,8 @@ int cgroup_create(const char *parent, const char *id, const struct limits *l);
 int cgroup_join(const char *parent, const char *id, pid_t pid);
 /* Kill what is left in them, and remove them (PARENT stays). */
 void cgroup_remove(const char *parent, const char *id);
+/* Did the OOM killer kill one of container ID's processes?  1 or 0. */
+int cgroup_oom_killed(const char *parent, const char *id);
 int cgroup_stats(const char *parent, const char *id, struct cg_stats *s);
 
 /* ---- userns.c, idmap.c, caps.c, user.c (v1.2) --------------------- */

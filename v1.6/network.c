@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <libmnl/libmnl.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -312,29 +313,27 @@ static int network_ls(void)
 	return 0;
 }
 
-/* As JSON, with Docker's keys; names are plain words (valid_name). */
-static int network_inspect(const char *name)
+/* v1.5: as Docker's JSON, inspect's (inspect.c), the networks in one
+ * array; what dead containers held swept first. */
+static int network_inspect(int argc, char **argv)
 {
-	struct network n;
-	char ip[INET_ADDRSTRLEN];
+	int status = 0, lock = networks_lock();
 
-	int lock = networks_lock();
 	sweep();
 	close(lock);
-	if (network_load(name, &n) < 0) {
-		md_warnx("network %s not found", name);
-		return -1;
+	json_t *all = json_array();
+	for (int i = 0; i < argc; i++) {
+		json_t *o = network_json(argv[i]);
+		if (o) {
+			json_array_append_new(all, o);
+		} else {
+			md_warnx("network %s not found", argv[i]);
+			status = MD_EXIT_FAILED;
+		}
 	}
-	printf("[\n  {\n    \"Name\": \"%s\",\n    \"Id\": \"%s\",\n    \"Driver\": \"bridge\",\n", n.name, n.id);
-	printf("    \"Subnet\": \"%s\",\n    \"Gateway\": \"%s\",\n    \"Bridge\": \"%s\",\n", n.subnet,
-	       ip_text(n.gw, ip), n.bridge);
-	printf("    \"Containers\": {");
-	for (int i = 0; i < n.n; i++)
-		printf("%s\n      \"%s\": { \"Name\": \"%s\", \"IPv4Address\": \"%s/%d\" }", i ? "," : "",
-		       n.leases[i].id, n.leases[i].name, ip_text(n.leases[i].ip, ip), n.len);
-	printf("%s}\n  }\n]\n", n.n ? "\n    " : "");
-	network_free(&n);
-	return 0;
+	print_json(all, JSON_PRESERVE_ORDER);
+	json_decref(all);
+	return status;
 }
 
 /* `network create|ls|rm|inspect`, Docker's subcommands. */
@@ -345,27 +344,19 @@ int cmd_network(int argc, char **argv)
 	const struct command *cmd = find_command("network");
 	const char *subnet = NULL;
 	int opt, status = 0;
+	const char *sub = subcommand(cmd, argc, argv);
 
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		command_usage(cmd, stdout);
-		return 0;
-	}
-	if (argc < 2 || argv[1][0] == '-')
-		usage_error(cmd, NULL, "no subcommand given: create, ls, rm or inspect");
-	const char *sub = argv[1];
 	while ((opt = next_opt(cmd, argc - 1, argv + 1, "", opts)) != -1)
 		subnet = optarg;
 	argc -= 1;
 	argv += 1;
 	if (subnet && strcmp(sub, "create"))
 		usage_error(cmd, NULL, "--subnet is for network create");
-	if (!strcmp(sub, "ls") || !strcmp(sub, "list")) {
+	if (!strcmp(sub, "ls")) {
 		if (optind < argc)
 			usage_error(cmd, NULL, "unexpected argument '%s'", argv[optind]);
 		return network_ls();
 	}
-	if (strcmp(sub, "create") && strcmp(sub, "rm") && strcmp(sub, "inspect"))
-		usage_error(cmd, NULL, "unknown subcommand '%s': create, ls, rm or inspect", sub);
 	if (optind >= argc)
 		usage_error(cmd, NULL, "network %s: no network given", sub);
 	if (!strcmp(sub, "create")) {
@@ -373,10 +364,12 @@ int cmd_network(int argc, char **argv)
 			usage_error(cmd, NULL, "network create: one name, not '%s' too", argv[optind + 1]);
 		return network_create(cmd, argv[optind], subnet);
 	}
+	if (!strcmp(sub, "inspect"))
+		return network_inspect(argc - optind, argv + optind);	/* v1.5 */
 	for (int i = optind; i < argc; i++)
-		if ((!strcmp(sub, "rm") ? network_remove(argv[i]) : network_inspect(argv[i])) < 0)
+		if (network_remove(argv[i]) < 0)
 			status = MD_EXIT_FAILED;
-		else if (!strcmp(sub, "rm"))
+		else
 			printf("%s\n", argv[i]);
 	return status;
 }

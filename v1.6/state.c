@@ -100,6 +100,7 @@ int try_save_state(const struct container *c)
 		(int)c->pid, c->pid_start, (int)c->monitor, c->monitor_start);
 	fprintf(f, "exit_code=%d\nfinished=%lld.%09ld\n", c->exit_code,
 		(long long)c->finished.tv_sec, c->finished.tv_nsec);
+	fprintf(f, "started=%lld.%09ld\n", (long long)c->started.tv_sec, c->started.tv_nsec);	/* v1.5 */
 	/* v1.2: the ids it runs as on the host, and what it may do. */
 	char map[128];
 	idmap_text(c->map.uid, c->map.n, ',', map, sizeof map);
@@ -225,6 +226,8 @@ int load_state(const char *id, struct container *c)
 			parse_time(val, &c->created);
 		else if (!strcmp(line, "finished"))
 			parse_time(val, &c->finished);
+		else if (!strcmp(line, "started"))	/* v1.5 */
+			parse_time(val, &c->started);
 		else if (!strcmp(line, "arg")) {
 			unescape(val);
 			c->argv = realloc(c->argv, (c->argc + 2) * sizeof *c->argv);

@@ -614,11 +614,7 @@ static int volume_inspect(int argc, char **argv)
 			status = 1;
 		}
 	}
-	char *text = json_dumps(all, JSON_INDENT(4) | JSON_SORT_KEYS);
-	if (!text)
-		md_diex("volume inspect: out of memory");
-	printf("%s\n", text);
-	free(text);
+	print_json(all, JSON_SORT_KEYS);
 	json_decref(all);
 	return status;
 }
@@ -629,21 +625,15 @@ int cmd_volume(int argc, char **argv)
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
 	const struct command *cmd = find_command("volume");
 	int opt, quiet = 0, status = 0;
+	const char *sub = subcommand(cmd, argc, argv);
 
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		command_usage(cmd, stdout);
-		return 0;
-	}
-	if (argc < 2 || argv[1][0] == '-')
-		usage_error(cmd, NULL, "no subcommand given: create, ls, rm or inspect");
-	const char *sub = argv[1];
 	while ((opt = next_opt(cmd, argc - 1, argv + 1, "q", opts)) != -1)
 		quiet = 1;
 	argc -= 1;
 	argv += 1;
 	if (quiet && strcmp(sub, "ls"))
 		usage_error(cmd, NULL, "-q is for volume ls");
-	if (!strcmp(sub, "ls") || !strcmp(sub, "list")) {
+	if (!strcmp(sub, "ls")) {
 		if (optind < argc)
 			usage_error(cmd, NULL, "unexpected argument '%s'", argv[optind]);
 		return volume_ls(quiet);
@@ -656,8 +646,6 @@ int cmd_volume(int argc, char **argv)
 				    "digits, '_', '.' or '-', 2 to 63 in all", argv[optind]);
 		return volume_create(optind < argc ? argv[optind] : NULL);
 	}
-	if (strcmp(sub, "rm") && strcmp(sub, "inspect"))
-		usage_error(cmd, NULL, "unknown subcommand '%s': create, ls, rm or inspect", sub);
 	if (optind >= argc)
 		usage_error(cmd, NULL, "volume %s: no volume given", sub);
 	if (!strcmp(sub, "inspect"))
