@@ -30,5 +30,8 @@ void add_network_tests(Suite *s);
 void add_volume_tests(Suite *s);
 /* v1.5: everyday.c; kill, wait, logs times, inspect, cp, exec, ps, rename, restart. */
 void add_everyday_tests(Suite *s);
+/* v1.6: imagestore.c; TCases "image store" (names, tags, rmi, layers by
+ * digest) and "image archives" (load, save, export). */
+void add_imagestore_tests(Suite *s);
 
 #endif

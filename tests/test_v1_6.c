@@ -32,5 +32,6 @@ int main(void)
 	add_network_tests(s);
 	add_volume_tests(s);
 	add_everyday_tests(s);
+	add_imagestore_tests(s);
 	return run_suite(s);
 }

@@ -5,7 +5,11 @@
  * deletions included (as overlayfs whiteouts), and names its parent image
  * in ROOT/images/.meta/NAME; its layers are its own on top of its
  * parent's.  `make image`'s base and `import`'s images are single layers.
- * A container mounts them all, read-only, under its own upper layer. */
+ * A container mounts them all, read-only, under its own upper layer.
+ *
+ * v1.6: import and commit write into the store (store.c): the new layer
+ * goes to ROOT/layers/HEX by its digest, and the image is a record of its
+ * layers, its config, and its name.  The folder images above still run. */
 #include "minidocker.h"
 
 #include <archive.h>
@@ -14,8 +18,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <ftw.h>
+#include <jansson.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,26 +50,14 @@ void image_meta(const char *image, char *parent, size_t len, time_t *created)	/*
 		fclose(f);
 }
 
-static void write_meta(const char *image, const char *parent)
-{
-	char dir[PATH_MAX], path[PATH_MAX];
-
-	md_pathf(dir, "%s/images/.meta", md_state_root());
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		md_die("mkdir %s", dir);
-	md_pathf(path, "%s/%s", dir, image);
-	FILE *f = fopen(path, "we");
-	if (!f || fprintf(f, "parent=%s\ncreated=%lld\n", parent, (long long)time(NULL)) < 0 ||
-	    fclose(f) != 0)
-		md_die("write %s", path);
-}
-
 int image_layers(const char *image, char *lowers)
 {
 	char name[256], parent[256], path[PATH_MAX];
 	time_t created;
 	size_t len = 0;
 
+	if (image_resolve(image, name) == 1)	/* v1.6: an image of the store */
+		return store_layers(name, lowers);
 	snprintf(name, sizeof name, "%s", image);
 	for (int depth = 0; name[0]; depth++) {
 		if (depth == 64) {
@@ -100,21 +93,6 @@ static int no_options(const char *name, int argc, char **argv)
 	return optind;
 }
 
-/* Image names: lower-case letters, digits, '_', '.', '-'; a letter or
- * digit first.  Never a path. */
-static void check_new_image(const char *name, char *path)
-{
-	size_t len = strlen(name);
-	struct stat st;
-
-	if (!len || len > 63 || !strchr("abcdefghijklmnopqrstuvwxyz0123456789", name[0]) ||
-	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_.-") != len)
-		md_diex("invalid image name '%s': lower-case letters, digits, '_', '.' and '-'", name);
-	md_pathf(path, "%s/images/%s", md_state_root(), name);
-	if (lstat(path, &st) == 0)
-		md_diex("image '%s' already exists", name);
-}
-
 /* Is NAME (".import-PID-START-XXXXXX") a temporary folder whose maker,
  * the process (PID, START), is gone?  Killed, it could not remove it. */
 static int stale_temp(const char *name, const char *what)
@@ -139,7 +117,7 @@ static void temp_image(char *tmp, const char *what)
 
 	/* 0700: images keep setuid files, that only we may reach (as the
 	 * state root above, in case that was made 0755 by an older stage). */
-	md_state_dir(dir, "images", 0700);
+	md_state_dir(dir, "layers", 0700);	/* v1.6: layers are built beside the layers */
 	DIR *d = opendir(dir);
 	while (d && (e = readdir(d)))
 		if (stale_temp(e->d_name, "import") || stale_temp(e->d_name, "commit")) {
@@ -198,14 +176,42 @@ static int fill_temp(const char *tmp, int (*fn)(void *), void *arg)
 	return -1;
 }
 
-static void publish(const char *tmp, const char *path, const char *name, const char *parent)
+/* The finished layer TMP into the store, as ROOT/layers/HEX, HEX its
+ * digest, in R's next layer (the caller holds the store's lock): if the
+ * store has that layer already, TMP goes and the one there serves. */
+static void adopt_layer(const char *tmp, struct record *r)
 {
-	if (rename(tmp, path) < 0) {
+	char path[PATH_MAX], *hex = r->layer[r->n];
+	struct stat st;
+
+	if (r->n == MAX_LAYERS) {
+		md_remove_tree(tmp);
+		md_diex("an image has at most %d layers", MAX_LAYERS);
+	}
+	if (layer_digest(tmp, hex) < 0) {
+		md_remove_tree(tmp);
+		md_diex("cannot read the new layer %s back", tmp);
+	}
+	layer_path(hex, path);
+	if (lstat(path, &st) == 0)
+		md_remove_tree(tmp);
+	else if (rename(tmp, path) < 0) {
 		md_warn("rename %s to %s", tmp, path);
 		md_remove_tree(tmp);
 		exit(MD_EXIT_FAILED);
 	}
-	write_meta(name, parent);
+	r->n++;
+}
+
+/* A new image of R's layers, with CONFIG (NULL: a fresh one), named NAME. */
+static void publish(struct record *r, json_t *config, const char *name)
+{
+	r->created = time(NULL);
+	json_t *c = config_new(r, config);
+	record_new(r, c);
+	json_decref(c);
+	tag_set(name, r->id);
+	printf("sha256:%s\n", r->id);
 }
 
 /* Does PATH, from a tarball, stay inside the image? */
@@ -388,13 +394,14 @@ static int whole_stream(const char *tarball)
 
 int cmd_import(int argc, char **argv)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
+	char name[256], tmp[PATH_MAX];
+	struct record r = { .n = 0 };
 
 	int i = no_options("import", argc, argv);
 	if (argc - i != 2)
 		usage_error(find_command("import"), NULL, "a tarball and a name, please");
 	argv += i - 1;
-	check_new_image(argv[2], path);
+	check_new_name(argv[2], name);
 	if (whole_stream(argv[1]) < 0)
 		return MD_EXIT_FAILED;
 	struct archive *a = archive_read_new();
@@ -413,8 +420,11 @@ int cmd_import(int argc, char **argv)
 	archive_read_free(a);
 	if (rc < 0)
 		return MD_EXIT_FAILED;
-	publish(tmp, path, argv[2], "");
-	printf("%s\n", argv[2]);
+	/* v1.6: one layer, by its digest, and an image of it in the store. */
+	int lock = store_lock(LOCK_EX);
+	adopt_layer(tmp, &r);
+	publish(&r, NULL, name);
+	close(lock);
 	return 0;
 }
 
@@ -430,10 +440,33 @@ static int copy_layer(void *arg)
 	return copy_upper(copy->c, copy->upper, copy->tmp);
 }
 
+/* A v1.1 folder image's layers, bottom first, into R, as "folder:NAME". */
+static int folder_layers(const char *image, struct record *r)
+{
+	char chain[MAX_LAYERS][256], parent[256];
+	time_t created;
+	int n = 0;
+
+	snprintf(chain[0], sizeof chain[0], "%s", image);
+	while (chain[n][0] && n < MAX_LAYERS - 1) {
+		image_meta(chain[n], parent, sizeof parent, &created);
+		snprintf(chain[++n], sizeof chain[0], "%s", parent);
+	}
+	if (chain[n][0]) {
+		md_warnx("image %s: more than %d layers (a loop in .meta?)", image, MAX_LAYERS);
+		return -1;
+	}
+	while (n > 0)
+		snprintf(r->layer[r->n++], sizeof r->layer[0], "folder:%.64s", chain[--n]);
+	return 0;
+}
+
 int cmd_commit(int argc, char **argv)
 {
-	char path[PATH_MAX], tmp[PATH_MAX], upper[PATH_MAX];
+	char name[256], tmp[PATH_MAX], upper[PATH_MAX];
 	struct container c;
+	struct record r;
+	json_t *config = NULL;
 
 	int i = no_options("commit", argc, argv);
 	if (argc - i != 2)
@@ -442,94 +475,42 @@ int cmd_commit(int argc, char **argv)
 	if (find_container(argv[1], &c) < 0)
 		return MD_EXIT_FAILED;
 	drop_command(&c);
-	check_new_image(argv[2], path);
+	check_new_name(argv[2], name);
+	/* v1.6: the new image is its parent's layers and one more, the
+	 * container's upper layer; its config starts from the parent's. */
+	if (c.image_id[0] ? record_read(c.image_id, &r) < 0 : (memset(&r, 0, sizeof r), folder_layers(c.image, &r) < 0))
+		md_diex("commit %s: its image %s is gone", argv[1], c.image_id[0] ? c.image_id : c.image);
+	if (c.image_id[0]) {
+		snprintf(r.parent, sizeof r.parent, "%s", c.image_id);
+		config = image_config_read(c.image_id);
+	}
 	/* The new layer is the container's upper layer, whiteouts and opaque
-	 * markers included: its parent is the container's image. */
+	 * markers included. */
 	container_path(upper, c.id, "upper");
 	temp_image(tmp, "commit");
 	struct layer_copy copy = { &c, upper, tmp };
 	if (fill_temp(tmp, copy_layer, &copy) < 0)
 		md_diex("commit %s: cannot copy %s", argv[1], upper);
 	net_uncommit(tmp);	/* v1.4: the mount points of /etc/hosts and the like */
-	publish(tmp, path, argv[2], c.image);
-	printf("%s\n", argv[2]);
+	int lock = store_lock(LOCK_EX);
+	adopt_layer(tmp, &r);
+	publish(&r, config, name);
+	close(lock);
+	json_decref(config);
 	return 0;
 }
 
-static long long layer_bytes;
-
-static int add_size(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)path;
-	(void)flag;
-	(void)ftw;
-	layer_bytes += (long long)st->st_blocks * 512;
-	return 0;
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int cmd_images(int argc, char **argv)
-{
-	char dir[PATH_MAX], path[PATH_MAX], parent[256];
-	char **names = NULL;
-	int n = 0;
-
-	int i = no_options("images", argc, argv);
-	if (i < argc)
-		usage_error(find_command("images"), NULL, "unexpected argument '%s'", argv[i]);
-	md_pathf(dir, "%s/images", md_state_root());
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.') {
-			names = md_realloc(names, (n + 1) * sizeof *names);
-			if (!(names[n++] = strdup(e->d_name)))
-				md_die("out of memory");
-		}
-	if (d)
-		closedir(d);
-	qsort(names, n, sizeof *names, by_name);
-	printf("%-20s %-20s %-10s %s\n", "IMAGE", "PARENT", "SIZE", "CREATED");
-	for (int i = 0; i < n; i++) {
-		time_t created;
-		char ago[64];
-		image_meta(names[i], parent, sizeof parent, &created);
-		md_pathf(path, "%s/%s", dir, names[i]);
-		/* glibc's nftw walks with directory fds: a committed layer as
-		 * deep as its container made it is counted whole.  If it fails,
-		 * no made-up number. */
-		layer_bytes = 0;
-		long long bytes = nftw(path, add_size, 32, FTW_PHYS | FTW_MOUNT) == 0 ? layer_bytes : -1;
-		double secs = difftime(time(NULL), created);
-		human_duration(secs, ago, sizeof ago);
-		char size[32];
-		if (bytes < 0)
-			snprintf(size, sizeof size, "?");
-		else if (bytes >= 1 << 20)
-			snprintf(size, sizeof size, "%.1fMB", bytes / 1e6);
-		else
-			snprintf(size, sizeof size, "%.1fkB", bytes / 1e3);
-		printf("%-20s %-20s %-10s %s ago\n", names[i], parent[0] ? parent : "-", size, ago);
-		free(names[i]);
-	}
-	free(names);
-	return 0;
-}
-
-/* Who uses IMAGE: a container made from it, or an image on top of it. */
+/* Who uses IMAGE, a v1.1 folder: a container made from it, or an image
+ * on top of it (v1.6: also one of the store). */
 static int in_use(const char *image)
 {
-	char **ids, dir[PATH_MAX], parent[256];
+	char **ids, dir[PATH_MAX], parent[256], folder[256];
 	int n = list_ids(&ids), used = 0;
 	struct container c;
 	time_t created;
 
 	for (int i = 0; i < n && !used; i++) {
-		if (load_state(ids[i], &c) == 0 && !strcmp(c.image, image)) {
+		if (load_state(ids[i], &c) == 0 && !c.image_id[0] && !strcmp(c.image, image)) {
 			md_warnx("image %s is used by container %.12s (%s): rm it first", image, c.id, c.name);
 			used = 1;
 		}
@@ -549,46 +530,35 @@ static int in_use(const char *image)
 		}
 	if (d)
 		closedir(d);
+	/* v1.6: an image of the store made on it lists it as a layer. */
+	struct tags t;
+	struct record r;
+	snprintf(folder, sizeof folder, "folder:%.64s", image);
+	tags_read(&t);
+	for (int i = 0; i < t.n && !used; i++)
+		if (record_read(t.id[i].hex, &r) == 0)
+			for (int j = 0; j < r.n && !used; j++)
+				if (!strcmp(r.layer[j], folder)) {
+					md_warnx("image %s is the parent of image %s: rmi that first", image, t.ref[i]);
+					used = 1;
+				}
+	tags_free(&t);
 	return used;
 }
 
-int cmd_rmi(int argc, char **argv)
+/* rmi of a v1.1 folder image (the caller holds the locks). */
+int legacy_rmi(const char *name)
 {
 	char path[PATH_MAX];
-	int status = 0;
 
-	int first = no_options("rmi", argc, argv);
-	if (first >= argc)
-		usage_error(find_command("rmi"), NULL, "no image given");
-	/* The lock `run` holds while it creates a container: no container
-	 * of the image can appear between the check and the removal. */
-	int lock = lock_containers();
-	for (int i = first; i < argc; i++) {
-		struct stat st;
-		if (strchr(argv[i], '/') || argv[i][0] == '.') {
-			md_warnx("invalid image name '%s'", argv[i]);
-			status = MD_EXIT_FAILED;
-			continue;
-		}
-		md_pathf(path, "%s/images/%s", md_state_root(), argv[i]);
-		if (stat(path, &st) < 0) {
-			md_warnx("no such image: %s", argv[i]);
-			status = MD_EXIT_FAILED;
-			continue;
-		}
-		if (in_use(argv[i])) {
-			status = MD_EXIT_FAILED;
-			continue;
-		}
-		if (md_remove_tree(path) < 0) {
-			status = MD_EXIT_FAILED;
-			continue;
-		}
-		md_pathf(path, "%s/images/.meta/%s", md_state_root(), argv[i]);
-		unlink(path);
-		shifted_remove(argv[i]);	/* v1.2 */
-		printf("%s\n", argv[i]);
-	}
-	close(lock);
-	return status;
+	if (in_use(name))
+		return -1;
+	md_pathf(path, "%s/images/%s", md_state_root(), name);
+	if (md_remove_tree(path) < 0)
+		return -1;
+	md_pathf(path, "%s/images/.meta/%s", md_state_root(), name);
+	unlink(path);
+	shifted_remove(name);	/* v1.2 */
+	printf("Untagged: %s\n", name);
+	return 0;
 }

@@ -282,6 +282,9 @@ static json_t *image_json(const char *name)
 	time_t created;
 	long long size = 0;
 
+	json_t *stored = store_image_json(name);	/* v1.6: an image of the store */
+	if (stored)
+		return stored;
 	if (!name[0] || strchr(name, '/') || name[0] == '.')
 		return NULL;
 	md_pathf(path, "%s/images/%s", md_state_root(), name);

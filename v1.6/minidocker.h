@@ -32,6 +32,10 @@
  *   pslist.c     ps -f and ps --format (v1.5)
  *   copy.c       cp, through the container's root with openat2 (v1.5)
  *   execio.c     exec -i, -t, -d (v1.5)
+ *   store.c      layers by digest, image records, names and tags (v1.6)
+ *   layertar.c   a layer folder as an OCI layer tar, whiteouts (v1.6)
+ *   archive.c    load, save, export: docker-archive and OCI layouts (v1.6)
+ *   imgconfig.c  an image's config JSON, read and written (v1.6)
  */
 #ifndef MINIDOCKER_H
 #define MINIDOCKER_H
@@ -257,6 +261,7 @@ struct container {
 	char id[65];
 	char name[64];
 	char image[256];
+	char image_id[65];	/* v1.6: the image of the store it was made from, or "" */
 	int argc;
 	char **argv;		/* the command */
 	int tty, interactive, autoremove;
@@ -574,5 +579,70 @@ void copy_winsize(int from, int to);
 /* Put FD's terminal in raw mode, remembering how it was. */
 void raw_mode(int fd);
 void restore_mode(void);
+
+/* ---- store.c: layers by digest, image records, names (v1.6) ---------- */
+
+/* sha256 through libcrypto: new, add, end (64 hex digits in HEX). */
+struct sha256;
+struct sha256 *sha256_new(void);
+void sha256_add(struct sha256 *h, const void *buf, size_t len);
+void sha256_end(struct sha256 *h, char *hex);
+int is_hex64(const char *s);
+/* REF as "NAME:TAG" in OUT (256 bytes), or -1 for a name Docker refuses. */
+int ref_normalize(const char *ref, char *out);
+/* check_new_name: ref_normalize, or exit 125 (also for a v1.1 folder's name). */
+void check_new_name(const char *name, char *out);
+enum { MAX_LAYERS = 64 };
+struct record {
+	char id[65];
+	time_t created;
+	char parent[65];
+	int n;
+	char layer[MAX_LAYERS][72];	/* bottom first: HEX, or "folder:NAME" (v1.1's) */
+};
+struct tags {
+	int n;
+	char **ref;
+	struct { char hex[65]; } *id;
+};
+int store_lock(int how);	/* flock(2)'s LOCK_SH or LOCK_EX: its fd */
+void tags_read(struct tags *t);
+void tags_write(struct tags *t);	/* under the lock */
+void tags_add(struct tags *t, const char *ref, const char *id);
+void tags_free(struct tags *t);
+void tag_set(const char *name, const char *id);	/* under the lock */
+void record_path(char *path, const char *id, const char *file);
+int record_read(const char *id, struct record *r);
+void record_write(const struct record *r);
+/* A new image of R's layers and CONFIG: its ID in R->id (under the lock). */
+void record_new(struct record *r, struct json_t *config);
+/* An OCI config for R's layers, from PARENT's (or NULL). */
+struct json_t *config_new(const struct record *r, struct json_t *parent);
+void layer_path(const char *layer, char *path);
+int legacy_image(const char *name);
+/* 1 and ID for an image of the store, 0 for a v1.1 folder, -1 for none;
+ * image_find says so and exits 125 for none. */
+int image_resolve(const char *ref, char *id);
+int image_find(const char *ref, char *id);
+int store_layers(const char *id, char *lowers);
+/* inspect's object for an image of the store, or NULL. */
+struct json_t *store_image_json(const char *ref);
+int image_config_path(const char *image, char *path);
+int legacy_rmi(const char *name);	/* images.c: v1.1's rmi of a folder */
+int cmd_tag(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+/* layertar.c: DIR as a layer tar into A (BACK: ids mapped back out of a
+ * range; MERGED: a whole filesystem, no whiteouts); a pax writer; the
+ * sha256 of DIR as a layer tar (its diff_id). */
+struct archive;
+int layer_tar(const char *dir, struct archive *a, const struct idmap *back, int merged);
+struct archive *tar_writer(void);
+int layer_digest(const char *dir, char *hex);
+/* imgconfig.c: IMAGE's config (NULL: none, or damaged, said), written
+ * atomically. */
+struct json_t *image_config_read(const char *image);
+int image_config_write(const char *image, struct json_t *config);
 
 #endif
