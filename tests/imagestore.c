@@ -190,10 +190,186 @@ START_TEST(commit_shares_the_layers_below)
 }
 END_TEST
 
+
+/* ---- images as archives ----------------------------------------------------- */
+
+/* Shell functions that make test archives, written to ROOT/mk.sh. */
+static const char mk_sh[] =
+	"# Test archives, as docker save and the OCI image layout lay them out.\n"
+	"# layers DIR: two layers in DIR/l1.tar, DIR/l2.tar; l2 deletes etc/gone of l1\n"
+	"# (.wh.gone) and makes data opaque (.wh..wh..opq).\n"
+	"layers() {\n"
+	"	rm -rf \"$1\" && mkdir -p \"$1/l1/bin\" \"$1/l1/etc\" \"$1/l1/data/old\" \"$1/l2/etc\" \"$1/l2/data\"\n"
+	"	cp \"$MINIDOCKER_ROOT/images/base/bin/busybox\" \"$1/l1/bin/\"\n"
+	"	for a in sh cat ls echo find stat test true; do ln -s busybox \"$1/l1/bin/$a\"; done\n"
+	"	echo gone > \"$1/l1/etc/gone\"; echo kept > \"$1/l1/etc/kept\"\n"
+	"	echo a > \"$1/l1/data/old/a\"; echo b > \"$1/l1/data/b\"; chown 1234:5678 \"$1/l1/etc/kept\"\n"
+	"	: > \"$1/l2/etc/.wh.gone\"; : > \"$1/l2/data/.wh..wh..opq\"; echo new > \"$1/l2/data/new\"\n"
+	"	tar -C \"$1/l1\" -cf \"$1/l1.tar\" . && tar -C \"$1/l2\" -cf \"$1/l2.tar\" .\n"
+	"}\n"
+	"sha() { sha256sum < \"$1\" | cut -d' ' -f1; }\n"
+	"# config FILE LAYER...: an OCI config whose diff_ids are the layers'.\n"
+	"config() {\n"
+	"	f=$1; shift; ids=\n"
+	"	for l; do ids=\"$ids${ids:+,}\\\"sha256:$(sha \"$l\")\\\"\"; done\n"
+	"	printf '{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-01-02T03:04:05Z\",\"config\":{\"Env\":[\"PATH=/bin\",\"GREETING=hi\"],\"Cmd\":[\"sh\"],\"WorkingDir\":\"/data\"},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[%s]}}' \"$ids\" > \"$f\"\n"
+	"}\n"
+	"# docker OUT NAME LAYER...: a docker-archive of one image.\n"
+	"docker() {\n"
+	"	out=$1; name=$2; shift 2; rm -rf _d; mkdir _d; ls=; i=0\n"
+	"	config _d/c.json \"$@\"\n"
+	"	for l; do i=$((i+1)); mkdir _d/$i; cp \"$l\" _d/$i/layer.tar; ls=\"$ls${ls:+,}\\\"$i/layer.tar\\\"\"; done\n"
+	"	c=$(sha _d/c.json); mv _d/c.json _d/$c.json\n"
+	"	printf '[{\"Config\":\"%s.json\",\"RepoTags\":[\"%s\"],\"Layers\":[%s]}]' \"$c\" \"$name\" \"$ls\" > _d/manifest.json\n"
+	"	tar -C _d -cf \"$out\" . && rm -rf _d\n"
+	"}\n"
+	"# blob FILE: FILE into _o/blobs/sha256 by its digest; its descriptor's digest and size.\n"
+	"blob() { h=$(sha \"$1\"); s=$(stat -c %s \"$1\"); mv \"$1\" _o/blobs/sha256/$h; echo \"\\\"digest\\\":\\\"sha256:$h\\\",\\\"size\\\":$s\"; }\n"
+	"# oci OUT NAME LAYER...: an OCI layout archive of one image, its layers gzipped.\n"
+	"oci() {\n"
+	"	out=$1; name=$2; shift 2; rm -rf _o; mkdir -p _o/blobs/sha256; ls=\n"
+	"	config _o/c.json \"$@\"\n"
+	"	for l; do gzip -n -c \"$l\" > _o/l.gz; ls=\"$ls${ls:+,}{\\\"mediaType\\\":\\\"application/vnd.oci.image.layer.v1.tar+gzip\\\",$(blob _o/l.gz)}\"; done\n"
+	"	printf '{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",%s},\"layers\":[%s]}' \"$(blob _o/c.json)\" \"$ls\" > _o/m.json\n"
+	"	printf '{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",%s,\"annotations\":{\"org.opencontainers.image.ref.name\":\"%s\"}}]}' \"$(blob _o/m.json)\" \"$name\" > _o/index.json\n"
+	"	printf '{\"imageLayoutVersion\":\"1.0.0\"}' > _o/oci-layout\n"
+	"	tar -C _o -cf \"$out\" . && rm -rf _o\n"
+	"}\n";
+
+/* Run SCRIPT in ROOT with mk.sh's functions, and the layers in ROOT/L. */
+#define MK(script) "set -e; cd \"$MINIDOCKER_ROOT\"; . ./mk.sh; [ -d L ] || layers L; " script
+
+static void write_mk(void)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/mk.sh", state_root());
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ge(fputs(mk_sh, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* What a container of IMAGE sees of the two layers: the deleted file
+ * absent, the opaque folder holding only the top layer's, no .wh.* left. */
+static void sees_the_layers(const char *env, const char *image)
+{
+	struct result r = sh("%s \"$MD\" run --rm %s sh -c 'ls /etc; ls -A /data; find / -xdev -name \".wh.*\"; "
+			     "stat -c %%u:%%g /etc/kept; cat /etc/gone 2>&1'", env, image);
+	ck_assert_str_eq(r.out, "hostname\nhosts\nkept\nresolv.conf\nnew\n1234:5678\n"
+				"cat: can't open '/etc/gone': No such file or directory\n");
+}
+
+START_TEST(load_applies_whiteouts_the_overlay_way)
+{
+	write_mk();
+	struct result r = sh(MK("docker d.tar docker.io/library/wh:1 L/l1.tar L/l2.tar; \"$MD\" load -i d.tar"));
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "Loaded image: docker.io/library/wh:1\n");
+	/* In the top layer, overlayfs's markers, not the tar's files. */
+	const char *top = layer_dir("docker.io/library/wh:1");
+	r = sh("cd %s && stat -c '%%F %%t:%%T' etc/gone && ls -A data && ls -A etc", top);
+	ck_assert_str_eq(r.out, "character special file 0:0\nnew\ngone\n");
+	r = sh("python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], \"user.overlay.opaque\").decode())' %s/data",
+	       top);
+	ck_assert_str_eq(r.out, "y\n");
+	/* The container sees them so, idmapped or through the shifted copy. */
+	sees_the_layers("", "wh:1");
+	sees_the_layers("MINIDOCKER_IDMAP=copy", "docker.io/library/wh:1");
+	/* The config is the archive's, under the image's ID, its digest. */
+	r = sh(MK("c=$(tar -tf d.tar | sed -n 's,^./\\([0-9a-f]*\\).json$,\\1,p'); ls imagedb | grep -c \"^$c$\"; "
+		  "grep -c GREETING=hi imagedb/$c/config.json"));
+	ck_assert_str_eq(r.out, "1\n1\n");
+}
+END_TEST
+
+START_TEST(compressed_and_oci_archives_share_their_layers)
+{
+	write_mk();
+	/* gzip on stdin, zstd from a file: the same image, its layers once. */
+	struct result r = sh(MK("docker d.tar wh:1 L/l1.tar L/l2.tar; gzip -c d.tar | \"$MD\" load; "
+				"zstd -q -c d.tar > d.tar.zst; \"$MD\" load -i d.tar.zst; ls layers | wc -l"));
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "Loaded image: wh:1\nLoaded image: wh:1\n2\n");
+	/* The OCI layout, gzipped layers: the same diff_ids, the same layers. */
+	r = sh(MK("oci o.tar localhost/oci:1 L/l1.tar L/l2.tar; \"$MD\" load -i o.tar; ls layers | wc -l"));
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "Loaded image: localhost/oci:1\n2\n");
+	sees_the_layers("", "localhost/oci:1");
+	/* Another image on the same base: one more layer, the base shared. */
+	r = sh(MK("mkdir -p t3/etc; echo three > t3/etc/three; tar -C t3 -cf L/l3.tar .; "
+		  "docker b.tar other:2 L/l1.tar L/l3.tar; \"$MD\" load -q -i b.tar; ls layers | wc -l"));
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "3\n");
+	r = md(NULL, "run", "--rm", "other:2", "sh", "-c", "cat /etc/three /etc/gone", NULL);
+	ck_assert_str_eq(r.out, "three\ngone\n");
+	/* rmi takes only the layers no other image lists. */
+	ck_status(md(NULL, "rmi", "other:2", NULL), 0);
+	r = sh("ls \"$MINIDOCKER_ROOT/layers\" | wc -l");
+	ck_assert_str_eq(r.out, "2\n");
+}
+END_TEST
+
+/* The archive the commands CMD make in ROOT, as evil.tar: load refuses
+ * it with 125, saying WHY, and leaves no layer, image, name or temporary
+ * folder. */
+static void load_refused(const char *cmd, const char *why)
+{
+	struct result r = sh(MK("%s"), cmd);
+	ck_status(r, 0);
+	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" load -i evil.tar");
+	ck_status(r, 125);
+	ck_contains(r.err, why);
+	ck_assert_str_eq(r.out, "");
+	r = sh("cd \"$MINIDOCKER_ROOT\" && ls -A layers; ls imagedb 2>/dev/null | grep -v tags; "
+	       "cat imagedb/tags 2>/dev/null; ls -A target");
+	ck_assert_msg(!strcmp(r.out, ""), "left behind by '%s':\n%s", cmd, r.out);
+}
+
+START_TEST(hostile_archives_are_refused_and_leave_nothing)
+{
+	write_mk();
+	ck_status(sh("mkdir \"$MINIDOCKER_ROOT/target\""), 0);
+	/* A layer that is not the one the config names (a byte more). */
+	load_refused("docker ok.tar x L/l1.tar L/l2.tar; rm -rf e; mkdir e; tar -C e -xf ok.tar; "
+		     "echo x >> e/2/layer.tar; tar -C e -cf evil.tar .", "is not the layer the config names");
+	/* A config that is not the one its name says. */
+	load_refused("rm -rf e; mkdir e; tar -C e -xf ok.tar; c=$(ls e | grep -v manifest | grep json); "
+		     "sed -i s/GREETING/GREETINX/ e/$c; tar -C e -cf evil.tar .", "is not the blob its digest names");
+	/* A missing blob. */
+	load_refused("rm -rf e; mkdir e; tar -C e -xf ok.tar; rm e/2/layer.tar; tar -C e -cf evil.tar .",
+		     "'2/layer.tar': No such file or directory");
+	/* A blob that is a symlink out of the archive (read, never written). */
+	load_refused("rm -rf e; mkdir e; tar -C e -xf ok.tar; ln -sf /etc/hostname e/2/layer.tar; "
+		     "tar -C e -cf evil.tar .", "'2/layer.tar'");
+	/* A layer climbing out with ../ */
+	load_refused("echo x > x; tar -P -cf dotdot.tar --transform 's,^x,../escaped,' x; "
+		     "docker evil.tar x L/l1.tar dotdot.tar", "points out of the image");
+	/* A layer's symlink, then a file through it. */
+	load_refused("rm -rf s; mkdir -p s/evil; echo x > s/evil/f; tar -C s -cf sym.tar evil/f; rm -r s/evil; "
+		     "ln -s \"$MINIDOCKER_ROOT/target\" s/evil; tar -C s -rf sym.tar evil; "
+		     "tar -C s -cf sym2.tar evil; mkdir -p s2/evil; echo x > s2/evil/f; tar -C s2 -rf sym2.tar evil/f; "
+		     "docker evil.tar x L/l1.tar sym2.tar", "evil/f");
+	/* A truncated archive, plain and gzipped. */
+	load_refused("head -c 30000 ok.tar > evil.tar", "Truncated tar archive");
+	load_refused("gzip -c ok.tar | head -c 300000 > evil.tar", "truncated gzip input");
+	/* An OCI blob changed after its digest was taken. */
+	load_refused("oci o.tar y L/l1.tar L/l2.tar; rm -rf e; mkdir e; tar -C e -xf o.tar; "
+		     "b=$(ls -S e/blobs/sha256 | head -n 1); (cd e/blobs/sha256; gzip -dc $b | gzip -1 -c > n; mv n $b); "
+		     "tar -C e -cf evil.tar .", "is not the blob its digest names");
+	/* Neither layout, and not even a tar. */
+	load_refused("rm -rf e; mkdir e; echo x > e/x; tar -C e -cf evil.tar .", "neither manifest.json");
+	load_refused("echo 'not an archive' > evil.tar", "Unrecognized archive format");
+}
+END_TEST
+
 void add_imagestore_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "image store");
 	add_root_test(tc, names_and_tags_point_at_one_image);
 	add_root_test(tc, rmi_untags_then_deletes_as_docker_does);
 	add_root_test(tc, commit_shares_the_layers_below);
+	tc = tcase(s, "image archives");
+	add_root_test(tc, load_applies_whiteouts_the_overlay_way);
+	add_root_test(tc, compressed_and_oci_archives_share_their_layers);
+	add_root_test(tc, hostile_archives_are_refused_and_leave_nothing);
 }

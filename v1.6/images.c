@@ -110,7 +110,7 @@ static int stale_temp(const char *name, const char *what)
  * holds our PID and start time, so that the next import or commit can
  * tell the leftovers of a killed one (SIGKILL, a power cut) from the work
  * of one still running, and remove them. */
-static void temp_image(char *tmp, const char *what)
+void temp_image(char *tmp, const char *what)	/* v1.6: load's too */
 {
 	char dir[PATH_MAX], path[PATH_MAX];
 	struct dirent *e;
@@ -120,7 +120,8 @@ static void temp_image(char *tmp, const char *what)
 	md_state_dir(dir, "layers", 0700);	/* v1.6: layers are built beside the layers */
 	DIR *d = opendir(dir);
 	while (d && (e = readdir(d)))
-		if (stale_temp(e->d_name, "import") || stale_temp(e->d_name, "commit")) {
+		if (stale_temp(e->d_name, "import") || stale_temp(e->d_name, "commit") ||
+		    stale_temp(e->d_name, "load")) {	/* v1.6 */
 			md_pathf(path, "%s/%s", dir, e->d_name);
 			md_remove_tree(path);
 		}
@@ -137,7 +138,7 @@ static void temp_image(char *tmp, const char *what)
  * (Ctrl-C during a long import): a signal handler could not safely walk a
  * tree, but this process, which only waits, can.  SIGINT, SIGTERM and
  * SIGCHLD are blocked and taken with sigwaitinfo(2).  0, or -1. */
-static int fill_temp(const char *tmp, int (*fn)(void *), void *arg)
+int fill_temp(const char *tmp, int (*fn)(void *), void *arg)	/* v1.6: load's too */
 {
 	sigset_t set, old;
 	siginfo_t si;
@@ -242,16 +243,19 @@ static int is_top(const char *path)
 /* Extract every entry of A into the current folder.  libarchive's
  * ARCHIVE_EXTRACT_SECURE_* flags refuse, as the kernel cannot: paths with
  * "..", absolute paths, and writing through a symlink an earlier entry
- * planted (evil -> /etc, then evil/passwd). */
-static int extract(struct archive *a, const char *tarball, long *skipped)
+ * planted (evil -> /etc, then evil/passwd).
+ * v1.6: LAYER, for load: an OCI layer, whose whiteouts become overlayfs's
+ * (archive.c, whiteout), and which may be empty. */
+int extract(struct archive *a, const char *tarball, long *skipped, int layer)
 {
 	struct archive *w = archive_write_disk_new();
 	struct archive_entry *e;
-	int rc = 0, r;
+	int rc = 0, r, done;
 	long files = 0;
+	const char *verb = layer ? "load" : "import";
 
 	if (!w) {	/* the caller removes the folder */
-		md_warnx("import: out of memory");
+		md_warnx("%s: out of memory", verb);
 		return -1;
 	}
 
@@ -262,18 +266,21 @@ static int extract(struct archive *a, const char *tarball, long *skipped)
 	while (rc == 0 && (r = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
 		const char *path = archive_entry_pathname(e), *link = archive_entry_hardlink(e);
 		if (r < ARCHIVE_WARN) {
-			md_warnx("import %s: %s", tarball, archive_error_string(a));
+			md_warnx("%s %s: %s", verb, tarball, archive_error_string(a));
 			rc = -1;
 		} else if (climbs_out(path) || (link && climbs_out(link))) {
-			md_warnx("import %s: refusing '%s%s%s': it points out of the image", tarball, path,
+			md_warnx("%s %s: refusing '%s%s%s': it points out of the image", verb, tarball, path,
 				 link ? "' linked to '" : "", link ? link : "");
 			rc = -1;
 		} else if (is_top(path)) {
 			continue;
+		} else if (layer && (done = whiteout(path, tarball)) != 0) {
+			rc = done < 0 ? -1 : 0;	/* v1.6: .wh.NAME, .wh..wh..opq */
+			files++;
 		} else if (archive_entry_filetype(e) == AE_IFCHR || archive_entry_filetype(e) == AE_IFBLK) {
 			(*skipped)++;	/* devices come from the runtime, not the image */
-		} else if (archive_write_header(w, e) < ARCHIVE_WARN) {
-			md_warnx("import %s: '%s': %s", tarball, path, archive_error_string(w));
+		} else if ((layer && strip_overlay_xattrs(e)) || archive_write_header(w, e) < ARCHIVE_WARN) {
+			md_warnx("%s %s: '%s': %s", verb, tarball, path, archive_error_string(w));
 			rc = -1;
 		} else {
 			const void *buf;
@@ -283,19 +290,19 @@ static int extract(struct archive *a, const char *tarball, long *skipped)
 				if (archive_write_data_block(w, buf, size, off) < ARCHIVE_WARN)
 					break;
 			if (r != ARCHIVE_EOF || archive_write_finish_entry(w) < ARCHIVE_WARN) {
-				md_warnx("import %s: '%s': %s", tarball, path,
+				md_warnx("%s %s: '%s': %s", verb, tarball, path,
 					 archive_error_string(r != ARCHIVE_EOF ? a : w));
 				rc = -1;
 			}
 			files++;
 		}
 	}
-	if (rc == 0 && files + *skipped == 0) {	/* an empty file, or just "./" */
+	if (rc == 0 && files + *skipped == 0 && !layer) {	/* an empty file, or just "./" */
 		md_warnx("import %s: no files in it: an image needs some", tarball);
 		rc = -1;
 	}
 	if (archive_write_close(w) < ARCHIVE_WARN && rc == 0) {
-		md_warnx("import %s: %s", tarball, archive_error_string(w));
+		md_warnx("%s %s: %s", verb, tarball, archive_error_string(w));
 		rc = -1;
 	}
 	archive_write_free(w);
@@ -317,7 +324,7 @@ static int extract_into(void *arg)
 
 	if (chdir(x->tmp) < 0)
 		md_die("chdir %s", x->tmp);
-	if (extract(x->a, x->tarball, &skipped) < 0)
+	if (extract(x->a, x->tarball, &skipped, 0) < 0)
 		return -1;
 	if (skipped)
 		fprintf(stderr, "minidocker: import: skipped %ld device node%s: a container's devices "

@@ -98,6 +98,10 @@ static const struct command commands[] = {
 	  cmd_commit },
 	{ "rmi", "Remove one or more images", "rmi [OPTIONS] IMAGE...",
 	  "  -f, --force          Remove the image even if a stopped container uses it\n", cmd_rmi },
+	{ "load", "Load images from a docker-archive or OCI archive (docker save's, podman save's)",
+	  "load [OPTIONS]",
+	  "  -i, --input FILE     Read from FILE (plain, gzip or zstd), not stdin\n"
+	  "  -q, --quiet          Say nothing of what was loaded\n", cmd_load },
 	{ "tag", "Give an image another name", "tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL, cmd_tag },
 	{ "network", "Manage networks", "network create [--subnet CIDR] NAME | ls | rm NAME... | inspect NAME...",
 	  "      --subnet CIDR    create: the network's addresses (default: a free 10.89.N.0/24)\n",

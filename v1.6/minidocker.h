@@ -629,6 +629,19 @@ int store_layers(const char *id, char *lowers);
 struct json_t *store_image_json(const char *ref);
 int image_config_path(const char *image, char *path);
 int legacy_rmi(const char *name);	/* images.c: v1.1's rmi of a folder */
+/* images.c: a temporary folder in ROOT/layers for WHAT ("load"); FN(ARG)
+ * run in a child to fill TMP, removed if it fails or we are stopped. */
+void temp_image(char *tmp, const char *what);
+int fill_temp(const char *tmp, int (*fn)(void *), void *arg);
+struct archive;
+struct archive_entry;
+/* images.c: A's entries into the current folder (LAYER: an OCI layer). */
+int extract(struct archive *a, const char *tarball, long *skipped, int layer);
+/* archive.c: PATH, from a layer, as an overlayfs whiteout if it is one
+ * (1; -1 after saying why); 0 if it is none.  E's overlayfs xattrs
+ * dropped (a layer may not bring its own markers): 0. */
+int whiteout(const char *path, const char *tarball);
+int strip_overlay_xattrs(struct archive_entry *e);
 int cmd_tag(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_save(int argc, char **argv);
@@ -636,7 +649,6 @@ int cmd_export(int argc, char **argv);
 /* layertar.c: DIR as a layer tar into A (BACK: ids mapped back out of a
  * range; MERGED: a whole filesystem, no whiteouts); a pax writer; the
  * sha256 of DIR as a layer tar (its diff_id). */
-struct archive;
 int layer_tar(const char *dir, struct archive *a, const struct idmap *back, int merged);
 struct archive *tar_writer(void);
 int layer_digest(const char *dir, char *hex);
