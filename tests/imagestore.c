@@ -362,6 +362,69 @@ START_TEST(hostile_archives_are_refused_and_leave_nothing)
 }
 END_TEST
 
+/* IMAGE's config as stored, without rootfs (which save writes anew). */
+static char *config_of(const char *image)
+{
+	struct result r = md(NULL, "inspect", "-f", "{{.Id}}", image, NULL);
+	ck_status(r, 0);
+	r = sh("python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); c.pop(\"rootfs\"); "
+	       "print(json.dumps(c, sort_keys=True))' \"$MINIDOCKER_ROOT/imagedb/%.64s/config.json\"", r.out + 7);
+	ck_status(r, 0);
+	return strdup(r.out);
+}
+
+/* The files of IMAGE as its container sees them: names, owners, modes. */
+static char *files_of(const char *image)
+{
+	struct result r = md(NULL, "run", "--rm", image, "sh", "-c",
+			     "find /bin /etc /data -xdev | sort | while read f; do stat -c '%n %u:%g %a' $f; done; "
+			     "cat /etc/kept /data/new", NULL);
+	ck_status(r, 0);
+	return strdup(r.out);
+}
+
+START_TEST(save_then_load_round_trips)
+{
+	write_mk();
+	struct result r = sh(MK("docker d.tar wh:1 L/l1.tar L/l2.tar; \"$MD\" load -q -i d.tar"));
+	ck_status(r, 0);
+	char *config = config_of("wh:1"), *files = files_of("wh:1");
+	ck_contains(files, "/etc/kept 1234:5678 644\n");
+	ck_lacks(files, "gone");
+	ck_contains(config, "\"GREETING=hi\"");
+	/* docker-archive and oci-archive; the image and its layers removed
+	 * between, so that load brings them back. */
+	const char *formats[] = { "docker-archive", "oci-archive" };
+	for (int i = 0; i < 2; i++) {
+		r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" save --format %s -o s.tar wh:1 && \"$MD\" rmi wh:1 >/dev/null && "
+		       "ls -A layers imagedb | grep -c '^[0-9a-f]\\{64\\}$'; \"$MD\" load -i s.tar", formats[i]);
+		ck_status(r, 0);
+		ck_assert_str_eq(r.out, "0\nLoaded image: wh:1\n");
+		ck_assert_str_eq(config_of("wh:1"), config);
+		ck_assert_str_eq(files_of("wh:1"), files);
+	}
+	/* The layers saved are the tars whose digests name them: a second
+	 * round keeps them, and save's whiteouts are the OCI ones. */
+	r = sh("cd \"$MINIDOCKER_ROOT\" && ls layers > before && \"$MD\" save -o s2.tar wh:1 && "
+	       "tar -tf s2.tar | sed -n 's,/layer.tar$,,p' | sort | diff - before && echo same && "
+	       "for l in $(cat before); do tar -xOf s2.tar $l/layer.tar | tar -t; done | grep wh");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "same\ndata/.wh..wh..opq\netc/.wh.gone\n");
+	/* save refuses what it cannot do, and leaves no file. */
+	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" save -o bad.tar wh:1 nosuch; echo $?; ls bad.tar* 2>/dev/null | wc -l");
+	ck_assert_str_eq(r.out, "125\n0\n");
+	ck_contains(r.err, "No such image: nosuch");
+	r = md(NULL, "save", "--format", "zip", "-o", "x", "wh:1", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "unknown --format 'zip'");
+	/* v1.1's folder image too, as one layer. */
+	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" save -o b.tar base && \"$MD\" --root fresh load -i b.tar && "
+	       "\"$MD\" --root fresh run --rm base cat /etc/passwd | head -n 1");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "Loaded image: base:latest\nroot:x:0:0:root:/root:/bin/sh\n");
+}
+END_TEST
+
 void add_imagestore_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "image store");
@@ -372,4 +435,5 @@ void add_imagestore_tests(Suite *s)
 	add_root_test(tc, load_applies_whiteouts_the_overlay_way);
 	add_root_test(tc, compressed_and_oci_archives_share_their_layers);
 	add_root_test(tc, hostile_archives_are_refused_and_leave_nothing);
+	add_root_test(tc, save_then_load_round_trips);
 }

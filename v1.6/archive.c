@@ -138,6 +138,16 @@ int strip_overlay_xattrs(struct archive_entry *e)
 
 /* ---- reading the archive ---------------------------------------------- */
 
+/* The folder load started in: back to it after unpacking somewhere, as
+ * the state root may be a relative path (--root fresh). */
+static int here = -1;
+
+static void back_here(void)
+{
+	if (fchdir(here) < 0)
+		md_die("chdir back");
+}
+
 struct layer_in {
 	char path[PATH_MAX];	/* in the archive */
 	char blob[65];		/* the blob's digest, if the archive names it; else "" */
@@ -208,6 +218,7 @@ static int unpack_outer(struct load *l, const char *dir)
 	}
 	archive_write_free(w);
 	archive_read_free(a);
+	back_here();
 	return rc;
 }
 
@@ -558,6 +569,7 @@ static int take_layer(const struct load *l, const struct layer_in *li)
 		md_die("mkdir %s", dir);
 	if (rc == 0)
 		rc = extract(a, what, &skipped, 1);
+	back_here();
 	if (skipped)
 		fprintf(stderr, "minidocker: load: skipped %ld device node%s in %s: a container's devices come "
 			"from the runtime, not its image\n", skipped, skipped == 1 ? "" : "s", what);
@@ -626,13 +638,15 @@ static int load_all(void *arg)
 	char x[PATH_MAX];
 	struct stat st;
 
+	if ((here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		md_die("open the current folder");
 	md_pathf(x, "%s/archive", l->work);
 	if (mkdir(x, 0700) < 0)
 		md_die("mkdir %s", x);
-	if (unpack_outer(l, x) < 0)
-		return -1;
 	if ((l->x = open(x, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		md_die("open %s", x);
+	if (unpack_outer(l, x) < 0)
+		return -1;
 	int docker = fstatat(l->x, "manifest.json", &st, AT_SYMLINK_NOFOLLOW) == 0;
 	if (!docker && fstatat(l->x, "index.json", &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		md_warnx("load: %s holds neither manifest.json (docker-archive) nor index.json (OCI layout)",
@@ -672,4 +686,367 @@ int cmd_load(int argc, char **argv)
 		return MD_EXIT_FAILED;
 	md_remove_tree(l.work);	/* the archive, and the layers the store had */
 	return 0;
+}
+
+/* ---- save ------------------------------------------------------------------ */
+
+/* An image to save: its record, its config (with the diff_ids of the
+ * layers as written), its names. */
+struct image_out {
+	struct record r;
+	json_t *cfg;
+	char *text;		/* the config as written */
+	char id[65];		/* its digest */
+	char diff[MAX_LAYERS][65];
+	struct tags names;
+};
+
+static la_ssize_t fd_write(struct archive *a, void *arg, const void *buf, size_t len)
+{
+	struct src *s = arg;
+	ssize_t n = write(s->fd, buf, len);
+
+	if (n < 0) {
+		archive_set_error(a, errno, "write");
+		return -1;
+	}
+	if (s->h)
+		sha256_add(s->h, buf, n);
+	s->n += n;
+	return n;
+}
+
+/* LAYER (a folder of the store) as a tar in WORK/HEX.tar, HEX its
+ * digest: the same tar as the one whose digest named it (layertar.c). */
+static int save_layer(const char *work, const char *layer, char *hex)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX], path[PATH_MAX];
+	struct src s = { .h = sha256_new() };
+
+	layer_path(layer, dir);
+	md_pathf(tmp, "%s/layer.tmp", work);
+	s.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (s.fd < 0)
+		md_die("open %s", tmp);
+	struct archive *a = tar_writer();
+	int rc = archive_write_open(a, &s, NULL, fd_write, NULL) == ARCHIVE_OK ? layer_tar(dir, a, NULL, 0) : -1;
+	if (archive_write_close(a) != ARCHIVE_OK || rc < 0) {
+		md_warnx("save: layer %s: %s", layer, archive_error_string(a));
+		rc = -1;
+	}
+	archive_write_free(a);
+	sha256_end(s.h, hex);
+	if (close(s.fd) < 0)
+		rc = -1;
+	md_pathf(path, "%s/%s.tar", work, hex);
+	if (rc == 0 && rename(tmp, path) < 0)
+		md_die("rename %s", tmp);
+	return rc;
+}
+
+/* Image REF for save: its layers written into WORK, its config updated. */
+static int take_image(const char *work, const char *ref, struct image_out *o)
+{
+	char id[65], name[256], digest[80];
+	int kind = image_resolve(ref, id);
+
+	memset(o, 0, sizeof *o);
+	if (kind < 0) {
+		md_warnx("save: No such image: %s", ref);
+		return -1;
+	}
+	if (kind == 0) {	/* a v1.1 folder: one layer (and those below), no config */
+		if (ref_normalize(ref, name) < 0)
+			return -1;
+		char parent[256];
+		time_t created;
+		snprintf(parent, sizeof parent, "%s", ref);
+		for (int n = 0; parent[0] && n < MAX_LAYERS; n++) {
+			memmove(o->r.layer[1], o->r.layer[0], sizeof o->r.layer[0] * o->r.n++);
+			snprintf(o->r.layer[0], sizeof o->r.layer[0], "folder:%.64s", parent);
+			image_meta(parent, parent, sizeof parent, &created);
+		}
+		o->r.created = time(NULL);
+		tags_add(&o->names, name, "");
+	} else {
+		struct tags t;
+		if (record_read(id, &o->r) < 0)
+			return -1;
+		o->cfg = image_config_read(id);
+		tags_read(&t);
+		int by_name = ref_normalize(ref, name) == 0;
+		for (int i = 0; i < t.n; i++)	/* the name given, or every name of the ID */
+			if (!strcmp(t.id[i].hex, id) && (!by_name || !strcmp(t.ref[i], name) ||
+			    (!strncmp(t.ref[i], "docker.io/library/", 18) && !strcmp(t.ref[i] + 18, name))))
+				tags_add(&o->names, t.ref[i], id);
+		tags_free(&t);
+	}
+	json_t *ids = json_array();
+	for (int i = 0; i < o->r.n; i++) {
+		if (save_layer(work, o->r.layer[i], o->diff[i]) < 0) {
+			json_decref(ids);
+			return -1;
+		}
+		snprintf(digest, sizeof digest, "sha256:%s", o->diff[i]);
+		json_array_append_new(ids, json_string(digest));
+	}
+	if (!o->cfg)
+		o->cfg = config_new(&o->r, NULL);
+	json_t *rootfs = json_pack("{s:s, s:o}", "type", "layers", "diff_ids", ids);
+	json_object_set_new(o->cfg, "rootfs", rootfs);
+	o->text = json_dumps(o->cfg, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!o->text)
+		md_diex("save: the config of %s as JSON", ref);
+	struct sha256 *h = sha256_new();
+	sha256_add(h, o->text, strlen(o->text));
+	sha256_end(h, o->id);
+	return 0;
+}
+
+/* One entry of the archive: a folder (DATA NULL, LEN 0), bytes, or the
+ * file FROM. */
+static int put(struct archive *a, const char *path, const void *data, size_t len, const char *from)
+{
+	struct archive_entry *e = archive_entry_new();
+	struct stat st;
+	int fd = -1, rc = 0;
+
+	if (from && ((fd = open(from, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0))
+		md_die("open %s", from);
+	archive_entry_set_pathname(e, path);
+	archive_entry_set_filetype(e, !data && !from ? AE_IFDIR : AE_IFREG);
+	archive_entry_set_perm(e, !data && !from ? 0755 : 0644);
+	archive_entry_set_size(e, from ? st.st_size : (la_int64_t)len);
+	archive_entry_set_mtime(e, time(NULL), 0);
+	if (archive_write_header(a, e) < ARCHIVE_WARN)
+		rc = -1;
+	if (rc == 0 && data && archive_write_data(a, data, len) != (la_ssize_t)len)
+		rc = -1;
+	static char buf[1 << 16];
+	ssize_t n;
+	while (rc == 0 && fd >= 0 && (n = read(fd, buf, sizeof buf)) > 0)
+		if (archive_write_data(a, buf, n) != n)
+			rc = -1;
+	if (fd >= 0)
+		close(fd);
+	archive_entry_free(e);
+	if (rc < 0)
+		md_warnx("save: %s: %s", path, archive_error_string(a));
+	return rc;
+}
+
+static int put_json(struct archive *a, const char *path, json_t *j, char *hex)
+{
+	char *text = json_dumps(j, JSON_COMPACT);
+	int rc = put(a, path, text, strlen(text), NULL);
+
+	if (hex) {
+		struct sha256 *h = sha256_new();
+		sha256_add(h, text, strlen(text));
+		sha256_end(h, hex);
+	}
+	free(text);
+	json_decref(j);
+	return rc;
+}
+
+/* docker-archive: HEX/layer.tar, CONFIG.json, manifest.json, repositories
+ * (what docker save wrote before 25, and docker and podman load take). */
+static int write_docker(struct archive *a, const char *work, struct image_out *o, int n)
+{
+	char path[PATH_MAX], file[PATH_MAX];
+	json_t *manifest = json_array(), *repos = json_object();
+	int rc = 0;
+
+	for (int i = 0; i < n && rc == 0; i++) {
+		json_t *layers = json_array(), *tags = json_array();
+		for (int j = 0; j < o[i].r.n && rc == 0; j++) {
+			int seen = 0;
+			for (int k = 0; k <= i; k++)
+				for (int m = 0; m < (k < i ? o[k].r.n : j); m++)
+					seen |= !strcmp(o[k].diff[m], o[i].diff[j]);
+			md_pathf(path, "%s/layer.tar", o[i].diff[j]);
+			md_pathf(file, "%s/%s.tar", work, o[i].diff[j]);
+			if (!seen)
+				rc = put(a, o[i].diff[j], NULL, 0, NULL) || put(a, path, NULL, 0, file);
+			json_array_append_new(layers, json_string(path));
+		}
+		md_pathf(path, "%s.json", o[i].id);
+		if (rc == 0)
+			rc = put(a, path, o[i].text, strlen(o[i].text), NULL);
+		for (int t = 0; t < o[i].names.n; t++) {
+			char repo[256];
+			const char *colon = strrchr(o[i].names.ref[t], ':');
+			json_array_append_new(tags, json_string(o[i].names.ref[t]));
+			snprintf(repo, sizeof repo, "%.*s", (int)(colon - o[i].names.ref[t]), o[i].names.ref[t]);
+			if (!json_object_get(repos, repo))
+				json_object_set_new(repos, repo, json_object());
+			json_object_set_new(json_object_get(repos, repo), colon + 1,
+					    json_string(o[i].diff[o[i].r.n - 1]));
+		}
+		json_array_append_new(manifest, json_pack("{s:s, s:o, s:o}", "Config", path, "RepoTags", tags,
+							  "Layers", layers));
+	}
+	if (rc == 0)
+		rc = put_json(a, "manifest.json", manifest, NULL) || put_json(a, "repositories", repos, NULL);
+	else
+		json_decref(manifest), json_decref(repos);
+	return rc;
+}
+
+/* The OCI image layout: oci-layout, blobs/sha256/..., index.json. */
+static int write_oci(struct archive *a, const char *work, struct image_out *o, int n)
+{
+	char path[PATH_MAX], file[PATH_MAX], hex[65], digest[80];
+	json_t *index = json_array();
+	struct stat st;
+	int rc = put(a, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}", 30, NULL) || put(a, "blobs", NULL, 0, NULL) ||
+		 put(a, "blobs/sha256", NULL, 0, NULL);
+
+	for (int i = 0; i < n && rc == 0; i++) {
+		json_t *layers = json_array();
+		for (int j = 0; j < o[i].r.n && rc == 0; j++) {
+			int seen = 0;
+			for (int k = 0; k <= i; k++)
+				for (int m = 0; m < (k < i ? o[k].r.n : j); m++)
+					seen |= !strcmp(o[k].diff[m], o[i].diff[j]);
+			md_pathf(path, "blobs/sha256/%s", o[i].diff[j]);
+			md_pathf(file, "%s/%s.tar", work, o[i].diff[j]);
+			if (stat(file, &st) < 0)
+				md_die("stat %s", file);
+			if (!seen)
+				rc = put(a, path, NULL, 0, file);
+			snprintf(digest, sizeof digest, "sha256:%s", o[i].diff[j]);
+			json_array_append_new(layers, json_pack("{s:s, s:s, s:I}", "mediaType",
+								"application/vnd.oci.image.layer.v1.tar", "digest", digest,
+								"size", (json_int_t)st.st_size));
+		}
+		md_pathf(path, "blobs/sha256/%s", o[i].id);
+		if (rc == 0)
+			rc = put(a, path, o[i].text, strlen(o[i].text), NULL);
+		snprintf(digest, sizeof digest, "sha256:%s", o[i].id);
+		json_t *m = json_pack("{s:i, s:s, s:{s:s, s:s, s:I}, s:o}", "schemaVersion", 2, "mediaType",
+				      "application/vnd.oci.image.manifest.v1+json", "config", "mediaType",
+				      "application/vnd.oci.image.config.v1+json", "digest", digest, "size",
+				      (json_int_t)strlen(o[i].text), "layers", layers);
+		char *text = json_dumps(m, JSON_COMPACT);
+		json_decref(m);
+		struct sha256 *h = sha256_new();
+		sha256_add(h, text, strlen(text));
+		sha256_end(h, hex);
+		md_pathf(path, "blobs/sha256/%s", hex);
+		if (rc == 0)
+			rc = put(a, path, text, strlen(text), NULL);
+		snprintf(digest, sizeof digest, "sha256:%s", hex);
+		for (int t = 0; t < (o[i].names.n ? o[i].names.n : 1); t++) {
+			json_t *d = json_pack("{s:s, s:s, s:I}", "mediaType", "application/vnd.oci.image.manifest.v1+json",
+					      "digest", digest, "size", (json_int_t)strlen(text));
+			if (o[i].names.n)	/* podman's and containerd's names for it */
+				json_object_set_new(d, "annotations",
+						    json_pack("{s:s, s:s}", "org.opencontainers.image.ref.name",
+							      o[i].names.ref[t], "io.containerd.image.name",
+							      o[i].names.ref[t]));
+			json_array_append_new(index, d);
+		}
+		free(text);
+	}
+	if (rc == 0)
+		rc = put_json(a, "index.json", json_pack("{s:i, s:o}", "schemaVersion", 2, "manifests", index), NULL);
+	else
+		json_decref(index);
+	return rc;
+}
+
+struct save {
+	int argc, oci, out;
+	char **argv;
+	const char *work;
+};
+
+static int save_all(void *arg)
+{
+	struct save *s = arg;
+	struct image_out *o = calloc(s->argc, sizeof *o);
+	struct src dst = { .fd = s->out };
+	int rc = 0;
+
+	if (!o)
+		md_die("out of memory");
+	int n = 0;
+	for (int i = 0; i < s->argc && rc == 0; i++) {
+		rc = take_image(s->work, s->argv[i], &o[n]);
+		/* The same image twice (two of its names): once, with both. */
+		int dup = -1;
+		for (int j = 0; j < n && rc == 0 && dup < 0; j++)
+			if (!strcmp(o[j].id, o[n].id))
+				dup = j;
+		if (dup < 0) {
+			n++;
+			continue;
+		}
+		for (int t = 0; t < o[n].names.n; t++) {
+			int have = 0;
+			for (int u = 0; u < o[dup].names.n; u++)
+				have |= !strcmp(o[dup].names.ref[u], o[n].names.ref[t]);
+			if (!have)
+				tags_add(&o[dup].names, o[n].names.ref[t], o[n].names.id[t].hex);
+		}
+		tags_free(&o[n].names);
+		json_decref(o[n].cfg);
+		free(o[n].text);
+	}
+	struct archive *a = tar_writer();
+	if (rc == 0 && archive_write_open(a, &dst, NULL, fd_write, NULL) != ARCHIVE_OK)
+		rc = -1;
+	if (rc == 0)
+		rc = s->oci ? write_oci(a, s->work, o, n) : write_docker(a, s->work, o, n);
+	if (archive_write_close(a) != ARCHIVE_OK && rc == 0) {
+		md_warnx("save: %s", archive_error_string(a));
+		rc = -1;
+	}
+	archive_write_free(a);
+	return rc;
+}
+
+int cmd_save(int argc, char **argv)
+{
+	static const struct option opts[] = { { "output", required_argument, NULL, 'o' },
+					      { "format", required_argument, NULL, 'F' },
+					      { "help", no_argument, NULL, 'h' }, { 0 } };
+	char work[PATH_MAX], tmp[PATH_MAX];
+	const char *output = NULL;
+	int opt, oci = 0;
+
+	while ((opt = next_opt(find_command("save"), argc, argv, "o:", opts)) != -1)
+		if (opt == 'o')
+			output = optarg;
+		else if (!strcmp(optarg, "oci-archive"))
+			oci = 1;
+		else if (strcmp(optarg, "docker-archive"))
+			usage_error(find_command("save"), NULL, "unknown --format '%s': docker-archive or oci-archive",
+				    optarg);
+	if (optind >= argc)
+		usage_error(find_command("save"), NULL, "no image given");
+	if (!output && isatty(1))
+		md_diex("save: cowardly refusing to save to a terminal: -o FILE, or > FILE");
+	/* Into FILE.PID first, renamed when whole: a failed save leaves no
+	 * half archive, nor an old one damaged. */
+	int out = 1;
+	if (output) {
+		md_pathf(tmp, "%s.%d.tmp", output, (int)getpid());
+		if ((out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
+			md_die("save: create %s", tmp);
+	}
+	temp_image(work, "save");
+	struct save s = { argc - optind, oci, out, argv + optind, work };
+	int rc = fill_temp(work, save_all, &s);
+	if (rc == 0)
+		md_remove_tree(work);
+	if (output && (close(out) < 0 || rc < 0 || rename(tmp, output) < 0)) {
+		if (rc == 0)
+			md_warn("save: write %s", output);
+		unlink(tmp);
+		return MD_EXIT_FAILED;
+	}
+	return rc < 0 ? MD_EXIT_FAILED : 0;
 }

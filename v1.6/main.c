@@ -102,6 +102,9 @@ static const struct command commands[] = {
 	  "load [OPTIONS]",
 	  "  -i, --input FILE     Read from FILE (plain, gzip or zstd), not stdin\n"
 	  "  -q, --quiet          Say nothing of what was loaded\n", cmd_load },
+	{ "save", "Save images to a docker-archive or an OCI archive", "save [OPTIONS] IMAGE...",
+	  "  -o, --output FILE    Write to FILE, not stdout\n"
+	  "      --format FORMAT  docker-archive (default) or oci-archive\n", cmd_save },
 	{ "tag", "Give an image another name", "tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL, cmd_tag },
 	{ "network", "Manage networks", "network create [--subnet CIDR] NAME | ls | rm NAME... | inspect NAME...",
 	  "      --subnet CIDR    create: the network's addresses (default: a free 10.89.N.0/24)\n",
