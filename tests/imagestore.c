@@ -425,6 +425,45 @@ START_TEST(save_then_load_round_trips)
 }
 END_TEST
 
+START_TEST(export_then_import_round_trips)
+{
+	write_mk();
+	struct result r = sh(MK("docker d.tar wh:1 L/l1.tar L/l2.tar; \"$MD\" load -q -i d.tar"));
+	ck_status(r, 0);
+	/* The container's root is a range's id on the host: export maps the
+	 * owners back, as the container saw them. */
+	r = md(NULL, "run", "--name", "ex", "wh:1", "sh", "-c",
+	       "echo hello > /data/h; chown 42:43 /data/h; rm /etc/kept; mkdir /srv", NULL);
+	ck_status(r, 0);
+	r = sh("cd \"$MINIDOCKER_ROOT\" && stat -c %%u containers/*/upper/data/h | awk '{ print ($1 > 65535) }'");
+	ck_assert_str_eq(r.out, "1\n");
+	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" export -o ex.tar ex && tar -tv --numeric-owner -f ex.tar | "
+	       "awk '$6 ~ /^(data|etc|srv)/ { print $2, $6 }' | sort");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "0/0 data/\n0/0 data/new\n0/0 etc/\n0/0 etc/hostname\n0/0 etc/hosts\n"
+				"0/0 etc/resolv.conf\n0/0 srv/\n42/43 data/h\n");
+	/* No whiteout in it: the merged view, not a layer. */
+	r = sh("cd \"$MINIDOCKER_ROOT\" && tar -tf ex.tar | grep -c wh; \"$MD\" import ex.tar again >/dev/null");
+	ck_assert_str_eq(r.out, "0\n");
+	r = md(NULL, "run", "--rm", "again", "sh", "-c", "stat -c '%n %u:%g' /data/h /data/new; ls /etc; cat /data/h",
+	       NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "/data/h 42:43\n/data/new 0:0\nhostname\nhosts\nresolv.conf\nhello\n");
+	/* A running container too; to stdout; no half file for a bad one. */
+	ck_status(md(NULL, "run", "-d", "--name", "live", "wh:1", "sh", "-c", "echo x > /x; sleep 30", NULL), 0);
+	for (int i = 0; i < 50; i++) {
+		r = sh("\"$MD\" export live | tar -t | grep -c '^x$'");
+		if (!strcmp(r.out, "1\n"))
+			break;
+		usleep(100000);
+	}
+	ck_assert_str_eq(r.out, "1\n");
+	ck_status(md(NULL, "rm", "-f", "live", NULL), 0);
+	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" export -o no.tar nosuch; echo $?; ls no.tar* 2>/dev/null | wc -l");
+	ck_assert_str_eq(r.out, "125\n0\n");
+}
+END_TEST
+
 void add_imagestore_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "image store");
@@ -436,4 +475,5 @@ void add_imagestore_tests(Suite *s)
 	add_root_test(tc, compressed_and_oci_archives_share_their_layers);
 	add_root_test(tc, hostile_archives_are_refused_and_leave_nothing);
 	add_root_test(tc, save_then_load_round_trips);
+	add_root_test(tc, export_then_import_round_trips);
 }

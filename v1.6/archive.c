@@ -1,4 +1,4 @@
-/* Images as archives (v1.6): load.
+/* Images as archives (v1.6): load, save, export.
  *
  * Two layouts carry images between machines without a registry:
  *
@@ -25,9 +25,11 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <linux/openat2.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -1045,6 +1047,90 @@ int cmd_save(int argc, char **argv)
 	if (output && (close(out) < 0 || rc < 0 || rename(tmp, output) < 0)) {
 		if (rc == 0)
 			md_warn("save: write %s", output);
+		unlink(tmp);
+		return MD_EXIT_FAILED;
+	}
+	return rc < 0 ? MD_EXIT_FAILED : 0;
+}
+
+/* ---- export ---------------------------------------------------------------- */
+
+struct export {
+	struct container c;
+	int out;
+};
+
+/* In a mount namespace of our own (private: nothing reaches the host),
+ * the container's files as one read-only overlay: its upper layer on top
+ * of its image's layers, all as lower layers (no upperdir: no clash with
+ * the overlay a running container has).  Written as a tar, the owners
+ * taken back out of the container's id range (v1.2), so that an import
+ * of it elsewhere keeps them. */
+static int export_child(void *arg)
+{
+	struct export *x = arg;
+	char dir[PATH_MAX], lowers[PATH_MAX], shifted[PATH_MAX], opts[3 * PATH_MAX + 64], rootfs[PATH_MAX];
+	const struct container *c = &x->c;
+
+	if (image_layers(c->image_id[0] ? c->image_id : c->image, lowers) < 0)
+		return -1;
+	if (!strcmp(c->layers, "copy") && shifted_layers(c, lowers, shifted) == 0)
+		snprintf(lowers, sizeof lowers, "%s", shifted);	/* v1.2's copies, as it ran */
+	container_path(dir, c->id, NULL);
+	md_pathf(rootfs, "%s/rootfs", dir);
+	if ((size_t)snprintf(opts, sizeof opts, "userxattr,lowerdir=%s/upper:%s", dir, lowers) >= sizeof opts)
+		md_diex("overlay options too long");
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		md_die("export: a mount namespace for the container's files");
+	if (mount("overlay", rootfs, "overlay", MS_RDONLY | MS_NOSUID | MS_NODEV, opts) < 0)
+		md_die("export: mount container %s's files on %s", c->name, rootfs);
+	struct src dst = { .fd = x->out };
+	struct archive *a = tar_writer();
+	int rc = archive_write_open(a, &dst, NULL, fd_write, NULL) == ARCHIVE_OK ? 0 : -1;
+	if (rc == 0)
+		rc = layer_tar(rootfs, a, c->map.how == MAP_RANGE ? &c->map : NULL, 1);
+	if (archive_write_close(a) != ARCHIVE_OK && rc == 0) {
+		md_warnx("export: %s", archive_error_string(a));
+		rc = -1;
+	}
+	archive_write_free(a);
+	return rc;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = { { "output", required_argument, NULL, 'o' },
+					      { "help", no_argument, NULL, 'h' }, { 0 } };
+	char tmp[PATH_MAX], work[PATH_MAX];
+	const char *output = NULL;
+	struct export x;
+	int opt;
+
+	while ((opt = next_opt(find_command("export"), argc, argv, "o:", opts)) != -1)
+		output = optarg;
+	if (argc - optind != 1)
+		usage_error(find_command("export"), NULL, "one container, please");
+	if (geteuid() != 0)
+		md_diex("export: only root can mount a container's files to read them");
+	if (!output && isatty(1))
+		md_diex("export: cowardly refusing to save to a terminal: -o FILE, or > FILE");
+	if (find_container(argv[optind], &x.c) < 0)
+		return MD_EXIT_FAILED;
+	drop_command(&x.c);
+	x.out = 1;
+	if (output) {
+		md_pathf(tmp, "%s.%d.tmp", output, (int)getpid());
+		if ((x.out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
+			md_die("export: create %s", tmp);
+	}
+	/* fill_temp's child, for its clean end on Ctrl-C; the folder unused. */
+	temp_image(work, "export");
+	int rc = fill_temp(work, export_child, &x);
+	if (rc == 0)
+		md_remove_tree(work);
+	if (output && (close(x.out) < 0 || rc < 0 || rename(tmp, output) < 0)) {
+		if (rc == 0)
+			md_warn("export: write %s", output);
 		unlink(tmp);
 		return MD_EXIT_FAILED;
 	}

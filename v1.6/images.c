@@ -121,7 +121,8 @@ void temp_image(char *tmp, const char *what)	/* v1.6: load's too */
 	DIR *d = opendir(dir);
 	while (d && (e = readdir(d)))
 		if (stale_temp(e->d_name, "import") || stale_temp(e->d_name, "commit") ||
-		    stale_temp(e->d_name, "load") || stale_temp(e->d_name, "save")) {	/* v1.6 */
+		    stale_temp(e->d_name, "load") || stale_temp(e->d_name, "save") ||
+		    stale_temp(e->d_name, "export")) {	/* v1.6 */
 			md_pathf(path, "%s/%s", dir, e->d_name);
 			md_remove_tree(path);
 		}

@@ -217,13 +217,24 @@ static int put_entry(struct walk *w, size_t at, const char *name)
 		if (put_marker(w, &st) < 0)
 			return -1;
 	}
-	if (chdir(name) < 0) {
-		md_warn("tar: chdir %s", w->path);
+	/* Down without following a symlink, into the folder lstat saw; back
+	 * up only into the folder we left: a tree changed under us (a running
+	 * container's) must not lead the walk anywhere else. */
+	struct stat here, back, in;
+	int fd = openat(AT_FDCWD, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (stat(".", &here) < 0 || fd < 0 || fstat(fd, &in) < 0 || in.st_ino != st.st_ino ||
+	    in.st_dev != st.st_dev || fchdir(fd) < 0) {
+		md_warn("tar: enter %s", w->path);
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
+	close(fd);
 	int rc = walk_here(w, sub);
-	if (chdir("..") < 0)
-		md_die("tar: chdir ..");
+	if (chdir("..") < 0 || stat(".", &back) < 0 || back.st_ino != here.st_ino || back.st_dev != here.st_dev) {
+		md_warnx("tar: %s changed while it was read", w->path);
+		return -1;
+	}
 	return rc;
 }
 

@@ -105,6 +105,8 @@ static const struct command commands[] = {
 	{ "save", "Save images to a docker-archive or an OCI archive", "save [OPTIONS] IMAGE...",
 	  "  -o, --output FILE    Write to FILE, not stdout\n"
 	  "      --format FORMAT  docker-archive (default) or oci-archive\n", cmd_save },
+	{ "export", "Write a container's files as a tarball (for import)", "export [OPTIONS] CONTAINER",
+	  "  -o, --output FILE    Write to FILE, not stdout\n", cmd_export },
 	{ "tag", "Give an image another name", "tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", NULL, cmd_tag },
 	{ "network", "Manage networks", "network create [--subnet CIDR] NAME | ls | rm NAME... | inspect NAME...",
 	  "      --subnet CIDR    create: the network's addresses (default: a free 10.89.N.0/24)\n",
