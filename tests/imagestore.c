@@ -158,7 +158,7 @@ END_TEST
 
 START_TEST(commit_shares_the_layers_below)
 {
-	import_one("one");
+	free(import_one("one"));
 	ck_status(md(NULL, "run", "--name", "cc", "one", "sh", "-c", "echo x > /x", NULL), 0);
 	struct result r = md(NULL, "commit", "cc", "two", NULL);
 	ck_status(r, 0);

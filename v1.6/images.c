@@ -183,13 +183,14 @@ int fill_temp(const char *tmp, int (*fn)(void *), void *arg)	/* v1.6: load's too
  * store has that layer already, TMP goes and the one there serves. */
 static void adopt_layer(const char *tmp, struct record *r)
 {
-	char path[PATH_MAX], *hex = r->layer[r->n];
+	char path[PATH_MAX], *hex;
 	struct stat st;
 
 	if (r->n == MAX_LAYERS) {
 		md_remove_tree(tmp);
 		md_diex("an image has at most %d layers", MAX_LAYERS);
 	}
+	hex = r->layer[r->n];
 	if (layer_digest(tmp, hex) < 0) {
 		md_remove_tree(tmp);
 		md_diex("cannot read the new layer %s back", tmp);
@@ -456,7 +457,7 @@ static int folder_layers(const char *image, struct record *r)
 	int n = 0;
 
 	snprintf(chain[0], sizeof chain[0], "%s", image);
-	while (chain[n][0] && n < MAX_LAYERS - 1) {
+	while (n < MAX_LAYERS - 1 && chain[n][0]) {
 		image_meta(chain[n], parent, sizeof parent, &created);
 		snprintf(chain[++n], sizeof chain[0], "%s", parent);
 	}

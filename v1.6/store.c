@@ -600,7 +600,8 @@ int cmd_images(int argc, char **argv)
 {
 	static const struct option opts[] = { { "quiet", no_argument, NULL, 'q' },
 					      { "help", no_argument, NULL, 'h' }, { 0 } };
-	char repo[256], tag[256], (*ids)[65], **legacy;
+	char repo[256], tag[256], **legacy;
+	char (*ids)[65];
 	int quiet = 0, opt, width = 10;	/* as Docker's tabwriter: 3 spaces after the longest */
 	struct record r;
 	struct tags t;
