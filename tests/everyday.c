@@ -329,7 +329,12 @@ START_TEST(inspect_images_and_networks)
 	ck_status(md(NULL, "run", "--name", "maker", "--network", "none", "base", "touch", "/made", NULL), 0);
 	ck_status(md(NULL, "commit", "maker", "mine", NULL), 0);
 	r = md(NULL, "inspect", "-f", "{{.RootFS.Layers}} {{.Parent}}", "mine", NULL);
-	ck_assert_str_eq(r.out, "[base mine] base\n");
+	if (strcmp(stage, "v1.6") >= 0) {	/* layers by digest; base a v1.1 folder, no image ID */
+		ck_assert_msg(!strncmp(r.out, "[folder:base sha256:", 20) && strlen(r.out) == 20 + 64 + 3 &&
+			      !strcmp(r.out + 84, "] \n"), "%s", r.out);
+	} else {
+		ck_assert_str_eq(r.out, "[base mine] base\n");
+	}
 	/* A network, and a container and an image at once. */
 	ck_status(md(NULL, "network", "create", "--subnet", "10.97.0.0/24", "nett", NULL), 0);
 	r = md(NULL, "run", "-d", "--name", "member", "--network", "nett", "base", "sleep", "60", NULL);

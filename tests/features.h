@@ -32,5 +32,8 @@ void add_volume_tests(Suite *s);
 void add_everyday_tests(Suite *s);
 /* v1.6: imageconfig.c; TCases "image config" and "image config bad input". */
 void add_imageconfig_tests(Suite *s);
+/* v1.6: imagestore.c; TCases "image store" (names, tags, rmi, layers by
+ * digest) and "image archives" (load, save, export). */
+void add_imagestore_tests(Suite *s);
 
 #endif

@@ -46,6 +46,9 @@ const char *state_root(void);
 extern int with_network;
 void own_net_ns(void);
 const char *image_dir(void);
+/* imagestore.c: the folder of IMAGE's top layer (v1.6 keeps layers by
+ * digest, ROOT/layers/HEX; before, ROOT/images/IMAGE). */
+const char *layer_dir(const char *image);
 
 /* Assertions with the output shown when they fail. */
 #define ck_status(r, want) \

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 /* THE one place the tests write an image config in imgconfig.c's format
- * (ROOT/images/.config/NAME.json, the whole OCI config object): image
+ * (ROOT/imagedb/ID/config.json, the whole OCI config object): image
  * NAME, an import of base, whose OCI "config" is CONFIG (JSON), or, with
  * RAW, whose whole file is CONFIG. */
 static void config_image_raw(const char *name, const char *config, int raw)
@@ -20,9 +20,10 @@ static void config_image_raw(const char *name, const char *config, int raw)
 	struct result r = sh("cd \"$MINIDOCKER_ROOT\" && { test -e base.tar || tar -C images/base -cf base.tar .; } && "
 			     "\"$MD\" import base.tar %s", name);
 	ck_status(r, 0);
-	snprintf(path, sizeof path, "%s/images/.config", state_root());
-	mkdir(path, 0700);
-	snprintf(path, sizeof path, "%s/images/.config/%s.json", state_root(), name);
+	/* import prints sha256:ID; the store keeps ID's config beside its
+	 * record (v1.6/imgconfig.c). */
+	ck_assert_msg(strncmp(r.out, "sha256:", 7) == 0 && strlen(r.out) == 7 + 64 + 1, "%s", r.out);
+	snprintf(path, sizeof path, "%s/imagedb/%.64s/config.json", state_root(), r.out + 7);
 	FILE *f = fopen(path, "w");
 	ck_assert_msg(f != NULL, "%s", path);
 	if (raw)
@@ -51,7 +52,7 @@ static char *inspect(const char *format, const char *name)
  * are no debris). */
 static char *leftovers(void)
 {
-	return sh("cd \"$MINIDOCKER_ROOT\" && for d in containers images images/.config; do "
+	return sh("cd \"$MINIDOCKER_ROOT\" && for d in containers images imagedb layers; do "
 		  "echo \"$d:\"; ls -A $d 2>/dev/null; done").out;
 }
 
@@ -62,17 +63,19 @@ START_TEST(commit_c_cmd_then_run_prints_x)
 	ck_status(md(NULL, "run", "--name", "ct", "base", "true", NULL), 0);
 	struct result r = md(NULL, "commit", "-c", "CMD [\"echo\",\"x\"]", "ct", "img", NULL);
 	ck_status(r, 0);
-	ck_assert_str_eq(r.out, "img\n");
+	ck_assert_msg(!strncmp(r.out, "sha256:", 7) && strlen(r.out) == 7 + 64 + 1, "%s", r.out);
+	char record[4096];
+	snprintf(record, sizeof record, "ls -A \"$MINIDOCKER_ROOT/imagedb/%.64s\"", r.out + 7);
 	r = md(NULL, "run", "--rm", "img", NULL);
 	ck_status(r, 0);
 	ck_assert_str_eq(r.out, "x\n");
 	ck_assert_str_eq(inspect("{{json .Config.Cmd}} {{.Architecture}} {{.Os}}", "img"),
 			 "[\"echo\",\"x\"] amd64 linux\n");
 	/* Written whole: no temporary file beside it. */
-	ck_assert_str_eq(sh("ls -A \"$MINIDOCKER_ROOT/images/.config\"").out, "img.json\n");
+	ck_assert_str_eq(sh("%s", record).out, "config.json\nimage\n");
 	/* The config goes with the image. */
 	ck_status(md(NULL, "rmi", "img", NULL), 0);
-	ck_assert_str_eq(sh("ls -A \"$MINIDOCKER_ROOT/images/.config\"").out, "");
+	ck_assert_str_eq(sh("%s 2>/dev/null", record).out, "");
 }
 END_TEST
 
@@ -200,7 +203,8 @@ START_TEST(commit_c_takes_each_instruction)
 	/* created and history, as an OCI config has them. */
 	ck_assert_str_eq(inspect("{{.Config.Cmd}}", "e2"), "[two]\n");
 	r = sh("grep -c '\"history\":\\[{\"created\":\"[0-9T:.-]*Z\",\"created_by\":\"true\",\"comment\":"
-	       "\"minidocker commit\"}\\]' \"$MINIDOCKER_ROOT/images/.config/e2.json\"");
+	       "\"minidocker commit\"}\\]' \"$MINIDOCKER_ROOT/imagedb/$(\"$MD\" inspect -f '{{.Id}}' e2 | "
+	       "cut -d: -f2)/config.json\"");
 	ck_assert_str_eq(r.out, "1\n");
 }
 END_TEST
@@ -211,10 +215,14 @@ START_TEST(import_c_gives_an_import_a_config)
 	struct result r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" import --change 'CMD [\"/bin/echo\",\"imported\"]' "
 			     "-c 'ENV X=1' b.tar imp && \"$MD\" run --rm imp && \"$MD\" run --rm imp sh -c 'echo $X'");
 	ck_status(r, 0);
-	ck_assert_str_eq(r.out, "imp\nimported\n1\n");
-	/* Without -c, an import has no config and runs /bin/sh as before. */
+	ck_assert_msg(!strncmp(r.out, "sha256:", 7) && !strcmp(r.out + 7 + 64, "\nimported\n1\n"), "%s", r.out);
+	/* Without -c, an import's config has no command, as Docker's: a run
+	 * must name one. */
 	ck_status(sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" import b.tar plain"), 0);
-	ck_assert_str_eq(sh("ls -A \"$MINIDOCKER_ROOT/images/.config\"").out, "imp.json\n");
+	r = md(NULL, "run", "--rm", "plain", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "no command specified");
+	ck_status(md(NULL, "run", "--rm", "plain", "true", NULL), 0);
 }
 END_TEST
 

@@ -203,7 +203,7 @@ START_TEST(commit_keeps_the_images_ids_unshifted)
 			     "mkdir /data && echo a > /data/a && chown 1000:1000 /data/a", NULL);
 	ck_status(r, 0);
 	ck_status(md(NULL, "commit", "cm", "shifted", NULL), 0);
-	r = sh("stat -c '%%u:%%g' \"$MINIDOCKER_ROOT/images/shifted/data\" \"$MINIDOCKER_ROOT/images/shifted/data/a\"");
+	r = sh("stat -c '%%u:%%g' \"%s/data\" \"%s/data/a\"", layer_dir("shifted"), layer_dir("shifted"));
 	ck_assert_str_eq(r.out, "0:0\n1000:1000\n");
 	r = md(NULL, "run", "--rm", "shifted", "stat", "-c", "%u:%g", "/data/a", NULL);
 	ck_assert_str_eq(r.out, "1000:1000\n");

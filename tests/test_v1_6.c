@@ -32,6 +32,7 @@ int main(void)
 	add_network_tests(s);
 	add_volume_tests(s);
 	add_everyday_tests(s);
+	add_imagestore_tests(s);	/* v1.6: names, layers by digest, archives */
 	add_imageconfig_tests(s);	/* v1.6: the image's config */
 	return run_suite(s);
 }

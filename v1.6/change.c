@@ -387,7 +387,7 @@ static json_t *word_array(char **v, int n)
 
 json_t *change_from_container(const struct container *c)
 {
-	json_t *all = image_config_read(c->image);
+	json_t *all = image_config_read(c->image_id[0] ? c->image_id : c->image);	/* by ID: even renamed */
 
 	if (!all && errno)
 		exit(MD_EXIT_FAILED);

@@ -27,7 +27,12 @@
 void image_path(const char *image, char *path)
 {
 	struct stat st;
+	char id[65];
 
+	if (image_resolve(image, id) == 1) {	/* v1.6: an image of the store */
+		record_path(path, id, "image");
+		return;
+	}
 	/* A name, not a path: "../../etc" must not be an image. */
 	if (!image[0] || strchr(image, '/') || image[0] == '.')
 		md_diex("invalid image name '%s'", image);
@@ -52,6 +57,8 @@ int create_container(struct container *c, const char *image, char **cmd, int ncm
 	image_path(image, src);
 	md_new_id(c->id);
 	snprintf(c->image, sizeof c->image, "%s", image);
+	if (image_resolve(image, c->image_id) != 1)	/* v1.6: which image, even renamed */
+		c->image_id[0] = '\0';
 	c->argc = ncmd;
 	c->argv = cmd;
 	clock_gettime(CLOCK_REALTIME, &c->created);
@@ -204,7 +211,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 
 	*failed = 0;
 	container_path(dir, c->id, NULL);
-	if (image_layers(c->image, lowers) < 0)
+	if (image_layers(c->image_id[0] ? c->image_id : c->image, lowers) < 0)	/* v1.6: by ID */
 		return -1;
 	int filter = seccomp_build(&c->sec);	/* v1.3: outside its cgroup; init loads it */
 	/* Whose start this is: if we are killed from here on, whoever reads

@@ -320,7 +320,7 @@ static int copy_stopped(const struct container *c, const struct cp_job *j)
 		md_hint("start it first (minidocker start %s), or run cp as root", j->name);
 		return MD_EXIT_FAILED;
 	}
-	if (image_layers(c->image, lowers) < 0)
+	if (image_layers(c->image_id[0] ? c->image_id : c->image, lowers) < 0)	/* v1.6: by ID */
 		return MD_EXIT_FAILED;
 	if (!strcmp(c->layers, "copy") && shifted_layers(c, lowers, shifted) == 0)
 		snprintf(lowers, sizeof lowers, "%s", shifted);	/* v1.2's copies, as it ran */

@@ -5,7 +5,11 @@
  * deletions included (as overlayfs whiteouts), and names its parent image
  * in ROOT/images/.meta/NAME; its layers are its own on top of its
  * parent's.  `make image`'s base and `import`'s images are single layers.
- * A container mounts them all, read-only, under its own upper layer. */
+ * A container mounts them all, read-only, under its own upper layer.
+ *
+ * v1.6: import and commit write into the store (store.c): the new layer
+ * goes to ROOT/layers/HEX by its digest, and the image is a record of its
+ * layers, its config, and its name.  The folder images above still run. */
 #include "minidocker.h"
 
 #include <archive.h>
@@ -14,9 +18,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,26 +50,14 @@ void image_meta(const char *image, char *parent, size_t len, time_t *created)	/*
 		fclose(f);
 }
 
-static void write_meta(const char *image, const char *parent)
-{
-	char dir[PATH_MAX], path[PATH_MAX];
-
-	md_pathf(dir, "%s/images/.meta", md_state_root());
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		md_die("mkdir %s", dir);
-	md_pathf(path, "%s/%s", dir, image);
-	FILE *f = fopen(path, "we");
-	if (!f || fprintf(f, "parent=%s\ncreated=%lld\n", parent, (long long)time(NULL)) < 0 ||
-	    fclose(f) != 0)
-		md_die("write %s", path);
-}
-
 int image_layers(const char *image, char *lowers)
 {
 	char name[256], parent[256], path[PATH_MAX];
 	time_t created;
 	size_t len = 0;
 
+	if (image_resolve(image, name) == 1)	/* v1.6: an image of the store */
+		return store_layers(name, lowers);
 	snprintf(name, sizeof name, "%s", image);
 	for (int depth = 0; name[0]; depth++) {
 		if (depth == 64) {
@@ -89,33 +81,6 @@ int image_layers(const char *image, char *lowers)
 	return 0;
 }
 
-/* These commands take no options but -h/--help: parse them as the others
- * do (an unknown flag is an error, not a file name); return the first
- * argument's index. */
-static int no_options(const char *name, int argc, char **argv)
-{
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
-
-	while (next_opt(find_command(name), argc, argv, "", opts) != -1)
-		;
-	return optind;
-}
-
-/* Image names: lower-case letters, digits, '_', '.', '-'; a letter or
- * digit first.  Never a path. */
-static void check_new_image(const char *name, char *path)
-{
-	size_t len = strlen(name);
-	struct stat st;
-
-	if (!len || len > 63 || !strchr("abcdefghijklmnopqrstuvwxyz0123456789", name[0]) ||
-	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_.-") != len)
-		md_diex("invalid image name '%s': lower-case letters, digits, '_', '.' and '-'", name);
-	md_pathf(path, "%s/images/%s", md_state_root(), name);
-	if (lstat(path, &st) == 0)
-		md_diex("image '%s' already exists", name);
-}
-
 /* Is NAME (".import-PID-START-XXXXXX") a temporary folder whose maker,
  * the process (PID, START), is gone?  Killed, it could not remove it. */
 static int stale_temp(const char *name, const char *what)
@@ -133,17 +98,19 @@ static int stale_temp(const char *name, const char *what)
  * holds our PID and start time, so that the next import or commit can
  * tell the leftovers of a killed one (SIGKILL, a power cut) from the work
  * of one still running, and remove them. */
-static void temp_image(char *tmp, const char *what)
+void temp_image(char *tmp, const char *what)	/* v1.6: load's too */
 {
 	char dir[PATH_MAX], path[PATH_MAX];
 	struct dirent *e;
 
 	/* 0700: images keep setuid files, that only we may reach (as the
 	 * state root above, in case that was made 0755 by an older stage). */
-	md_state_dir(dir, "images", 0700);
+	md_state_dir(dir, "layers", 0700);	/* v1.6: layers are built beside the layers */
 	DIR *d = opendir(dir);
 	while (d && (e = readdir(d)))
-		if (stale_temp(e->d_name, "import") || stale_temp(e->d_name, "commit")) {
+		if (stale_temp(e->d_name, "import") || stale_temp(e->d_name, "commit") ||
+		    stale_temp(e->d_name, "load") || stale_temp(e->d_name, "save") ||
+		    stale_temp(e->d_name, "export")) {	/* v1.6 */
 			md_pathf(path, "%s/%s", dir, e->d_name);
 			md_remove_tree(path);
 		}
@@ -160,7 +127,7 @@ static void temp_image(char *tmp, const char *what)
  * (Ctrl-C during a long import): a signal handler could not safely walk a
  * tree, but this process, which only waits, can.  SIGINT, SIGTERM and
  * SIGCHLD are blocked and taken with sigwaitinfo(2).  0, or -1. */
-static int fill_temp(const char *tmp, int (*fn)(void *), void *arg)
+int fill_temp(const char *tmp, int (*fn)(void *), void *arg)	/* v1.6: load's too */
 {
 	sigset_t set, old;
 	siginfo_t si;
@@ -199,14 +166,43 @@ static int fill_temp(const char *tmp, int (*fn)(void *), void *arg)
 	return -1;
 }
 
-static void publish(const char *tmp, const char *path, const char *name, const char *parent)
+/* The finished layer TMP into the store, as ROOT/layers/HEX, HEX its
+ * digest, in R's next layer (the caller holds the store's lock): if the
+ * store has that layer already, TMP goes and the one there serves. */
+static void adopt_layer(const char *tmp, struct record *r)
 {
-	if (rename(tmp, path) < 0) {
+	char path[PATH_MAX], *hex;
+	struct stat st;
+
+	if (r->n == MAX_LAYERS) {
+		md_remove_tree(tmp);
+		md_diex("an image has at most %d layers", MAX_LAYERS);
+	}
+	hex = r->layer[r->n];
+	if (layer_digest(tmp, hex) < 0) {
+		md_remove_tree(tmp);
+		md_diex("cannot read the new layer %s back", tmp);
+	}
+	layer_path(hex, path);
+	if (lstat(path, &st) == 0)
+		md_remove_tree(tmp);
+	else if (rename(tmp, path) < 0) {
 		md_warn("rename %s to %s", tmp, path);
 		md_remove_tree(tmp);
 		exit(MD_EXIT_FAILED);
 	}
-	write_meta(name, parent);
+	r->n++;
+}
+
+/* A new image of R's layers, with CONFIG (NULL: a fresh one), named NAME. */
+static void publish(struct record *r, json_t *config, const char *name)
+{
+	r->created = time(NULL);
+	json_t *c = config_new(r, config);
+	record_new(r, c);
+	json_decref(c);
+	tag_set(name, r->id);
+	printf("sha256:%s\n", r->id);
 }
 
 /* Does PATH, from a tarball, stay inside the image? */
@@ -237,16 +233,19 @@ static int is_top(const char *path)
 /* Extract every entry of A into the current folder.  libarchive's
  * ARCHIVE_EXTRACT_SECURE_* flags refuse, as the kernel cannot: paths with
  * "..", absolute paths, and writing through a symlink an earlier entry
- * planted (evil -> /etc, then evil/passwd). */
-static int extract(struct archive *a, const char *tarball, long *skipped)
+ * planted (evil -> /etc, then evil/passwd).
+ * v1.6: LAYER, for load: an OCI layer, whose whiteouts become overlayfs's
+ * (archive.c, whiteout), and which may be empty. */
+int extract(struct archive *a, const char *tarball, long *skipped, int layer)
 {
 	struct archive *w = archive_write_disk_new();
 	struct archive_entry *e;
-	int rc = 0, r;
+	int rc = 0, r, done;
 	long files = 0;
+	const char *verb = layer ? "load" : "import";
 
 	if (!w) {	/* the caller removes the folder */
-		md_warnx("import: out of memory");
+		md_warnx("%s: out of memory", verb);
 		return -1;
 	}
 
@@ -257,18 +256,21 @@ static int extract(struct archive *a, const char *tarball, long *skipped)
 	while (rc == 0 && (r = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
 		const char *path = archive_entry_pathname(e), *link = archive_entry_hardlink(e);
 		if (r < ARCHIVE_WARN) {
-			md_warnx("import %s: %s", tarball, archive_error_string(a));
+			md_warnx("%s %s: %s", verb, tarball, archive_error_string(a));
 			rc = -1;
 		} else if (climbs_out(path) || (link && climbs_out(link))) {
-			md_warnx("import %s: refusing '%s%s%s': it points out of the image", tarball, path,
+			md_warnx("%s %s: refusing '%s%s%s': it points out of the image", verb, tarball, path,
 				 link ? "' linked to '" : "", link ? link : "");
 			rc = -1;
 		} else if (is_top(path)) {
 			continue;
+		} else if (layer && (done = whiteout(path, tarball)) != 0) {
+			rc = done < 0 ? -1 : 0;	/* v1.6: .wh.NAME, .wh..wh..opq */
+			files++;
 		} else if (archive_entry_filetype(e) == AE_IFCHR || archive_entry_filetype(e) == AE_IFBLK) {
 			(*skipped)++;	/* devices come from the runtime, not the image */
-		} else if (archive_write_header(w, e) < ARCHIVE_WARN) {
-			md_warnx("import %s: '%s': %s", tarball, path, archive_error_string(w));
+		} else if ((layer && strip_overlay_xattrs(e)) || archive_write_header(w, e) < ARCHIVE_WARN) {
+			md_warnx("%s %s: '%s': %s", verb, tarball, path, archive_error_string(w));
 			rc = -1;
 		} else {
 			const void *buf;
@@ -278,19 +280,19 @@ static int extract(struct archive *a, const char *tarball, long *skipped)
 				if (archive_write_data_block(w, buf, size, off) < ARCHIVE_WARN)
 					break;
 			if (r != ARCHIVE_EOF || archive_write_finish_entry(w) < ARCHIVE_WARN) {
-				md_warnx("import %s: '%s': %s", tarball, path,
+				md_warnx("%s %s: '%s': %s", verb, tarball, path,
 					 archive_error_string(r != ARCHIVE_EOF ? a : w));
 				rc = -1;
 			}
 			files++;
 		}
 	}
-	if (rc == 0 && files + *skipped == 0) {	/* an empty file, or just "./" */
+	if (rc == 0 && files + *skipped == 0 && !layer) {	/* an empty file, or just "./" */
 		md_warnx("import %s: no files in it: an image needs some", tarball);
 		rc = -1;
 	}
 	if (archive_write_close(w) < ARCHIVE_WARN && rc == 0) {
-		md_warnx("import %s: %s", tarball, archive_error_string(w));
+		md_warnx("%s %s: %s", verb, tarball, archive_error_string(w));
 		rc = -1;
 	}
 	archive_write_free(w);
@@ -312,7 +314,7 @@ static int extract_into(void *arg)
 
 	if (chdir(x->tmp) < 0)
 		md_die("chdir %s", x->tmp);
-	if (extract(x->a, x->tarball, &skipped) < 0)
+	if (extract(x->a, x->tarball, &skipped, 0) < 0)
 		return -1;
 	if (skipped)
 		fprintf(stderr, "minidocker: import: skipped %ld device node%s: a container's devices "
@@ -387,27 +389,10 @@ static int whole_stream(const char *tarball)
 	return ok ? 0 : -1;
 }
 
-/* v1.6: the new image's config, written once its layer is in place; if
- * that fails, the image goes too: no image without the config asked for. */
-static void publish_config(const char *path, const char *name, json_t *conf)
-{
-	char meta[PATH_MAX];
-
-	if (!conf)
-		return;
-	int rc = image_config_write(name, conf);
-	json_decref(conf);
-	if (rc == 0)
-		return;
-	md_remove_tree(path);
-	md_pathf(meta, "%s/images/.meta/%s", md_state_root(), name);
-	unlink(meta);
-	exit(MD_EXIT_FAILED);
-}
-
 int cmd_import(int argc, char **argv)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
+	char name[256], tmp[PATH_MAX];
+	struct record r = { .n = 0 };
 	char **changes;
 	int nchanges;
 
@@ -415,7 +400,7 @@ int cmd_import(int argc, char **argv)
 	if (argc - i != 2)
 		usage_error(find_command("import"), NULL, "a tarball and a name, please");
 	argv += i - 1;
-	check_new_image(argv[2], path);
+	check_new_name(argv[2], name);
 	/* v1.6: with -c, a config of its own; the changes are checked
 	 * before anything is made. */
 	json_t *conf = NULL;
@@ -445,9 +430,12 @@ int cmd_import(int argc, char **argv)
 	archive_read_free(a);
 	if (rc < 0)
 		return MD_EXIT_FAILED;
-	publish(tmp, path, argv[2], "");
-	publish_config(path, argv[2], conf);	/* v1.6 */
-	printf("%s\n", argv[2]);
+	/* v1.6: one layer, by its digest, and an image of it in the store. */
+	int lock = store_lock(LOCK_EX);
+	adopt_layer(tmp, &r);
+	publish(&r, conf, name);
+	close(lock);
+	json_decref(conf);
 	return 0;
 }
 
@@ -463,10 +451,32 @@ static int copy_layer(void *arg)
 	return copy_upper(copy->c, copy->upper, copy->tmp);
 }
 
+/* A v1.1 folder image's layers, bottom first, into R, as "folder:NAME". */
+static int folder_layers(const char *image, struct record *r)
+{
+	char chain[MAX_LAYERS][256], parent[256];
+	time_t created;
+	int n = 0;
+
+	snprintf(chain[0], sizeof chain[0], "%s", image);
+	while (n < MAX_LAYERS - 1 && chain[n][0]) {
+		image_meta(chain[n], parent, sizeof parent, &created);
+		snprintf(chain[++n], sizeof chain[0], "%s", parent);
+	}
+	if (chain[n][0]) {
+		md_warnx("image %s: more than %d layers (a loop in .meta?)", image, MAX_LAYERS);
+		return -1;
+	}
+	while (n > 0)
+		snprintf(r->layer[r->n++], sizeof r->layer[0], "folder:%.64s", chain[--n]);
+	return 0;
+}
+
 int cmd_commit(int argc, char **argv)
 {
-	char path[PATH_MAX], tmp[PATH_MAX], upper[PATH_MAX];
+	char name[256], tmp[PATH_MAX], upper[PATH_MAX];
 	struct container c;
+	struct record r;
 	char **changes;
 	int nchanges;
 
@@ -476,11 +486,17 @@ int cmd_commit(int argc, char **argv)
 	argv += i - 1;
 	if (find_container(argv[1], &c) < 0)
 		return MD_EXIT_FAILED;
-	check_new_image(argv[2], path);
+	check_new_name(argv[2], name);
+	/* v1.6: the new image is its parent's layers and one more, the
+	 * container's upper layer. */
+	if (c.image_id[0] ? record_read(c.image_id, &r) < 0 : (memset(&r, 0, sizeof r), folder_layers(c.image, &r) < 0))
+		md_diex("commit %s: its image %s is gone", argv[1], c.image_id[0] ? c.image_id : c.image);
+	if (c.image_id[0])
+		snprintf(r.parent, sizeof r.parent, "%s", c.image_id);
 	/* v1.6: the container's config, as Docker commits it, then -c's
 	 * changes: all checked before the layer is copied. */
-	json_t *conf = change_from_container(&c);
-	change_config("commit", conf, changes, nchanges);
+	json_t *config = change_from_container(&c);
+	change_config("commit", config, changes, nchanges);
 	free(changes);
 	char *by = NULL;
 	size_t len = 0;
@@ -489,97 +505,36 @@ int cmd_commit(int argc, char **argv)
 		fprintf(f, "%s%s", w ? " " : "", c.argv[w]);
 	if (!f || fclose(f) != 0)
 		md_die("open_memstream");
-	change_history(conf, by, "minidocker commit");
+	change_history(config, by, "minidocker commit");
 	free(by);
 	drop_command(&c);
 	/* The new layer is the container's upper layer, whiteouts and opaque
-	 * markers included: its parent is the container's image. */
+	 * markers included. */
 	container_path(upper, c.id, "upper");
 	temp_image(tmp, "commit");
 	struct layer_copy copy = { &c, upper, tmp };
 	if (fill_temp(tmp, copy_layer, &copy) < 0)
 		md_diex("commit %s: cannot copy %s", argv[1], upper);
 	net_uncommit(tmp);	/* v1.4: the mount points of /etc/hosts and the like */
-	publish(tmp, path, argv[2], c.image);
-	publish_config(path, argv[2], conf);	/* v1.6 */
-	printf("%s\n", argv[2]);
+	int lock = store_lock(LOCK_EX);
+	adopt_layer(tmp, &r);
+	publish(&r, config, name);
+	close(lock);
+	json_decref(config);
 	return 0;
 }
 
-static long long layer_bytes;
-
-static int add_size(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)path;
-	(void)flag;
-	(void)ftw;
-	layer_bytes += (long long)st->st_blocks * 512;
-	return 0;
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int cmd_images(int argc, char **argv)
-{
-	char dir[PATH_MAX], path[PATH_MAX], parent[256];
-	char **names = NULL;
-	int n = 0;
-
-	int i = no_options("images", argc, argv);
-	if (i < argc)
-		usage_error(find_command("images"), NULL, "unexpected argument '%s'", argv[i]);
-	md_pathf(dir, "%s/images", md_state_root());
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.') {
-			names = md_realloc(names, (n + 1) * sizeof *names);
-			if (!(names[n++] = strdup(e->d_name)))
-				md_die("out of memory");
-		}
-	if (d)
-		closedir(d);
-	qsort(names, n, sizeof *names, by_name);
-	printf("%-20s %-20s %-10s %s\n", "IMAGE", "PARENT", "SIZE", "CREATED");
-	for (int i = 0; i < n; i++) {
-		time_t created;
-		char ago[64];
-		image_meta(names[i], parent, sizeof parent, &created);
-		md_pathf(path, "%s/%s", dir, names[i]);
-		/* glibc's nftw walks with directory fds: a committed layer as
-		 * deep as its container made it is counted whole.  If it fails,
-		 * no made-up number. */
-		layer_bytes = 0;
-		long long bytes = nftw(path, add_size, 32, FTW_PHYS | FTW_MOUNT) == 0 ? layer_bytes : -1;
-		double secs = difftime(time(NULL), created);
-		human_duration(secs, ago, sizeof ago);
-		char size[32];
-		if (bytes < 0)
-			snprintf(size, sizeof size, "?");
-		else if (bytes >= 1 << 20)
-			snprintf(size, sizeof size, "%.1fMB", bytes / 1e6);
-		else
-			snprintf(size, sizeof size, "%.1fkB", bytes / 1e3);
-		printf("%-20s %-20s %-10s %s ago\n", names[i], parent[0] ? parent : "-", size, ago);
-		free(names[i]);
-	}
-	free(names);
-	return 0;
-}
-
-/* Who uses IMAGE: a container made from it, or an image on top of it. */
+/* Who uses IMAGE, a v1.1 folder: a container made from it, or an image
+ * on top of it (v1.6: also one of the store). */
 static int in_use(const char *image)
 {
-	char **ids, dir[PATH_MAX], parent[256];
+	char **ids, dir[PATH_MAX], parent[256], folder[256];
 	int n = list_ids(&ids), used = 0;
 	struct container c;
 	time_t created;
 
 	for (int i = 0; i < n && !used; i++) {
-		if (load_state(ids[i], &c) == 0 && !strcmp(c.image, image)) {
+		if (load_state(ids[i], &c) == 0 && !c.image_id[0] && !strcmp(c.image, image)) {
 			md_warnx("image %s is used by container %.12s (%s): rm it first", image, c.id, c.name);
 			used = 1;
 		}
@@ -599,47 +554,35 @@ static int in_use(const char *image)
 		}
 	if (d)
 		closedir(d);
+	/* v1.6: an image of the store made on it lists it as a layer. */
+	struct tags t;
+	struct record r;
+	snprintf(folder, sizeof folder, "folder:%.64s", image);
+	tags_read(&t);
+	for (int i = 0; i < t.n && !used; i++)
+		if (record_read(t.id[i].hex, &r) == 0)
+			for (int j = 0; j < r.n && !used; j++)
+				if (!strcmp(r.layer[j], folder)) {
+					md_warnx("image %s is the parent of image %s: rmi that first", image, t.ref[i]);
+					used = 1;
+				}
+	tags_free(&t);
 	return used;
 }
 
-int cmd_rmi(int argc, char **argv)
+/* rmi of a v1.1 folder image (the caller holds the locks). */
+int legacy_rmi(const char *name)
 {
 	char path[PATH_MAX];
-	int status = 0;
 
-	int first = no_options("rmi", argc, argv);
-	if (first >= argc)
-		usage_error(find_command("rmi"), NULL, "no image given");
-	/* The lock `run` holds while it creates a container: no container
-	 * of the image can appear between the check and the removal. */
-	int lock = lock_containers();
-	for (int i = first; i < argc; i++) {
-		struct stat st;
-		if (strchr(argv[i], '/') || argv[i][0] == '.') {
-			md_warnx("invalid image name '%s'", argv[i]);
-			status = MD_EXIT_FAILED;
-			continue;
-		}
-		md_pathf(path, "%s/images/%s", md_state_root(), argv[i]);
-		if (stat(path, &st) < 0) {
-			md_warnx("no such image: %s", argv[i]);
-			status = MD_EXIT_FAILED;
-			continue;
-		}
-		if (in_use(argv[i])) {
-			status = MD_EXIT_FAILED;
-			continue;
-		}
-		if (md_remove_tree(path) < 0) {
-			status = MD_EXIT_FAILED;
-			continue;
-		}
-		md_pathf(path, "%s/images/.meta/%s", md_state_root(), argv[i]);
-		unlink(path);
-		image_config_remove(argv[i]);	/* v1.6 */
-		shifted_remove(argv[i]);	/* v1.2 */
-		printf("%s\n", argv[i]);
-	}
-	close(lock);
-	return status;
+	if (in_use(name))
+		return -1;
+	md_pathf(path, "%s/images/%s", md_state_root(), name);
+	if (md_remove_tree(path) < 0)
+		return -1;
+	md_pathf(path, "%s/images/.meta/%s", md_state_root(), name);
+	unlink(path);
+	shifted_remove(name);	/* v1.2 */
+	printf("Untagged: %s\n", name);
+	return 0;
 }

@@ -15,23 +15,18 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-/* Where IMAGE's config lives: ROOT/images/.config/IMAGE.json.  Not in
- * .meta/, where v1.1 keeps a file named after each image: the config of
- * image "a" would be the meta file of an image named "a.json".  An
- * image's name never starts with '.', so .config is no image, and the
- * `images` of v1.1 to v1.5 skip it.  -1 (EINVAL) for a name that is not
- * one. */
+/* Where IMAGE's config lives: the folder of its record in the store,
+ * ROOT/imagedb/ID/config.json (store.c's image_config_path, which takes
+ * a name, an ID or its prefix), and that folder.  -1 for an image of
+ * v1.1's kind (a plain folder, no config) or none. */
 static int config_file(const char *image, char *path, char *dir)
 {
-	if (!image[0] || strchr(image, '/') || image[0] == '.') {
-		errno = EINVAL;
+	if (image_config_path(image, path) < 0)
 		return -1;
-	}
-	md_pathf(dir, "%s/images/.config", md_state_root());
-	md_pathf(path, "%s/%s.json", dir, image);
+	md_pathf(dir, "%s", path);
+	*strrchr(dir, '/') = '\0';
 	return 0;
 }
 
@@ -86,8 +81,8 @@ json_t *image_config_read(const char *image)
 	char path[PATH_MAX], dir[PATH_MAX];
 	json_error_t err;
 
-	if (config_file(image, path, dir) < 0) {
-		md_warnx("invalid image name '%s'", image);
+	if (config_file(image, path, dir) < 0) {	/* a folder image: none */
+		errno = 0;
 		return NULL;
 	}
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -122,14 +117,10 @@ int image_config_write(const char *image, json_t *config)
 	char path[PATH_MAX], dir[PATH_MAX], tmp[PATH_MAX];
 
 	if (config_file(image, path, dir) < 0) {
-		md_warnx("invalid image name '%s'", image);
+		md_warnx("image %s: no such image in the store for its config", image);
 		return -1;
 	}
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		md_warn("mkdir %s", dir);
-		return -1;
-	}
-	md_pathf(tmp, "%s/.%s.json-XXXXXX", dir, image);
+	md_pathf(tmp, "%s.XXXXXX", path);
 	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		md_warn("create %s", tmp);
@@ -157,15 +148,6 @@ int image_config_write(const char *image, json_t *config)
 	}
 	close(d);
 	return 0;
-}
-
-/* rmi: IMAGE's config goes with it. */
-void image_config_remove(const char *image)
-{
-	char path[PATH_MAX], dir[PATH_MAX];
-
-	if (config_file(image, path, dir) == 0 && unlink(path) < 0 && errno != ENOENT)
-		md_warn("remove %s", path);
 }
 
 /* ---- run ------------------------------------------------------------ */

@@ -248,6 +248,23 @@ static int add_blocks(int dirfd, const char *name, const struct stat *st, void *
 	return 0;
 }
 
+/* v1.6: O with IMAGE's config, as Docker shows it: the OCI config's
+ * "config" as Config, and its platform.  An image without one runs
+ * /bin/sh (imgconfig.c): that is its Config. */
+static json_t *with_config(json_t *o, const char *name)
+{
+	json_t *all = image_config_read(name), *ic = json_object_get(all, "config");
+	if (!all && errno) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "Config", ic ? json_incref(ic) : json_pack("{s:[s]}", "Cmd", "/bin/sh"));
+	json_object_set_new(o, "Architecture", json_incref(json_object_get(all, "architecture")));
+	json_object_set_new(o, "Os", json_incref(json_object_get(all, "os")));
+	json_decref(all);
+	return o;
+}
+
 static json_t *image_json(const char *name)
 {
 	char path[PATH_MAX], parent[256], layer[256];
@@ -255,6 +272,9 @@ static json_t *image_json(const char *name)
 	time_t created;
 	long long size = 0;
 
+	json_t *stored = store_image_json(name);	/* v1.6: an image of the store */
+	if (stored)
+		return with_config(stored, name);
 	if (!name[0] || strchr(name, '/') || name[0] == '.')
 		return NULL;
 	md_pathf(path, "%s/images/%s", md_state_root(), name);
@@ -278,19 +298,7 @@ static json_t *image_json(const char *name)
 	json_t *o = json_pack("{s:s, s:[s], s:s, s:o, s:I, s:{s:s, s:o}}", "Id", name, "RepoTags", name,
 			      "Parent", parent, "Created", time_json(&ts), "Size", (json_int_t)size, "RootFS",
 			      "Type", "layers", "Layers", layers);
-	/* v1.6: its config, as Docker shows it: the OCI config's "config"
-	 * as Config, and its platform.  An image without one runs /bin/sh
-	 * (imgconfig.c): that is its Config. */
-	json_t *all = image_config_read(name), *ic = json_object_get(all, "config");
-	if (!all && errno) {
-		json_decref(o);
-		return NULL;
-	}
-	json_object_set_new(o, "Config", ic ? json_incref(ic) : json_pack("{s:[s]}", "Cmd", "/bin/sh"));
-	json_object_set_new(o, "Architecture", json_incref(json_object_get(all, "architecture")));
-	json_object_set_new(o, "Os", json_incref(json_object_get(all, "os")));
-	json_decref(all);
-	return o;
+	return with_config(o, name);
 }
 
 json_t *network_json(const char *name)

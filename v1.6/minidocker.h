@@ -32,6 +32,9 @@
  *   pslist.c     ps -f and ps --format (v1.5)
  *   copy.c       cp, through the container's root with openat2 (v1.5)
  *   execio.c     exec -i, -t, -d (v1.5)
+ *   store.c      layers by digest, image records, names and tags (v1.6)
+ *   layertar.c   a layer folder as an OCI layer tar, whiteouts (v1.6)
+ *   archive.c    load, save, export: docker-archive and OCI layouts (v1.6)
  *   imgconfig.c  an image's config: kept, and applied by run (v1.6)
  *   change.c     commit and import -c: Dockerfile's CMD, ENV... (v1.6)
  */
@@ -269,6 +272,7 @@ struct container {
 	char id[65];
 	char name[64];
 	char image[256];
+	char image_id[65];	/* v1.6: the image of the store it was made from, or "" */
 	int argc;
 	char **argv;		/* the command */
 	int tty, interactive, autoremove;
@@ -590,15 +594,87 @@ void copy_winsize(int from, int to);
 void raw_mode(int fd);
 void restore_mode(void);
 
+/* ---- store.c: layers by digest, image records, names (v1.6) ---------- */
+
+/* sha256 through libcrypto: new, add, end (64 hex digits in HEX). */
+struct sha256;
+struct sha256 *sha256_new(void);
+void sha256_add(struct sha256 *h, const void *buf, size_t len);
+void sha256_end(struct sha256 *h, char *hex);
+int is_hex64(const char *s);
+/* REF as "NAME:TAG" in OUT (256 bytes), or -1 for a name Docker refuses. */
+int ref_normalize(const char *ref, char *out);
+/* check_new_name: ref_normalize, or exit 125 (also for a v1.1 folder's name). */
+void check_new_name(const char *name, char *out);
+enum { MAX_LAYERS = 64 };
+struct record {
+	char id[65];
+	time_t created;
+	char parent[65];
+	int n;
+	char layer[MAX_LAYERS][72];	/* bottom first: HEX, or "folder:NAME" (v1.1's) */
+};
+struct tags {
+	int n;
+	char **ref;
+	struct { char hex[65]; } *id;
+};
+int store_lock(int how);	/* flock(2)'s LOCK_SH or LOCK_EX: its fd */
+void tags_read(struct tags *t);
+void tags_write(struct tags *t);	/* under the lock */
+void tags_add(struct tags *t, const char *ref, const char *id);
+void tags_free(struct tags *t);
+void tag_set(const char *name, const char *id);	/* under the lock */
+void record_path(char *path, const char *id, const char *file);
+int record_read(const char *id, struct record *r);
+void record_write(const struct record *r);
+/* A new image of R's layers and CONFIG: its ID in R->id (under the lock). */
+void record_new(struct record *r, struct json_t *config);
+/* An OCI config for R's layers, from PARENT's (or NULL). */
+struct json_t *config_new(const struct record *r, struct json_t *parent);
+void layer_path(const char *layer, char *path);
+int legacy_image(const char *name);
+/* 1 and ID for an image of the store, 0 for a v1.1 folder, -1 for none;
+ * image_find says so and exits 125 for none. */
+int image_resolve(const char *ref, char *id);
+int image_find(const char *ref, char *id);
+int store_layers(const char *id, char *lowers);
+/* inspect's object for an image of the store, or NULL. */
+struct json_t *store_image_json(const char *ref);
+int image_config_path(const char *image, char *path);
+int legacy_rmi(const char *name);	/* images.c: v1.1's rmi of a folder */
+/* images.c: a temporary folder in ROOT/layers for WHAT ("load"); FN(ARG)
+ * run in a child to fill TMP, removed if it fails or we are stopped. */
+void temp_image(char *tmp, const char *what);
+int fill_temp(const char *tmp, int (*fn)(void *), void *arg);
+struct archive;
+struct archive_entry;
+/* images.c: A's entries into the current folder (LAYER: an OCI layer). */
+int extract(struct archive *a, const char *tarball, long *skipped, int layer);
+/* archive.c: PATH, from a layer, as an overlayfs whiteout if it is one
+ * (1; -1 after saying why); 0 if it is none.  E's overlayfs xattrs
+ * dropped (a layer may not bring its own markers): 0. */
+int whiteout(const char *path, const char *tarball);
+int strip_overlay_xattrs(struct archive_entry *e);
+int cmd_tag(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+/* layertar.c: DIR as a layer tar into A (BACK: ids mapped back out of a
+ * range; MERGED: a whole filesystem, no whiteouts); a pax writer; the
+ * sha256 of DIR as a layer tar (its diff_id). */
+int layer_tar(const char *dir, struct archive *a, const struct idmap *back, int merged);
+struct archive *tar_writer(void);
+int layer_digest(const char *dir, char *hex);
+
 /* ---- imgconfig.c, change.c (v1.6) --------------------------------- */
 
 /* IMAGE's OCI image config (the whole object), or NULL: with errno 0
  * and no message if it has none, else after saying why (errno set). */
 struct json_t *image_config_read(const char *image);
 /* CONFIG as IMAGE's, atomically (a temporary file, fsync, rename): 0, or
- * -1 after saying why.  image_config_remove: rmi's. */
+ * -1 after saying why. */
 int image_config_write(const char *image, struct json_t *config);
-void image_config_remove(const char *image);
 /* run: the command from IMAGE's Entrypoint and Cmd and the words CMD (N
  * of them) as Docker combines them, with its Env, User and WorkingDir
  * under -e, -u and -w, into C; a new array, its length in *N. */

@@ -90,6 +90,7 @@ int try_save_state(const struct container *c)
 	fprintf(f, "memory=%lld\ncpus=%g\npids_limit=%ld\n", c->limits.memory, c->limits.cpus,
 		c->limits.pids);
 	fprintf(f, "cgroup_parent=%s\n", c->cgroup_parent);
+	fprintf(f, "image_id=%s\n", c->image_id);	/* v1.6 */
 	fprintf(f, "created=%lld.%09ld\n", (long long)c->created.tv_sec, c->created.tv_nsec);
 	for (int i = 0; i < c->argc; i++) {
 		fputs("arg=", f);
@@ -220,6 +221,8 @@ int load_state(const char *id, struct container *c)
 			snprintf(c->cgroup_parent, sizeof c->cgroup_parent, "%s", val);
 		else if (!strcmp(line, "image"))
 			snprintf(c->image, sizeof c->image, "%s", val);
+		else if (!strcmp(line, "image_id") && is_hex64(val))	/* v1.6 */
+			snprintf(c->image_id, sizeof c->image_id, "%s", val);
 		else if (!strcmp(line, "status"))
 			c->status = !strcmp(val, "running") ? RUNNING : !strcmp(val, "exited") ? EXITED : CREATED;
 		else if (!strcmp(line, "created"))
