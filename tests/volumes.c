@@ -261,6 +261,24 @@ START_TEST(volume_commands_as_docker_has_them)
 }
 END_TEST
 
+START_TEST(volume_names_are_never_paths)
+{
+	/* A 64-character name is an unnamed volume's id only if it is hex:
+	 * "./././.../../victim" named ROOT/victim, and volume rm removed it. */
+	struct result r = sh("mkdir -p \"$MINIDOCKER_ROOT/victim/sub\" && \"$MD\" volume create v1 >/dev/null && "
+			     "n=..//victim; while [ ${#n} -lt 64 ]; do n=./$n; done; "
+			     "\"$MD\" volume rm $n; echo $?; \"$MD\" volume inspect $n; echo $?; "
+			     "ls \"$MINIDOCKER_ROOT/victim\"");
+	ck_assert_str_eq(r.out, "1\n[]\n1\nsub\n");
+	ck_contains(r.err, "minidocker: no such volume: ./././");
+	/* And the id volume create gives is a name -v takes. */
+	r = sh("id=$(\"$MD\" volume create) && \"$MD\" run --rm --network none -v $id:/v base sh -c "
+	       "'echo in > /v/f' && cat \"$MINIDOCKER_ROOT/volumes/$id/_data/f\"");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "in\n");
+}
+END_TEST
+
 START_TEST(a_volume_in_use_is_not_removed)
 {
 	/* In use by a container that has exited: refused all the same. */
@@ -358,6 +376,7 @@ void add_volume_tests(Suite *s)
 	add_root_test(tc, a_named_volume_outlives_its_containers);
 	add_root_test(tc, a_new_volume_gets_the_images_content);
 	add_root_test(tc, volume_commands_as_docker_has_them);
+	add_root_test(tc, volume_names_are_never_paths);
 	add_root_test(tc, a_volume_in_use_is_not_removed);
 	add_root_test(tc, start_mounts_the_volumes_again);
 	add_root_test(tc, mount_is_the_long_form);

@@ -30,6 +30,14 @@
 
 /* ---- run's -v ---------------------------------------------------- */
 
+/* A volume's name, as a user gives it: a name (valid_name) or the 64-hex
+ * id volume create gives an unnamed one.  Never a path: "a/../../x" would
+ * name a folder outside ROOT/volumes, for volume rm to remove. */
+static int volume_name_ok(const char *name)
+{
+	return valid_name(name) || (strlen(name) == 64 && strspn(name, "0123456789abcdef") == 64);
+}
+
 /* Add the mount SOURCE on TARGET (read-only if RO) to CFG: SOURCE an
  * absolute host path (a bind mount) or a volume's name; TARGET absolute,
  * not / and without "..".  SPEC and FLAG (-v or --mount) for messages;
@@ -47,7 +55,7 @@ static void volume_add(const struct command *cmd, const char *flag, const char *
 		if (!config_valid_path(source) || strlen(source) >= sizeof v->source)
 			usage_error(cmd, NULL, "invalid host path '%s' in %s '%s': without '..'", source, flag, spec);
 		snprintf(v->type, sizeof v->type, "bind");
-	} else if (valid_name(source) && (!type || !strcmp(type, "volume"))) {
+	} else if (volume_name_ok(source) && (!type || !strcmp(type, "volume"))) {
 		snprintf(v->type, sizeof v->type, "volume");
 	} else {
 		/* Docker's rule too: a relative host path would be relative
@@ -561,7 +569,7 @@ static int volume_rm(const char *name)
 	char dir[PATH_MAX], owner[65];
 	struct stat st;
 
-	if (!valid_name(name) && strlen(name) != 64) {
+	if (!volume_name_ok(name)) {
 		md_warnx("no such volume: %s", name);
 		return -1;
 	}
@@ -588,7 +596,7 @@ json_t *volume_json(const char *name)
 	json_error_t err;
 
 	volume_dir(name, path, "volume.json");
-	json_t *rec = valid_name(name) || strlen(name) == 64 ? json_load_file(path, 0, &err) : NULL;
+	json_t *rec = volume_name_ok(name) ? json_load_file(path, 0, &err) : NULL;
 	if (!rec)
 		return NULL;
 	volume_dir(name, path, "_data");
