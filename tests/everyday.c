@@ -644,6 +644,28 @@ START_TEST(cp_bad_input)
 }
 END_TEST
 
+START_TEST(cp_refuses_fifos_and_paths_too_long)
+{
+	detach("--name pipe base sh -c 'mkfifo /tmp/fifo && sleep 60'");
+	md_until(10, "/tmp/fifo\n", "exec", "pipe", "ls", "/tmp/fifo", NULL);
+	/* A FIFO the container made: its open would wait for a writer,
+	 * forever (the container's to choose when, and what it writes). */
+	struct result r = sh("timeout 20 \"$MD\" cp pipe:/tmp/fifo \"$MINIDOCKER_ROOT/got\"");
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: cp: /tmp/fifo is not a file, a folder or a symlink");
+	r = sh("mkfifo \"$MINIDOCKER_ROOT/hf\" && timeout 20 \"$MD\" cp \"$MINIDOCKER_ROOT/hf\" pipe:/tmp/");
+	ck_status(r, 125);
+	/* /tmp/./././.../fff, 4,096 bytes: cut to PATH_MAX, it was /tmp/ff. */
+	r = sh("echo x > \"$MINIDOCKER_ROOT/f\"; p=/tmp; i=0; while [ $i -lt 2044 ]; do p=$p/.; i=$((i + 1)); done; "
+	       "\"$MD\" cp \"$MINIDOCKER_ROOT/f\" pipe:$p/fff");
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: cp: /tmp/./././");
+	ck_contains(r.err, "path too long (at most 4095 bytes)");
+	r = md(NULL, "exec", "pipe", "ls", "/tmp", NULL);
+	ck_assert_str_eq(r.out, "fifo\n");
+}
+END_TEST
+
 START_TEST(exec_streams_i_t_and_d)
 {
 	detach("--name box base sleep 60");
@@ -735,6 +757,7 @@ void add_everyday_tests(Suite *s)
 	add_root_test(tc, cp_with_a_stopped_container);
 	add_root_test(tc, cp_stays_inside_the_containers_root);
 	add_root_test(tc, cp_bad_input);
+	add_root_test(tc, cp_refuses_fifos_and_paths_too_long);
 	tc = tcase(s, "exec streams");
 	add_root_test(tc, exec_streams_i_t_and_d);
 	tc = tcase(s, "ps format");

@@ -110,6 +110,10 @@ static int copy_one(int sfd, const struct stat *st, int dir, const char *name, c
 			return -1;
 		}
 		rc = fchownat(dir, tmp, j->uid, j->gid, AT_SYMLINK_NOFOLLOW);
+	} else if (!S_ISREG(st->st_mode)) {
+		/* A FIFO would block the open until someone writes, forever. */
+		md_warnx("cp: %s is not a file, a folder or a symlink", j->into ? j->host : j->inside);
+		return -1;
 	} else {
 		/* An O_PATH fd reads nothing: open it again, for reading. */
 		snprintf(self, sizeof self, "/proc/self/fd/%d", sfd);
@@ -377,6 +381,13 @@ int cmd_cp(int argc, char **argv)
 	if (!(in_src ? dst : src)[0] || !inside[0])
 		usage_error(cmd, NULL, "an empty path");
 	struct cp_job j = { .name = name, .inside = inside, .host = in_src ? dst : src, .into = in_dst };
+	/* split() works in PATH_MAX buffers: a longer path would be cut, and
+	 * the copy land under a shorter name.  The kernel takes none longer. */
+	if (strlen(j.inside) >= PATH_MAX || strlen(j.host) >= PATH_MAX) {
+		md_warnx("cp: %.40s...: path too long (at most %d bytes)",
+			 strlen(j.inside) >= PATH_MAX ? j.inside : j.host, PATH_MAX - 1);
+		return MD_EXIT_FAILED;
+	}
 	if (find_container(name, &c) < 0)
 		return EXIT_NOT_FOUND;
 	j.map = &c.map;
