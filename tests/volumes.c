@@ -90,6 +90,14 @@ START_TEST(bad_env_and_workdir_are_125)
 	ck_contains(r.err, "invalid working directory 'relative'");
 	r = md(NULL, "run", "--rm", "-w", "/a/../b", "base", "true", NULL);
 	ck_status(r, 125);
+	/* 200 kB of variables: more than one argument of the init's execve
+	 * may hold (it said "re-exec minidocker from memory: Argument list
+	 * too long"). */
+	r = sh("i=0; while [ $i -lt 2000 ]; do echo V$i=$(printf %%0100d 0); i=$((i + 1)); done > \"$MINIDOCKER_ROOT/e\"; "
+	       "\"$MD\" run --rm --env-file \"$MINIDOCKER_ROOT/e\" base true");
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: run: the variables, -w and the mounts take 214892 bytes, and a container's "
+			   "may take ");
 	r = sh("ls -A \"$MINIDOCKER_ROOT/containers\" 2>/dev/null");
 	ck_assert_str_eq(r.out, "");
 }
