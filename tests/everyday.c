@@ -735,6 +735,13 @@ START_TEST(top_lists_the_containers_processes)
 	ck_contains(r.err, "container tp is not running");
 	r = md(NULL, "top", "nosuch", NULL);
 	ck_status(r, 1);
+	/* A command line is the container's to write: a newline in it made
+	 * a row of its own, an escape sequence reached our terminal. */
+	detach("--name tq base sh -c 'sleep 60; true' \"$(printf 'x\\nFAKE 0 0 evil\\033[2J')\"");
+	r = md_until(10, "sleep 60", "top", "tq", NULL);
+	ck_contains(r.out, " sh -c sleep 60; true x?FAKE 0 0 evil?[2J\n");
+	ck_lacks(r.out, "\033");
+	md(NULL, "kill", "tq", NULL);
 }
 END_TEST
 

@@ -276,9 +276,11 @@ static void top_row(int pid)
 	size_t n = f ? fread(cmd, 1, sizeof cmd - 1, f) : 0;
 	if (f)
 		fclose(f);
-	for (size_t i = 0; i + 1 < n; i++)	/* its words, NUL-separated */
+	for (size_t i = 0; i < n; i++)	/* its words, NUL-separated */
 		if (!cmd[i])
-			cmd[i] = ' ';
+			cmd[i] = i + 1 < n ? ' ' : '\0';
+		else if ((unsigned char)cmd[i] < ' ' || cmd[i] == 0x7f)
+			cmd[i] = '?';	/* the container's text: no row or escape of its own, as ps(1) */
 	cmd[n] = '\0';
 	printf("%-10u %-10d %-10d %s\n", uid, pid, ppid, cmd);
 }
