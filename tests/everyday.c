@@ -669,6 +669,34 @@ START_TEST(cp_refuses_fifos_and_paths_too_long)
 }
 END_TEST
 
+START_TEST(cp_never_reads_the_kernels_files)
+{
+	/* A running container's root is seen with its mounts, /proc and /sys
+	 * among them, and cp reads as host root: /proc/kmsg would give it the
+	 * host's kernel log, taken from the host's own logger, and wait for
+	 * more forever.  The test reads only /proc/version and /proc/sys's
+	 * names, harmless; the container binds them where a user copies its
+	 * files (SYS_ADMIN in its own user namespace, for mount). */
+	detach("--name kern --cap-add SYS_ADMIN base sh -c 'mkdir -p /app/k && echo mine > /app/f && "
+	       "touch /app/v && mount --bind /proc/version /app/v && mount --bind /proc/sys/kernel /app/k && "
+	       "ln -s /proc /app/p && touch /tmp/ready && sleep 60'");
+	md_until(10, "/tmp/ready\n", "exec", "kern", "ls", "/tmp/ready", NULL);
+	struct result r = sh("\"$MD\" cp kern:/proc/version \"$MINIDOCKER_ROOT/got\"");
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: cp: /proc/version in container kern: the kernel's files (/proc, /sys), "
+			   "not the container's");
+	r = sh("\"$MD\" cp kern:/app/p/ \"$MINIDOCKER_ROOT/got\"");
+	ck_status(r, 125);
+	/* In a folder: the bound file is left out, the bound folder copied
+	 * empty (its mount point, as Docker's cp sees the container's
+	 * files), the rest as it is. */
+	r = sh("\"$MD\" cp kern:/app \"$MINIDOCKER_ROOT/got\" && cd \"$MINIDOCKER_ROOT/got\" && ls -A . k && cat f");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, ".:\nf\nk\np\n\nk:\nmine\n");
+	md(NULL, "kill", "kern", NULL);
+}
+END_TEST
+
 START_TEST(exec_streams_i_t_and_d)
 {
 	detach("--name box base sleep 60");
@@ -768,6 +796,7 @@ void add_everyday_tests(Suite *s)
 	add_root_test(tc, cp_stays_inside_the_containers_root);
 	add_root_test(tc, cp_bad_input);
 	add_root_test(tc, cp_refuses_fifos_and_paths_too_long);
+	add_root_test(tc, cp_never_reads_the_kernels_files);
 	tc = tcase(s, "exec streams");
 	add_root_test(tc, exec_streams_i_t_and_d);
 	tc = tcase(s, "ps format");

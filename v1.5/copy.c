@@ -270,6 +270,12 @@ static int copy_out(int root, const struct cp_job *j)
 		md_warn("cp: %s in container %s", j->inside, j->name);
 		return EXIT_NOT_FOUND;
 	}
+	if (md_kernel_files(sfd)) {	/* /proc/kmsg: the host's kernel log, for host root */
+		md_warnx("cp: %s in container %s: the kernel's files (/proc, /sys), not the container's", j->inside,
+			 j->name);
+		close(sfd);
+		return MD_EXIT_FAILED;
+	}
 	split(j->inside, sdir, sname);
 	int contents = S_ISDIR(st.st_mode) && !strcmp(sname, ".");
 	int parent;
