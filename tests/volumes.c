@@ -195,6 +195,16 @@ START_TEST(bad_volume_specs_are_125)
 	struct result r = md(NULL, "run", "--rm", "-v", "/tmp:/d", "-v", "v1:/d", "base", "true", NULL);
 	ck_status(r, 125);
 	ck_contains(r.err, "duplicate mount point: /d");
+	/* The same mount point however written (filepath.Clean's, Docker's). */
+	r = md(NULL, "run", "--rm", "-v", "/tmp:/d", "-v", "v1://d/./", "base", "true", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "duplicate mount point: /d");
+	/* "/a//////" is /a, above /a/b: mounted first, not over it. */
+	r = md(NULL, "run", "--rm", "-v", "v1:/a//////", "-v", "v2:/a//b", "base", "sh", "-c",
+	       "grep -o ' /a[^ ]* ' /proc/self/mountinfo", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, " /a \n /a/b \n");
+	ck_status(md(NULL, "volume", "rm", "v1", "v2", NULL), 0);
 	/* A run that fails makes no volume. */
 	r = md(NULL, "run", "--rm", "-v", "fresh:/d", "nosuchimage", "true", NULL);
 	ck_status(r, 125);

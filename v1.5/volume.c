@@ -38,6 +38,29 @@ static int volume_name_ok(const char *name)
 	return valid_name(name) || (strlen(name) == 64 && strspn(name, "0123456789abcdef") == 64);
 }
 
+/* PATH, absolute, as filepath.Clean leaves it (Docker cleans mount points
+ * so): no "//", no "." part, no trailing '/'.  Else "/a/" and "//a" were
+ * other mount points than "/a" (two mounts stacked there), and deeper by
+ * their count of '/', mounted after a volume below them, and over it. */
+static void clean_path(char *path)
+{
+	char *out = path;
+
+	for (const char *p = path; *p;) {
+		p += strspn(p, "/");
+		size_t n = strcspn(p, "/");
+		if (n && !(n == 1 && p[0] == '.')) {
+			*out++ = '/';
+			memmove(out, p, n);
+			out += n;
+		}
+		p += n;
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+}
+
 /* Add the mount SOURCE on TARGET (read-only if RO) to CFG: SOURCE an
  * absolute host path (a bind mount) or a volume's name; TARGET absolute,
  * not / and without "..".  SPEC and FLAG (-v or --mount) for messages;
@@ -70,14 +93,18 @@ static void volume_add(const struct command *cmd, const char *flag, const char *
 			source + (strncmp(source, "./", 2) ? 0 : 2));
 		exit(MD_EXIT_FAILED);
 	}
-	if (!config_valid_path(target) || !target[strspn(target, "/")] || strlen(target) >= sizeof v->target)
+	if (!config_valid_path(target) || strlen(target) >= sizeof v->target)
+		usage_error(cmd, NULL, "invalid mount path '%s' in %s '%s': it must be absolute, "
+			    "not / and without '..'", target, flag, spec);
+	snprintf(v->target, sizeof v->target, "%s", target);
+	clean_path(v->target);
+	if (!strcmp(v->target, "/"))
 		usage_error(cmd, NULL, "invalid mount path '%s' in %s '%s': it must be absolute, "
 			    "not / and without '..'", target, flag, spec);
 	for (int i = 0; i < cfg->nvol; i++)
-		if (!strcmp(cfg->vol[i].target, target))
-			usage_error(cmd, NULL, "duplicate mount point: %s", target);
+		if (!strcmp(cfg->vol[i].target, v->target))
+			usage_error(cmd, NULL, "duplicate mount point: %s", v->target);
 	snprintf(v->source, sizeof v->source, "%s", source);
-	snprintf(v->target, sizeof v->target, "%s", target);
 	cfg->nvol++;
 }
 
