@@ -79,6 +79,9 @@ START_TEST(bad_env_and_workdir_are_125)
 	struct result r = md(NULL, "run", "--rm", "--env-file", "/no/such.env", "base", "true", NULL);
 	ck_status(r, 125);
 	ck_contains(r.err, "minidocker: --env-file /no/such.env: No such file or directory\nhint: ");
+	r = sh("\"$MD\" run --rm --env-file \"$MINIDOCKER_ROOT\" base true");	/* a folder: no variables, said nothing */
+	ck_status(r, 125);
+	ck_contains(r.err, ": Is a directory\nhint: ");
 	r = sh("printf 'BAD NAME=1\\n' > \"$MINIDOCKER_ROOT/e\"; \"$MD\" run --rm --env-file \"$MINIDOCKER_ROOT/e\" base true");
 	ck_status(r, 125);
 	ck_contains(r.err, "line 1: variable 'BAD NAME' has blanks in its name");

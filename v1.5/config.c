@@ -73,6 +73,11 @@ static void env_file(const struct command *cmd, const char *path, struct config 
 				    path, lineno, (int)name, p);
 		env_word(cmd, p, cfg);
 	}
+	if (ferror(f)) {	/* a folder opens, and reads EISDIR: not an empty file */
+		md_warn("--env-file %s", path);
+		md_hint("give a file of K=V lines, one a line, such as --env-file ./app.env");
+		exit(MD_EXIT_FAILED);
+	}
 	free(line);
 	fclose(f);
 }
