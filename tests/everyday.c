@@ -742,6 +742,28 @@ START_TEST(exec_streams_i_t_and_d)
 }
 END_TEST
 
+START_TEST(restart_keeps_an_rm_container)
+{
+	/* Docker restarts a run --rm container; its end after the stop
+	 * removed it, and the start found no such container. */
+	char *id = detach("--rm --name rr base sleep 60");
+	char full[65];
+	snprintf(full, sizeof full, "%s", id);
+	int before = state_number(full, "pid");
+	struct result r = md(NULL, "restart", "-t", "0", "rr", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "rr\n");
+	r = md(NULL, "inspect", "-f", "{{.State.Status}} {{.HostConfig.AutoRemove}}", "rr", NULL);
+	ck_assert_str_eq(r.out, "running true\n");
+	ck_assert_int_ne(state_number(full, "pid"), before);
+	/* And it is still an --rm one: gone once it ends. */
+	md(NULL, "kill", "rr", NULL);
+	md(NULL, "wait", "rr", NULL);	/* its monitor, which removes it, has ended */
+	r = md(NULL, "ps", "-aq", NULL);
+	ck_assert_str_eq(r.out, "");
+}
+END_TEST
+
 START_TEST(top_lists_the_containers_processes)
 {
 	char *id = detach("--name tp base sh -c 'sleep 60 & exec sleep 61'");
@@ -804,4 +826,5 @@ void add_everyday_tests(Suite *s)
 	tc = tcase(s, "rename and restart");
 	add_root_test(tc, rename_and_restart);
 	add_root_test(tc, top_lists_the_containers_processes);
+	add_root_test(tc, restart_keeps_an_rm_container);
 }
