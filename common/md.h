@@ -75,6 +75,9 @@ void *md_realloc(void *p, size_t size);
  * owners and times; DST itself gets SRC's.  Hard links become separate
  * copies.  Returns 0, or -1 after printing what failed. */
 int md_copy_tree(const char *src, const char *dst);
+/* Is the open FD on procfs or sysfs?  md_copy_tree copies none of their
+ * files (the kernel's, not the tree's): such a folder comes out empty. */
+int md_kernel_files(int fd);
 /* Remove PATH and everything under it, never following a symlink or
  * crossing into a mount.  Returns 0, or -1 after printing what failed. */
 int md_remove_tree(const char *path);

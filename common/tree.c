@@ -21,8 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/vfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -274,9 +276,27 @@ static int copy_data(int in, int out, const char *path)
 	return -1;
 }
 
+/* Is the open FD on procfs or sysfs (statfs(2))?  A tree may hold them
+ * mounted (a running container's root, seen from the host, has its /proc
+ * and /sys, and whatever it binds of them elsewhere): their files are the
+ * kernel's, not the tree's, and reading some changes the host (/proc/kmsg
+ * hands its reader, as host root, the host's kernel log, and waits for
+ * more).  Such a folder is copied empty, its mount point; such a file not
+ * at all, as Docker's cp sees a container's files. */
+int md_kernel_files(int fd)
+{
+	struct statfs sfs;
+
+	return fstatfs(fd, &sfs) == 0 && (sfs.f_type == PROC_SUPER_MAGIC || sfs.f_type == SYSFS_MAGIC);
+}
+
 static int copy_file(int sdir, int ddir, const char *name, const struct stat *st, const char *path)
 {
 	int in = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (in >= 0 && md_kernel_files(in)) {
+		close(in);
+		return 0;
+	}
 	int out = in < 0 ? -1 : openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	int rc = -1;
 
@@ -354,6 +374,8 @@ static int copy_down(struct walk *w, const char *name, const struct stat *st)
 	l->dino = dst.st_ino;
 	l->name = name;
 	let_go_above(w);
+	if (md_kernel_files(fd))
+		return 0;	/* copied empty: no names to copy */
 	return read_names(w, fd, l);
 }
 

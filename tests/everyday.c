@@ -154,8 +154,11 @@ START_TEST(logs_timestamps_since_and_until)
 	ck_assert_str_eq(r.out, "one\n");
 	r = md(NULL, "logs", "--since", "1500000000.5", "talk", NULL);
 	ck_assert_str_eq(r.out, "one\n");
-	const char *bad[] = { "yesterday", "10x", "2026-13-01", "2026-12-02T25:00:00Z", "2026-12-02T10:00:00" };
-	for (int i = 0; i < 5; i++) {
+	/* Past a time_t (undefined behaviour: UBSan's "outside the range of
+	 * representable values"), strtod's own forms, a day the month lacks. */
+	const char *bad[] = { "yesterday", "10x", "2026-13-01", "2026-12-02T25:00:00Z", "2026-12-02T10:00:00",
+			      "99999999999999999999", "1e9", "9e99h", "0x10h", "2026-02-30" };
+	for (int i = 0; i < 10; i++) {
 		r = md(NULL, "logs", "--since", bad[i], "talk", NULL);
 		ck_status(r, 125);
 		ck_contains(r.err, "invalid time");
@@ -729,6 +732,56 @@ START_TEST(cp_bad_input)
 }
 END_TEST
 
+START_TEST(cp_refuses_fifos_and_paths_too_long)
+{
+	detach("--name pipe base sh -c 'mkfifo /tmp/fifo && sleep 60'");
+	md_until(10, "/tmp/fifo\n", "exec", "pipe", "ls", "/tmp/fifo", NULL);
+	/* A FIFO the container made: its open would wait for a writer,
+	 * forever (the container's to choose when, and what it writes). */
+	struct result r = sh("timeout 20 \"$MD\" cp pipe:/tmp/fifo \"$MINIDOCKER_ROOT/got\"");
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: cp: /tmp/fifo is not a file, a folder or a symlink");
+	r = sh("mkfifo \"$MINIDOCKER_ROOT/hf\" && timeout 20 \"$MD\" cp \"$MINIDOCKER_ROOT/hf\" pipe:/tmp/");
+	ck_status(r, 125);
+	/* /tmp/./././.../fff, 4,096 bytes: cut to PATH_MAX, it was /tmp/ff. */
+	r = sh("echo x > \"$MINIDOCKER_ROOT/f\"; p=/tmp; i=0; while [ $i -lt 2044 ]; do p=$p/.; i=$((i + 1)); done; "
+	       "\"$MD\" cp \"$MINIDOCKER_ROOT/f\" pipe:$p/fff");
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: cp: /tmp/./././");
+	ck_contains(r.err, "path too long (at most 4095 bytes)");
+	r = md(NULL, "exec", "pipe", "ls", "/tmp", NULL);
+	ck_assert_str_eq(r.out, "fifo\n");
+}
+END_TEST
+
+START_TEST(cp_never_reads_the_kernels_files)
+{
+	/* A running container's root is seen with its mounts, /proc and /sys
+	 * among them, and cp reads as host root: /proc/kmsg would give it the
+	 * host's kernel log, taken from the host's own logger, and wait for
+	 * more forever.  The test reads only /proc/version and /proc/sys's
+	 * names, harmless; the container binds them where a user copies its
+	 * files (SYS_ADMIN in its own user namespace, for mount). */
+	detach("--name kern --cap-add SYS_ADMIN base sh -c 'mkdir -p /app/k && echo mine > /app/f && "
+	       "touch /app/v && mount --bind /proc/version /app/v && mount --bind /proc/sys/kernel /app/k && "
+	       "ln -s /proc /app/p && touch /tmp/ready && sleep 60'");
+	md_until(10, "/tmp/ready\n", "exec", "kern", "ls", "/tmp/ready", NULL);
+	struct result r = sh("\"$MD\" cp kern:/proc/version \"$MINIDOCKER_ROOT/got\"");
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: cp: /proc/version in container kern: the kernel's files (/proc, /sys), "
+			   "not the container's");
+	r = sh("\"$MD\" cp kern:/app/p/ \"$MINIDOCKER_ROOT/got\"");
+	ck_status(r, 125);
+	/* In a folder: the bound file is left out, the bound folder copied
+	 * empty (its mount point, as Docker's cp sees the container's
+	 * files), the rest as it is. */
+	r = sh("\"$MD\" cp kern:/app \"$MINIDOCKER_ROOT/got\" && cd \"$MINIDOCKER_ROOT/got\" && ls -A . k && cat f");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, ".:\nf\nk\np\n\nk:\nmine\n");
+	md(NULL, "kill", "kern", NULL);
+}
+END_TEST
+
 START_TEST(exec_streams_i_t_and_d)
 {
 	detach("--name box base sleep 60");
@@ -782,6 +835,28 @@ START_TEST(exec_streams_i_t_and_d)
 }
 END_TEST
 
+START_TEST(restart_keeps_an_rm_container)
+{
+	/* Docker restarts a run --rm container; its end after the stop
+	 * removed it, and the start found no such container. */
+	char *id = detach("--rm --name rr base sleep 60");
+	char full[65];
+	snprintf(full, sizeof full, "%s", id);
+	int before = state_number(full, "pid");
+	struct result r = md(NULL, "restart", "-t", "0", "rr", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "rr\n");
+	r = md(NULL, "inspect", "-f", "{{.State.Status}} {{.HostConfig.AutoRemove}}", "rr", NULL);
+	ck_assert_str_eq(r.out, "running true\n");
+	ck_assert_int_ne(state_number(full, "pid"), before);
+	/* And it is still an --rm one: gone once it ends. */
+	md(NULL, "kill", "rr", NULL);
+	md(NULL, "wait", "rr", NULL);	/* its monitor, which removes it, has ended */
+	r = md(NULL, "ps", "-aq", NULL);
+	ck_assert_str_eq(r.out, "");
+}
+END_TEST
+
 START_TEST(top_lists_the_containers_processes)
 {
 	char *id = detach("--name tp base sh -c 'sleep 60 & exec sleep 61'");
@@ -806,6 +881,13 @@ START_TEST(top_lists_the_containers_processes)
 	ck_contains(r.err, "container tp is not running");
 	r = md(NULL, "top", "nosuch", NULL);
 	ck_status(r, 1);
+	/* A command line is the container's to write: a newline in it made
+	 * a row of its own, an escape sequence reached our terminal. */
+	detach("--name tq base sh -c 'sleep 60; true' \"$(printf 'x\\nFAKE 0 0 evil\\033[2J')\"");
+	r = md_until(10, "sleep 60", "top", "tq", NULL);
+	ck_contains(r.out, " sh -c sleep 60; true x?FAKE 0 0 evil?[2J\n");
+	ck_lacks(r.out, "\033");
+	md(NULL, "kill", "tq", NULL);
 }
 END_TEST
 
@@ -828,6 +910,8 @@ void add_everyday_tests(Suite *s)
 	add_root_test(tc, cp_with_a_stopped_container);
 	add_root_test(tc, cp_stays_inside_the_containers_root);
 	add_root_test(tc, cp_bad_input);
+	add_root_test(tc, cp_refuses_fifos_and_paths_too_long);
+	add_root_test(tc, cp_never_reads_the_kernels_files);
 	tc = tcase(s, "exec streams");
 	add_root_test(tc, exec_streams_i_t_and_d);
 	tc = tcase(s, "ps format");
@@ -835,4 +919,5 @@ void add_everyday_tests(Suite *s)
 	tc = tcase(s, "rename and restart");
 	add_root_test(tc, rename_and_restart);
 	add_root_test(tc, top_lists_the_containers_processes);
+	add_root_test(tc, restart_keeps_an_rm_container);
 }

@@ -79,6 +79,9 @@ START_TEST(bad_env_and_workdir_are_125)
 	struct result r = md(NULL, "run", "--rm", "--env-file", "/no/such.env", "base", "true", NULL);
 	ck_status(r, 125);
 	ck_contains(r.err, "minidocker: --env-file /no/such.env: No such file or directory\nhint: ");
+	r = sh("\"$MD\" run --rm --env-file \"$MINIDOCKER_ROOT\" base true");	/* a folder: no variables, said nothing */
+	ck_status(r, 125);
+	ck_contains(r.err, ": Is a directory\nhint: ");
 	r = sh("printf 'BAD NAME=1\\n' > \"$MINIDOCKER_ROOT/e\"; \"$MD\" run --rm --env-file \"$MINIDOCKER_ROOT/e\" base true");
 	ck_status(r, 125);
 	ck_contains(r.err, "line 1: variable 'BAD NAME' has blanks in its name");
@@ -90,6 +93,14 @@ START_TEST(bad_env_and_workdir_are_125)
 	ck_contains(r.err, "invalid working directory 'relative'");
 	r = md(NULL, "run", "--rm", "-w", "/a/../b", "base", "true", NULL);
 	ck_status(r, 125);
+	/* 200 kB of variables: more than one argument of the init's execve
+	 * may hold (it said "re-exec minidocker from memory: Argument list
+	 * too long"). */
+	r = sh("i=0; while [ $i -lt 2000 ]; do echo V$i=$(printf %%0100d 0); i=$((i + 1)); done > \"$MINIDOCKER_ROOT/e\"; "
+	       "\"$MD\" run --rm --env-file \"$MINIDOCKER_ROOT/e\" base true");
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: run: the variables, -w and the mounts take 214892 bytes, and a container's "
+			   "may take ");
 	r = sh("ls -A \"$MINIDOCKER_ROOT/containers\" 2>/dev/null");
 	ck_assert_str_eq(r.out, "");
 }
@@ -187,6 +198,16 @@ START_TEST(bad_volume_specs_are_125)
 	struct result r = md(NULL, "run", "--rm", "-v", "/tmp:/d", "-v", "v1:/d", "base", "true", NULL);
 	ck_status(r, 125);
 	ck_contains(r.err, "duplicate mount point: /d");
+	/* The same mount point however written (filepath.Clean's, Docker's). */
+	r = md(NULL, "run", "--rm", "-v", "/tmp:/d", "-v", "v1://d/./", "base", "true", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "duplicate mount point: /d");
+	/* "/a//////" is /a, above /a/b: mounted first, not over it. */
+	r = md(NULL, "run", "--rm", "-v", "v1:/a//////", "-v", "v2:/a//b", "base", "sh", "-c",
+	       "grep -o ' /a[^ ]* ' /proc/self/mountinfo", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, " /a \n /a/b \n");
+	ck_status(md(NULL, "volume", "rm", "v1", "v2", NULL), 0);
 	/* A run that fails makes no volume. */
 	r = md(NULL, "run", "--rm", "-v", "fresh:/d", "nosuchimage", "true", NULL);
 	ck_status(r, 125);
@@ -268,6 +289,24 @@ START_TEST(volume_commands_as_docker_has_them)
 	r = md(NULL, "volume", "--help", NULL);
 	ck_status(r, 0);
 	ck_contains(r.out, "Usage: minidocker volume ");
+}
+END_TEST
+
+START_TEST(volume_names_are_never_paths)
+{
+	/* A 64-character name is an unnamed volume's id only if it is hex:
+	 * "./././.../../victim" named ROOT/victim, and volume rm removed it. */
+	struct result r = sh("mkdir -p \"$MINIDOCKER_ROOT/victim/sub\" && \"$MD\" volume create v1 >/dev/null && "
+			     "n=..//victim; while [ ${#n} -lt 64 ]; do n=./$n; done; "
+			     "\"$MD\" volume rm $n; echo $?; \"$MD\" volume inspect $n; echo $?; "
+			     "ls \"$MINIDOCKER_ROOT/victim\"");
+	ck_assert_str_eq(r.out, "1\n[]\n1\nsub\n");
+	ck_contains(r.err, "minidocker: no such volume: ./././");
+	/* And the id volume create gives is a name -v takes. */
+	r = sh("id=$(\"$MD\" volume create) && \"$MD\" run --rm --network none -v $id:/v base sh -c "
+	       "'echo in > /v/f' && cat \"$MINIDOCKER_ROOT/volumes/$id/_data/f\"");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "in\n");
 }
 END_TEST
 
@@ -368,6 +407,7 @@ void add_volume_tests(Suite *s)
 	add_root_test(tc, a_named_volume_outlives_its_containers);
 	add_root_test(tc, a_new_volume_gets_the_images_content);
 	add_root_test(tc, volume_commands_as_docker_has_them);
+	add_root_test(tc, volume_names_are_never_paths);
 	add_root_test(tc, a_volume_in_use_is_not_removed);
 	add_root_test(tc, start_mounts_the_volumes_again);
 	add_root_test(tc, mount_is_the_long_form);
