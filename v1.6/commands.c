@@ -153,7 +153,7 @@ int cmd_run(int argc, char **argv)
 	/* v1.4: and whether its network and ports can be had. */
 	if (net_check(cmd, &ct.net) < 0)
 		return MD_EXIT_FAILED;
-	if (volumes_check(&ct.cfg) < 0)	/* v1.5: the bind mounts' host paths */
+	if (volumes_check(&ct.cfg) < 0 || config_check(&ct.cfg) < 0)	/* v1.5 */
 		return MD_EXIT_FAILED;
 	const char *image = argv[optind++];
 

@@ -73,6 +73,11 @@ static void env_file(const struct command *cmd, const char *path, struct config 
 				    path, lineno, (int)name, p);
 		env_word(cmd, p, cfg);
 	}
+	if (ferror(f)) {	/* a folder opens, and reads EISDIR: not an empty file */
+		md_warn("--env-file %s", path);
+		md_hint("give a file of K=V lines, one a line, such as --env-file ./app.env");
+		exit(MD_EXIT_FAILED);
+	}
 	free(line);
 	fclose(f);
 }
@@ -201,6 +206,27 @@ char *config_word(const struct container *c)
 	if (fclose(f) != 0)
 		md_die("write the init's settings");
 	return buf;
+}
+
+/* run, before anything is made: the word is one argument of the init's
+ * execve, and the kernel takes none of MAX_ARG_STRLEN (32 pages) or more
+ * (execve(2), "Limits on size of arguments"): said here, not as the
+ * init's E2BIG once the container is half made. */
+int config_check(const struct config *cfg)
+{
+	static struct container c;	/* config_word reads only the config */
+	long limit = 32 * sysconf(_SC_PAGESIZE);
+
+	c.cfg = *cfg;
+	char *word = config_word(&c);
+	size_t len = strlen(word);
+	free(word);
+	if ((long)len < limit)
+		return 0;
+	md_warnx("run: the variables, -w and the mounts take %zu bytes, and a container's may take %ld at most",
+		 len, limit - 1);
+	md_hint("give large data in a file (-v) rather than in variables");
+	return -1;
 }
 
 /* The init's side: the word back into CFG (the mounts' sources are host

@@ -118,6 +118,10 @@ static int copy_one(int sfd, const struct stat *st, int dir, const char *name, c
 			return -1;
 		}
 		rc = fchownat(dir, tmp, j->uid, j->gid, AT_SYMLINK_NOFOLLOW);
+	} else if (!S_ISREG(st->st_mode)) {
+		/* A FIFO would block the open until someone writes, forever. */
+		md_warnx("cp: %s is not a file, a folder or a symlink", j->into ? j->host : j->inside);
+		return -1;
 	} else {
 		in = open(fd_path(sfd, self), O_RDONLY | O_CLOEXEC);
 		out = in < 0 ? -1 : openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -270,6 +274,12 @@ static int copy_out(int root, const struct cp_job *j)
 		md_warn("cp: %s in container %s", j->inside, j->name);
 		return EXIT_NOT_FOUND;
 	}
+	if (md_kernel_files(sfd)) {	/* /proc/kmsg: the host's kernel log, for host root */
+		md_warnx("cp: %s in container %s: the kernel's files (/proc, /sys), not the container's", j->inside,
+			 j->name);
+		close(sfd);
+		return MD_EXIT_FAILED;
+	}
 	split(j->inside, sdir, sname);
 	int contents = S_ISDIR(st.st_mode) && !strcmp(sname, ".");
 	int parent;
@@ -382,7 +392,8 @@ int cmd_cp(int argc, char **argv)
 	/* Longer than the kernel resolves (path_resolution(7)): refused here,
 	 * never cut short into another path. */
 	if (strlen(host) >= PATH_MAX || strlen(inside) >= PATH_MAX)
-		md_diex("cp: %.40s...: path too long", strlen(host) >= PATH_MAX ? host : inside);
+		md_diex("cp: %.40s...: path too long (at most %d bytes)",
+			strlen(host) >= PATH_MAX ? host : inside, PATH_MAX - 1);
 	/* Docker's "-" is a tar stream on stdin or stdout, which we do not
 	 * have: refused, rather than taken for a file called "-". */
 	if (!strcmp(host, "-"))

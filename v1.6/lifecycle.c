@@ -164,6 +164,24 @@ int cmd_wait(int argc, char **argv)
 
 /* restart: stop (SIGTERM, SIGKILL after -t seconds), then start, with
  * start's own code: one path to start a container, whoever asks. */
+/* Container ID's autoremove (run --rm) in its state file, under its lock. */
+static int set_autoremove(const char *id, int on)
+{
+	struct container c;
+	int lock = lock_container(id, 1);
+
+	if (lock < 0)
+		return -1;
+	int rc = load_state(id, &c);	/* which clears C first */
+	if (rc == 0) {
+		c.autoremove = on;
+		save_state(&c);
+	}
+	close(lock);
+	drop_command(&c);
+	return rc;
+}
+
 int cmd_restart(int argc, char **argv)
 {
 	static const struct option opts[] = { { "time", required_argument, NULL, 't' },
@@ -183,8 +201,13 @@ int cmd_restart(int argc, char **argv)
 			status = MD_EXIT_FAILED;
 			continue;
 		}
+		/* An --rm container is restarted, not removed (Docker's rule):
+		 * its monitor reads autoremove=0 as it records the end. */
+		int rm = is_running(&c) && c.autoremove && set_autoremove(c.id, 0) == 0;
 		if (is_running(&c))
 			end_container(&c, timeout);
+		if (rm)
+			set_autoremove(c.id, 1);
 		drop_command(&c);
 		char *start_argv[] = { "start", argv[i], NULL };
 		optind = 0;	/* start parses its own words: getopt starts afresh */
@@ -276,9 +299,11 @@ static void top_row(int pid)
 	size_t n = f ? fread(cmd, 1, sizeof cmd - 1, f) : 0;
 	if (f)
 		fclose(f);
-	for (size_t i = 0; i + 1 < n; i++)	/* its words, NUL-separated */
+	for (size_t i = 0; i < n; i++)	/* its words, NUL-separated */
 		if (!cmd[i])
-			cmd[i] = ' ';
+			cmd[i] = i + 1 < n ? ' ' : '\0';
+		else if ((unsigned char)cmd[i] < ' ' || cmd[i] == 0x7f)
+			cmd[i] = '?';	/* the container's text: no row or escape of its own, as ps(1) */
 	cmd[n] = '\0';
 	printf("%-10u %-10d %-10d %s\n", uid, pid, ppid, cmd);
 }

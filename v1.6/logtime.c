@@ -45,7 +45,11 @@ static int rfc3339(const char *s, struct timespec *t)
 	}
 	if (*p)
 		return -1;
-	t->tv_sec = timegm(&tm) - offset;
+	int mday = tm.tm_mday;
+	time_t at = timegm(&tm);	/* which moves February 30 to March 2 */
+	if (tm.tm_mday != mday)
+		return -1;
+	t->tv_sec = at - offset;
 	t->tv_nsec = nsec;
 	return 0;
 }
@@ -65,7 +69,7 @@ static int duration(const char *s, double *secs)
 		if (!isdigit((unsigned char)*s) && *s != '.')
 			return -1;
 		double n = strtod(s, &end);
-		if (end == s)
+		if (end == s || end != s + strspn(s, "0123456789."))	/* no 1e9 nor 0x10 */
 			return -1;
 		size_t len = 0;
 		int u = -1;
@@ -82,7 +86,9 @@ static int duration(const char *s, double *secs)
 		*secs += n * units[u].secs;
 		s = end + len;
 	}
-	return 0;
+	/* Go's longest, 2^63 ns: a time_t from a double out of range is
+	 * undefined behaviour (C11 6.3.1.4), not a time. */
+	return *secs <= 9223372036.854775807 ? 0 : -1;
 }
 
 int parse_when(const char *s, struct timespec *t)
@@ -101,7 +107,10 @@ int parse_when(const char *s, struct timespec *t)
 	}
 	if (isdigit((unsigned char)s[0])) {	/* Unix seconds, with a fraction if any */
 		double at = strtod(s, &end);
-		if (!*end) {
+		size_t digits = strspn(s, "0123456789");
+		if (s[digits] == '.')
+			digits += 1 + strspn(s + digits + 1, "0123456789");
+		if (!*end && end == s + digits && at < 9e18) {	/* as a time_t, defined */
 			t->tv_sec = (time_t)at;
 			t->tv_nsec = (long)((at - t->tv_sec) * 1e9);
 			return 0;

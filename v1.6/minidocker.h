@@ -565,6 +565,7 @@ void config_free(struct config *cfg);
 /* The init's word: env, workdir and mounts (malloc'd), and back. */
 char *config_word(const struct container *c);
 void config_parse(char *word, struct config *cfg);
+int config_check(const struct config *cfg);	/* the word fits in one argument */
 /* In the init after pivot_root: -w made.  Just before execve, run's and
  * exec's: the variables over container_env's, and the working folder. */
 void config_make_workdir(const struct config *cfg);

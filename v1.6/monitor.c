@@ -250,10 +250,13 @@ static void record_end(struct container *c, int failed, int status)
 	c->monitor = 0;
 	c->monitor_start = 0;
 	container_path(path, c->id, NULL);
-	/* v1.5: `rename` may have renamed it meanwhile: the file's name holds. */
+	/* v1.5: `rename` may have renamed it meanwhile: the file's name holds;
+	 * and `restart` clears an --rm container's autoremove while it stops it. */
 	struct container now;
-	if (load_state(c->id, &now) == 0)
+	if (load_state(c->id, &now) == 0) {
 		snprintf(c->name, sizeof c->name, "%s", now.name);
+		c->autoremove = now.autoremove;
+	}
 	drop_command(&now);
 	if (c->autoremove)
 		remove_container_dir(c);	/* v1.2 */

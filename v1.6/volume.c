@@ -30,6 +30,37 @@
 
 /* ---- run's -v ---------------------------------------------------- */
 
+/* A volume's name, as a user gives it: a name (valid_name) or the 64-hex
+ * id volume create gives an unnamed one.  Never a path: "a/../../x" would
+ * name a folder outside ROOT/volumes, for volume rm to remove. */
+static int volume_name_ok(const char *name)
+{
+	return valid_name(name) || (strlen(name) == 64 && strspn(name, "0123456789abcdef") == 64);
+}
+
+/* PATH, absolute, as filepath.Clean leaves it (Docker cleans mount points
+ * so): no "//", no "." part, no trailing '/'.  Else "/a/" and "//a" were
+ * other mount points than "/a" (two mounts stacked there), and deeper by
+ * their count of '/', mounted after a volume below them, and over it. */
+static void clean_path(char *path)
+{
+	char *out = path;
+
+	for (const char *p = path; *p;) {
+		p += strspn(p, "/");
+		size_t n = strcspn(p, "/");
+		if (n && !(n == 1 && p[0] == '.')) {
+			*out++ = '/';
+			memmove(out, p, n);
+			out += n;
+		}
+		p += n;
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+}
+
 /* Add the mount SOURCE on TARGET (read-only if RO) to CFG: SOURCE an
  * absolute host path (a bind mount) or a volume's name; TARGET absolute,
  * not / and without "..".  SPEC and FLAG (-v or --mount) for messages;
@@ -47,7 +78,7 @@ static void volume_add(const struct command *cmd, const char *flag, const char *
 		if (!config_valid_path(source) || strlen(source) >= sizeof v->source)
 			usage_error(cmd, NULL, "invalid host path '%s' in %s '%s': without '..'", source, flag, spec);
 		snprintf(v->type, sizeof v->type, "bind");
-	} else if (valid_name(source) && (!type || !strcmp(type, "volume"))) {
+	} else if (volume_name_ok(source) && (!type || !strcmp(type, "volume"))) {
 		snprintf(v->type, sizeof v->type, "volume");
 	} else {
 		/* Docker's rule too: a relative host path would be relative
@@ -62,14 +93,18 @@ static void volume_add(const struct command *cmd, const char *flag, const char *
 			source + (strncmp(source, "./", 2) ? 0 : 2));
 		exit(MD_EXIT_FAILED);
 	}
-	if (!config_valid_path(target) || !target[strspn(target, "/")] || strlen(target) >= sizeof v->target)
+	if (!config_valid_path(target) || strlen(target) >= sizeof v->target)
+		usage_error(cmd, NULL, "invalid mount path '%s' in %s '%s': it must be absolute, "
+			    "not / and without '..'", target, flag, spec);
+	snprintf(v->target, sizeof v->target, "%s", target);
+	clean_path(v->target);
+	if (!strcmp(v->target, "/"))
 		usage_error(cmd, NULL, "invalid mount path '%s' in %s '%s': it must be absolute, "
 			    "not / and without '..'", target, flag, spec);
 	for (int i = 0; i < cfg->nvol; i++)
-		if (!strcmp(cfg->vol[i].target, target))
-			usage_error(cmd, NULL, "duplicate mount point: %s", target);
+		if (!strcmp(cfg->vol[i].target, v->target))
+			usage_error(cmd, NULL, "duplicate mount point: %s", v->target);
 	snprintf(v->source, sizeof v->source, "%s", source);
-	snprintf(v->target, sizeof v->target, "%s", target);
 	cfg->nvol++;
 }
 
@@ -561,7 +596,7 @@ static int volume_rm(const char *name)
 	char dir[PATH_MAX], owner[65];
 	struct stat st;
 
-	if (!valid_name(name) && strlen(name) != 64) {
+	if (!volume_name_ok(name)) {
 		md_warnx("no such volume: %s", name);
 		return -1;
 	}
@@ -588,7 +623,7 @@ json_t *volume_json(const char *name)
 	json_error_t err;
 
 	volume_dir(name, path, "volume.json");
-	json_t *rec = valid_name(name) || strlen(name) == 64 ? json_load_file(path, 0, &err) : NULL;
+	json_t *rec = volume_name_ok(name) ? json_load_file(path, 0, &err) : NULL;
 	if (!rec)
 		return NULL;
 	volume_dir(name, path, "_data");
