@@ -67,11 +67,12 @@ static const char *bad_field(json_t *all)
 	json_array_foreach(json_object_get(c, "Env"), i, v)
 		if (strcspn(json_string_value(v), "=") == 0 || !strchr(json_string_value(v), '='))
 			return "config.Env";	/* K=V, a name first */
-	static const char *const text[] = { "WorkingDir", "User" };
+	static const char *const text[][2] = { { "WorkingDir", "config.WorkingDir" },
+					       { "User", "config.User" } };
 	for (int k = 0; k < 2; k++) {
-		v = json_object_get(c, text[k]);
+		v = json_object_get(c, text[k][0]);
 		if (v && !json_is_null(v) && !json_is_string(v))
-			return text[k];
+			return text[k][1];
 	}
 	return NULL;
 }
