@@ -362,6 +362,27 @@ START_TEST(hostile_archives_are_refused_and_leave_nothing)
 }
 END_TEST
 
+/* A config run would call damaged is refused at load, not stored under a
+ * name; a nested index without a digest, and a gzipped layer cut before
+ * its trailer, are refused by what they are. */
+START_TEST(hostile_configs_and_indexes_are_refused)
+{
+	write_mk();
+	load_refused("docker ok.tar x L/l1.tar; rm -rf e; mkdir e; tar -C e -xf ok.tar; c=$(ls e | grep -v manifest | grep json); "
+		     "sed 's/\\[\"sh\"\\]/{\"a\":1}/' e/$c > e/x.json; rm e/$c; sed -i s/$c/x.json/ e/manifest.json; "
+		     "tar -C e -cf evil.tar .", "config.Cmd is not what the OCI image spec says");
+	load_refused("rm -rf e; mkdir e; echo '{\"imageLayoutVersion\":\"1.0.0\"}' > e/oci-layout; "
+		     "echo '{\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"sha256:XYZ\",\"size\":3}]}' "
+		     "> e/index.json; tar -C e -cf evil.tar .", "an index without a sha256 digest");
+	load_refused("oci o.tar y L/l1.tar; rm -rf e; mkdir e; tar -C e -xf o.tar; "
+		     "b=$(ls -S e/blobs/sha256 | head -n 1); head -c -8 e/blobs/sha256/$b > n; h=$(sha n); mv n e/blobs/sha256/$h; "
+		     "rm e/blobs/sha256/$b; m=$(grep -l $b e/blobs/sha256/*); s=$(stat -c %s e/blobs/sha256/$h); "
+		     "sed \"s/$b/$h/; s/\\\"size\\\":[0-9]*}\\]/\\\"size\\\":$s}]/\" $m > n; mh=$(sha n); ms=$(stat -c %s n); mv n e/blobs/sha256/$mh; rm $m; "
+		     "sed -i \"s/${m##*/}/$mh/; s/\\\"size\\\":[0-9]*/\\\"size\\\":$ms/\" e/index.json; tar -C e -cf evil.tar .",
+		     "truncated or damaged");
+}
+END_TEST
+
 /* IMAGE's config as stored, without rootfs (which save writes anew). */
 static char *config_of(const char *image)
 {
@@ -474,6 +495,7 @@ void add_imagestore_tests(Suite *s)
 	add_root_test(tc, load_applies_whiteouts_the_overlay_way);
 	add_root_test(tc, compressed_and_oci_archives_share_their_layers);
 	add_root_test(tc, hostile_archives_are_refused_and_leave_nothing);
+	add_root_test(tc, hostile_configs_and_indexes_are_refused);
 	add_root_test(tc, save_then_load_round_trips);
 	add_root_test(tc, export_then_import_round_trips);
 }

@@ -293,6 +293,13 @@ static int take_config(struct load *l, struct image_in *img, const char *want, l
 	img->cfg = read_json(l, img->config, want, size, img->id);
 	if (!img->cfg)
 		return -1;
+	/* What run would refuse as damaged is refused here, before it is
+	 * stored under a name. */
+	const char *bad = image_config_bad(img->cfg);
+	if (bad) {
+		md_warnx("load: the config %s: %s is not what the OCI image spec says", img->config, bad);
+		return -1;
+	}
 	json_t *ids = json_object_get(json_object_get(img->cfg, "rootfs"), "diff_ids");
 	if (!json_is_array(ids) || json_array_size(ids) != (size_t)img->n) {
 		md_warnx("load: the config %s lists %zu layers, the manifest %d", img->config,
@@ -429,11 +436,17 @@ static int read_oci(struct load *l)
 		json_t *ann = json_object_get(d, "annotations"), *nested = NULL;
 		if (type && strstr(type, "index")) {	/* a multi-platform index: the first for linux */
 			char hex[65], path[PATH_MAX];
-			if (digest_hex(json_string_value(json_object_get(d, "digest")), hex) < 0)
-				rc = -1;
+			if (digest_hex(json_string_value(json_object_get(d, "digest")), hex) < 0) {
+				md_warnx("load: index.json: an index without a sha256 digest");
+				json_decref(index);
+				return -1;
+			}
 			md_pathf(path, "blobs/sha256/%s", hex);
-			nested = rc == 0 ? read_json(l, path, hex, json_integer_value(json_object_get(d, "size")), NULL)
-					 : NULL;
+			nested = read_json(l, path, hex, json_integer_value(json_object_get(d, "size")), NULL);
+			if (!nested) {
+				json_decref(index);
+				return -1;
+			}
 			json_t *sub = json_object_get(nested, "manifests"), *s;
 			size_t k;
 			d = NULL;
@@ -509,8 +522,9 @@ static int check_layer(const struct load *l, const struct layer_in *li, int fd)
 		 archive_read_next_header(a, &e) == ARCHIVE_OK;
 	while (ok && (n = archive_read_data(a, buf, sizeof buf)) > 0)
 		sha256_add(diff, buf, n);
-	if (!ok || n < 0)
-		md_warnx("load: layer '%s': %s", li->path, archive_error_string(a));
+	if (!ok || n < 0)	/* a gzip cut before its trailer: no error string */
+		md_warnx("load: layer '%s': %s", li->path,
+			 archive_error_string(a) ? archive_error_string(a) : "truncated or damaged");
 	archive_read_free(a);
 	while (ok && n == 0 && (n = read(fd, buf, sizeof buf)) > 0) {	/* what is past the end */
 		sha256_add(s->h, buf, n);
