@@ -383,6 +383,28 @@ START_TEST(hostile_configs_and_indexes_are_refused)
 }
 END_TEST
 
+/* rmi of the last image listing a layer, while a load of another image on
+ * that layer reads its archive: the load had found the layer in the store
+ * and skipped it, then died at its rename (and a layer moved before it
+ * would have stayed, no image listing it).  The load is stopped, by its
+ * pid, once it unpacks its second layer; the rmi runs then. */
+START_TEST(rmi_during_a_load_of_a_shared_layer)
+{
+	write_mk();
+	struct result r = sh(MK("docker b.tar base:1 L/l1.tar; \"$MD\" load -q -i b.tar; mkdir -p z; "
+				"head -c 30000000 /dev/zero > z/big; tar -C z -cf L/big.tar .; "
+				"docker s.tar two:1 L/l1.tar L/big.tar; big=$(sha L/big.tar); "
+				"\"$MD\" load -i s.tar > out 2> err & p=$!; "
+				"until [ -d layers/.load-*/$big ] || ! kill -0 $p 2>/dev/null; do :; done; "
+				"c=$(pgrep -P $p); kill -STOP $c; \"$MD\" rmi base:1 > /dev/null; kill -CONT $c; "
+				"rc=0; wait $p || rc=$?; echo $rc; cat out err; ls -A layers | grep -c '^\\.' || true"));
+	ck_assert_str_eq(r.out, "0\nLoaded image: two:1\n0\n");
+	r = md(NULL, "run", "--rm", "two:1", "cat", "/etc/kept", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "kept\n");
+}
+END_TEST
+
 /* IMAGE's config as stored, without rootfs (which save writes anew). */
 static char *config_of(const char *image)
 {
@@ -496,6 +518,7 @@ void add_imagestore_tests(Suite *s)
 	add_root_test(tc, compressed_and_oci_archives_share_their_layers);
 	add_root_test(tc, hostile_archives_are_refused_and_leave_nothing);
 	add_root_test(tc, hostile_configs_and_indexes_are_refused);
+	add_root_test(tc, rmi_during_a_load_of_a_shared_layer);
 	add_root_test(tc, save_then_load_round_trips);
 	add_root_test(tc, export_then_import_round_trips);
 }

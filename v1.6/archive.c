@@ -608,12 +608,24 @@ static time_t config_created(json_t *cfg)
 
 /* Everything checked: the new layers into ROOT/layers, each image's
  * record and config, its names.  Under the store's lock. */
-static void publish_load(struct load *l)
+static int publish_load(struct load *l)
 {
 	char from[PATH_MAX], to[PATH_MAX], name[256];
 	struct stat st;
 	int lock = store_lock(LOCK_EX);
 
+	/* A layer the store had when the archive was read may have gone
+	 * since (rmi of the last image listing it): unpacked now, under the
+	 * lock, from the archive still here. */
+	for (int i = 0; i < l->n; i++)
+		for (int j = 0; j < l->img[i].n; j++) {
+			md_pathf(from, "%s/%s", l->work, l->img[i].layer[j].diff);
+			layer_path(l->img[i].layer[j].diff, to);
+			if (lstat(to, &st) < 0 && lstat(from, &st) < 0 && take_layer(l, &l->img[i].layer[j]) < 0) {
+				close(lock);
+				return -1;
+			}
+		}
 	for (int i = 0; i < l->n; i++) {
 		struct image_in *img = &l->img[i];
 		struct record r = { .n = img->n };
@@ -646,6 +658,7 @@ static void publish_load(struct load *l)
 			printf("Loaded image ID: sha256:%s\n", r.id);
 	}
 	close(lock);
+	return 0;
 }
 
 static int load_all(void *arg)
@@ -675,7 +688,8 @@ static int load_all(void *arg)
 		for (int j = 0; j < l->img[i].n; j++)
 			if (take_layer(l, &l->img[i].layer[j]) < 0)
 				return -1;
-	publish_load(l);
+	if (publish_load(l) < 0)
+		return -1;
 	fflush(stdout);
 	return 0;
 }
