@@ -405,6 +405,19 @@ START_TEST(rmi_during_a_load_of_a_shared_layer)
 }
 END_TEST
 
+/* Ctrl-C during save -o FILE: no FILE.PID.tmp left beside FILE. */
+START_TEST(an_interrupted_save_leaves_no_file)
+{
+	write_mk();
+	struct result r = sh(MK("mkdir -p z; (cd z && seq 30000 | xargs touch); tar -C z -cf L/big.tar .; "
+				"docker s.tar two:1 L/l1.tar L/big.tar; \"$MD\" load -q -i s.tar; mkdir out; "
+				"\"$MD\" save -o out/s.tar two:1 2> err & p=$!; "
+				"until [ -e layers/.save-*/layer.tmp ] || ! kill -0 $p 2>/dev/null; do :; done; "
+				"kill -INT $p; rc=0; wait $p || rc=$?; echo $rc; ls -A out; ls -A layers | grep -c '^\\.' || :"));
+	ck_assert_str_eq(r.out, "130\n0\n");
+}
+END_TEST
+
 /* IMAGE's config as stored, without rootfs (which save writes anew). */
 static char *config_of(const char *image)
 {
@@ -519,6 +532,7 @@ void add_imagestore_tests(Suite *s)
 	add_root_test(tc, hostile_archives_are_refused_and_leave_nothing);
 	add_root_test(tc, hostile_configs_and_indexes_are_refused);
 	add_root_test(tc, rmi_during_a_load_of_a_shared_layer);
+	add_root_test(tc, an_interrupted_save_leaves_no_file);
 	add_root_test(tc, save_then_load_round_trips);
 	add_root_test(tc, export_then_import_round_trips);
 }

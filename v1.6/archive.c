@@ -720,6 +720,22 @@ int cmd_load(int argc, char **argv)
 
 /* ---- save ------------------------------------------------------------------ */
 
+/* save's or export's FILE.PID.tmp, removed at any exit before its rename:
+ * fill_temp exits on Ctrl-C, md_die anywhere. */
+static char out_tmp[PATH_MAX];
+
+static void remove_out_tmp(void)
+{
+	if (out_tmp[0])
+		unlink(out_tmp);
+}
+
+static void keep_out_tmp(const char *tmp)
+{
+	snprintf(out_tmp, sizeof out_tmp, "%s", tmp);
+	atexit(remove_out_tmp);
+}
+
 /* An image to save: its record, its config (with the diff_ids of the
  * layers as written), its names. */
 struct image_out {
@@ -1066,6 +1082,7 @@ int cmd_save(int argc, char **argv)
 		md_pathf(tmp, "%s.%d.tmp", output, (int)getpid());
 		if ((out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
 			md_die("save: create %s", tmp);
+		keep_out_tmp(tmp);
 	}
 	temp_image(work, "save");
 	struct save s = { argc - optind, oci, out, argv + optind, work };
@@ -1078,6 +1095,7 @@ int cmd_save(int argc, char **argv)
 		unlink(tmp);
 		return MD_EXIT_FAILED;
 	}
+	out_tmp[0] = '\0';
 	return rc < 0 ? MD_EXIT_FAILED : 0;
 }
 
@@ -1150,6 +1168,7 @@ int cmd_export(int argc, char **argv)
 		md_pathf(tmp, "%s.%d.tmp", output, (int)getpid());
 		if ((x.out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
 			md_die("export: create %s", tmp);
+		keep_out_tmp(tmp);
 	}
 	/* fill_temp's child, for its clean end on Ctrl-C; the folder unused. */
 	temp_image(work, "export");
@@ -1162,5 +1181,6 @@ int cmd_export(int argc, char **argv)
 		unlink(tmp);
 		return MD_EXIT_FAILED;
 	}
+	out_tmp[0] = '\0';
 	return rc < 0 ? MD_EXIT_FAILED : 0;
 }
