@@ -362,6 +362,62 @@ START_TEST(hostile_archives_are_refused_and_leave_nothing)
 }
 END_TEST
 
+/* A config run would call damaged is refused at load, not stored under a
+ * name; a nested index without a digest, and a gzipped layer cut before
+ * its trailer, are refused by what they are. */
+START_TEST(hostile_configs_and_indexes_are_refused)
+{
+	write_mk();
+	load_refused("docker ok.tar x L/l1.tar; rm -rf e; mkdir e; tar -C e -xf ok.tar; c=$(ls e | grep -v manifest | grep json); "
+		     "sed 's/\\[\"sh\"\\]/{\"a\":1}/' e/$c > e/x.json; rm e/$c; sed -i s/$c/x.json/ e/manifest.json; "
+		     "tar -C e -cf evil.tar .", "config.Cmd is not what the OCI image spec says");
+	load_refused("rm -rf e; mkdir e; echo '{\"imageLayoutVersion\":\"1.0.0\"}' > e/oci-layout; "
+		     "echo '{\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"sha256:XYZ\",\"size\":3}]}' "
+		     "> e/index.json; tar -C e -cf evil.tar .", "an index without a sha256 digest");
+	load_refused("oci o.tar y L/l1.tar; rm -rf e; mkdir e; tar -C e -xf o.tar; "
+		     "b=$(ls -S e/blobs/sha256 | head -n 1); head -c -8 e/blobs/sha256/$b > n; h=$(sha n); mv n e/blobs/sha256/$h; "
+		     "rm e/blobs/sha256/$b; m=$(grep -l $b e/blobs/sha256/*); s=$(stat -c %s e/blobs/sha256/$h); "
+		     "sed \"s/$b/$h/; s/\\\"size\\\":[0-9]*}\\]/\\\"size\\\":$s}]/\" $m > n; mh=$(sha n); ms=$(stat -c %s n); mv n e/blobs/sha256/$mh; rm $m; "
+		     "sed -i \"s/${m##*/}/$mh/; s/\\\"size\\\":[0-9]*/\\\"size\\\":$ms/\" e/index.json; tar -C e -cf evil.tar .",
+		     "truncated or damaged");
+}
+END_TEST
+
+/* rmi of the last image listing a layer, while a load of another image on
+ * that layer reads its archive: the load had found the layer in the store
+ * and skipped it, then died at its rename (and a layer moved before it
+ * would have stayed, no image listing it).  The load is stopped, by its
+ * pid, once it unpacks its second layer; the rmi runs then. */
+START_TEST(rmi_during_a_load_of_a_shared_layer)
+{
+	write_mk();
+	struct result r = sh(MK("docker b.tar base:1 L/l1.tar; \"$MD\" load -q -i b.tar; mkdir -p z; "
+				"(cd z && seq 30000 | xargs touch); tar -C z -cf L/big.tar .; "
+				"docker s.tar two:1 L/l1.tar L/big.tar; big=$(sha L/big.tar); "
+				"\"$MD\" load -i s.tar > out 2> err & p=$!; "
+				"until [ -d layers/.load-*/$big ] || ! kill -0 $p 2>/dev/null; do :; done; "
+				"c=$(pgrep -P $p); kill -STOP $c; \"$MD\" rmi base:1 > /dev/null; kill -CONT $c; "
+				"rc=0; wait $p || rc=$?; echo $rc; cat out err; ls -A layers | grep -c '^\\.' || true"));
+	ck_assert_str_eq(r.out, "0\nLoaded image: two:1\n0\n");
+	r = md(NULL, "run", "--rm", "two:1", "cat", "/etc/kept", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "kept\n");
+}
+END_TEST
+
+/* Ctrl-C during save -o FILE: no FILE.PID.tmp left beside FILE. */
+START_TEST(an_interrupted_save_leaves_no_file)
+{
+	write_mk();
+	struct result r = sh(MK("mkdir -p z; (cd z && seq 30000 | xargs touch); tar -C z -cf L/big.tar .; "
+				"docker s.tar two:1 L/l1.tar L/big.tar; \"$MD\" load -q -i s.tar; mkdir out; "
+				"\"$MD\" save -o out/s.tar two:1 2> err & p=$!; "
+				"until [ -e layers/.save-*/layer.tmp ] || ! kill -0 $p 2>/dev/null; do :; done; "
+				"kill -INT $p; rc=0; wait $p || rc=$?; echo $rc; ls -A out; ls -A layers | grep -c '^\\.' || :"));
+	ck_assert_str_eq(r.out, "130\n0\n");
+}
+END_TEST
+
 /* IMAGE's config as stored, without rootfs (which save writes anew). */
 static char *config_of(const char *image)
 {
@@ -474,6 +530,9 @@ void add_imagestore_tests(Suite *s)
 	add_root_test(tc, load_applies_whiteouts_the_overlay_way);
 	add_root_test(tc, compressed_and_oci_archives_share_their_layers);
 	add_root_test(tc, hostile_archives_are_refused_and_leave_nothing);
+	add_root_test(tc, hostile_configs_and_indexes_are_refused);
+	add_root_test(tc, rmi_during_a_load_of_a_shared_layer);
+	add_root_test(tc, an_interrupted_save_leaves_no_file);
 	add_root_test(tc, save_then_load_round_trips);
 	add_root_test(tc, export_then_import_round_trips);
 }

@@ -293,6 +293,13 @@ static int take_config(struct load *l, struct image_in *img, const char *want, l
 	img->cfg = read_json(l, img->config, want, size, img->id);
 	if (!img->cfg)
 		return -1;
+	/* What run would refuse as damaged is refused here, before it is
+	 * stored under a name. */
+	const char *bad = image_config_bad(img->cfg);
+	if (bad) {
+		md_warnx("load: the config %s: %s is not what the OCI image spec says", img->config, bad);
+		return -1;
+	}
 	json_t *ids = json_object_get(json_object_get(img->cfg, "rootfs"), "diff_ids");
 	if (!json_is_array(ids) || json_array_size(ids) != (size_t)img->n) {
 		md_warnx("load: the config %s lists %zu layers, the manifest %d", img->config,
@@ -429,11 +436,17 @@ static int read_oci(struct load *l)
 		json_t *ann = json_object_get(d, "annotations"), *nested = NULL;
 		if (type && strstr(type, "index")) {	/* a multi-platform index: the first for linux */
 			char hex[65], path[PATH_MAX];
-			if (digest_hex(json_string_value(json_object_get(d, "digest")), hex) < 0)
-				rc = -1;
+			if (digest_hex(json_string_value(json_object_get(d, "digest")), hex) < 0) {
+				md_warnx("load: index.json: an index without a sha256 digest");
+				json_decref(index);
+				return -1;
+			}
 			md_pathf(path, "blobs/sha256/%s", hex);
-			nested = rc == 0 ? read_json(l, path, hex, json_integer_value(json_object_get(d, "size")), NULL)
-					 : NULL;
+			nested = read_json(l, path, hex, json_integer_value(json_object_get(d, "size")), NULL);
+			if (!nested) {
+				json_decref(index);
+				return -1;
+			}
 			json_t *sub = json_object_get(nested, "manifests"), *s;
 			size_t k;
 			d = NULL;
@@ -509,8 +522,9 @@ static int check_layer(const struct load *l, const struct layer_in *li, int fd)
 		 archive_read_next_header(a, &e) == ARCHIVE_OK;
 	while (ok && (n = archive_read_data(a, buf, sizeof buf)) > 0)
 		sha256_add(diff, buf, n);
-	if (!ok || n < 0)
-		md_warnx("load: layer '%s': %s", li->path, archive_error_string(a));
+	if (!ok || n < 0)	/* a gzip cut before its trailer: no error string */
+		md_warnx("load: layer '%s': %s", li->path,
+			 archive_error_string(a) ? archive_error_string(a) : "truncated or damaged");
 	archive_read_free(a);
 	while (ok && n == 0 && (n = read(fd, buf, sizeof buf)) > 0) {	/* what is past the end */
 		sha256_add(s->h, buf, n);
@@ -594,12 +608,24 @@ static time_t config_created(json_t *cfg)
 
 /* Everything checked: the new layers into ROOT/layers, each image's
  * record and config, its names.  Under the store's lock. */
-static void publish_load(struct load *l)
+static int publish_load(struct load *l)
 {
 	char from[PATH_MAX], to[PATH_MAX], name[256];
 	struct stat st;
 	int lock = store_lock(LOCK_EX);
 
+	/* A layer the store had when the archive was read may have gone
+	 * since (rmi of the last image listing it): unpacked now, under the
+	 * lock, from the archive still here. */
+	for (int i = 0; i < l->n; i++)
+		for (int j = 0; j < l->img[i].n; j++) {
+			md_pathf(from, "%s/%s", l->work, l->img[i].layer[j].diff);
+			layer_path(l->img[i].layer[j].diff, to);
+			if (lstat(to, &st) < 0 && lstat(from, &st) < 0 && take_layer(l, &l->img[i].layer[j]) < 0) {
+				close(lock);
+				return -1;
+			}
+		}
 	for (int i = 0; i < l->n; i++) {
 		struct image_in *img = &l->img[i];
 		struct record r = { .n = img->n };
@@ -632,6 +658,7 @@ static void publish_load(struct load *l)
 			printf("Loaded image ID: sha256:%s\n", r.id);
 	}
 	close(lock);
+	return 0;
 }
 
 static int load_all(void *arg)
@@ -661,7 +688,8 @@ static int load_all(void *arg)
 		for (int j = 0; j < l->img[i].n; j++)
 			if (take_layer(l, &l->img[i].layer[j]) < 0)
 				return -1;
-	publish_load(l);
+	if (publish_load(l) < 0)
+		return -1;
 	fflush(stdout);
 	return 0;
 }
@@ -691,6 +719,22 @@ int cmd_load(int argc, char **argv)
 }
 
 /* ---- save ------------------------------------------------------------------ */
+
+/* save's or export's FILE.PID.tmp, removed at any exit before its rename:
+ * fill_temp exits on Ctrl-C, md_die anywhere. */
+static char out_tmp[PATH_MAX];
+
+static void remove_out_tmp(void)
+{
+	if (out_tmp[0])
+		unlink(out_tmp);
+}
+
+static void keep_out_tmp(const char *tmp)
+{
+	snprintf(out_tmp, sizeof out_tmp, "%s", tmp);
+	atexit(remove_out_tmp);
+}
 
 /* An image to save: its record, its config (with the diff_ids of the
  * layers as written), its names. */
@@ -1038,6 +1082,7 @@ int cmd_save(int argc, char **argv)
 		md_pathf(tmp, "%s.%d.tmp", output, (int)getpid());
 		if ((out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
 			md_die("save: create %s", tmp);
+		keep_out_tmp(tmp);
 	}
 	temp_image(work, "save");
 	struct save s = { argc - optind, oci, out, argv + optind, work };
@@ -1050,6 +1095,7 @@ int cmd_save(int argc, char **argv)
 		unlink(tmp);
 		return MD_EXIT_FAILED;
 	}
+	out_tmp[0] = '\0';
 	return rc < 0 ? MD_EXIT_FAILED : 0;
 }
 
@@ -1122,6 +1168,7 @@ int cmd_export(int argc, char **argv)
 		md_pathf(tmp, "%s.%d.tmp", output, (int)getpid());
 		if ((x.out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
 			md_die("export: create %s", tmp);
+		keep_out_tmp(tmp);
 	}
 	/* fill_temp's child, for its clean end on Ctrl-C; the folder unused. */
 	temp_image(work, "export");
@@ -1134,5 +1181,6 @@ int cmd_export(int argc, char **argv)
 		unlink(tmp);
 		return MD_EXIT_FAILED;
 	}
+	out_tmp[0] = '\0';
 	return rc < 0 ? MD_EXIT_FAILED : 0;
 }

@@ -49,11 +49,13 @@ static int strings_or_null(json_t *v)
 /* What run reads must have the types the spec gives them: a config
  * written by hand, or by a tool with a bug, is refused by name rather
  * than half applied.  The field's name, or NULL if all is well. */
-static const char *bad_field(json_t *all)
+const char *image_config_bad(json_t *all)
 {
 	json_t *c = json_object_get(all, "config"), *v;
 	size_t i;
 
+	if (!json_is_object(all))
+		return "the whole file";
 	if (!c || json_is_null(c))
 		return NULL;
 	if (!json_is_object(c))
@@ -101,10 +103,10 @@ json_t *image_config_read(const char *image)
 	if (!conf)
 		md_warnx("image %s: its config %s is damaged: %s (line %d)", image, path, err.text,
 			 err.line);
-	else if (!json_is_object(conf) || (bad = bad_field(conf)))
+	else if ((bad = image_config_bad(conf)))
 		md_warnx("image %s: its config %s is damaged: %s is not what the OCI image spec says",
-			 image, path, bad ? bad : "the whole file");
-	if (!conf || bad || !json_is_object(conf)) {
+			 image, path, bad);
+	if (!conf || bad) {
 		md_hint("remove the image (minidocker rmi %s) and make it again", image);
 		json_decref(conf);
 		errno = EINVAL;

@@ -673,6 +673,7 @@ int layer_digest(const char *dir, char *hex);
 /* IMAGE's OCI image config (the whole object), or NULL: with errno 0
  * and no message if it has none, else after saying why (errno set). */
 struct json_t *image_config_read(const char *image);
+const char *image_config_bad(struct json_t *config);	/* the bad field, or NULL */
 /* CONFIG as IMAGE's, atomically (a temporary file, fsync, rename): 0, or
  * -1 after saying why. */
 int image_config_write(const char *image, struct json_t *config);
