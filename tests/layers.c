@@ -219,6 +219,20 @@ START_TEST(commit_makes_a_layer_and_run_shows_it)
 }
 END_TEST
 
+/* No image at all: the header alone.  (The empty list was handed to
+ * qsort(3) as NULL, which UBSan reports: SANITIZE=1 catches it.) */
+START_TEST(images_of_an_empty_root_is_its_header)
+{
+	ck_status(sh("rm -rf \"$MINIDOCKER_ROOT/images\" && mkdir \"$MINIDOCKER_ROOT/images\""), 0);
+	struct result r = md(NULL, "images", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, strcmp(stage, "v1.6") >= 0
+					? "REPOSITORY   TAG        IMAGE ID       CREATED                  SIZE\n"
+					: "IMAGE                PARENT               SIZE       CREATED\n");
+	ck_assert_str_eq(r.err, "");
+}
+END_TEST
+
 START_TEST(rmi_refuses_an_image_in_use)
 {
 	md(NULL, "run", "--name", "user", "base", "sh", "-c", "echo x > /x", NULL);
@@ -310,6 +324,7 @@ void add_layer_tests(Suite *s)
 	add_root_test(tc, hostile_tarballs_are_refused);
 	add_root_test(tc, commit_makes_a_layer_and_run_shows_it);
 	add_root_test(tc, rmi_refuses_an_image_in_use);
+	add_root_test(tc, images_of_an_empty_root_is_its_header);
 	add_root_test(tc, proc_is_never_mounted_through_a_symlink);
 	add_root_test(tc, bad_image_names_are_refused);
 }

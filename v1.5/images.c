@@ -492,7 +492,8 @@ int cmd_images(int argc, char **argv)
 		}
 	if (d)
 		closedir(d);
-	qsort(names, n, sizeof *names, by_name);
+	if (n)	/* qsort(3) takes no NULL, even for none */
+		qsort(names, n, sizeof *names, by_name);
 	printf("%-20s %-20s %-10s %s\n", "IMAGE", "PARENT", "SIZE", "CREATED");
 	for (int i = 0; i < n; i++) {
 		time_t created;

@@ -583,7 +583,8 @@ static int legacy_names(char ***names)
 		}
 	if (d)
 		closedir(d);
-	qsort(*names, n, sizeof **names, by_ref);
+	if (n)	/* qsort(3) takes no NULL, even for none */
+		qsort(*names, n, sizeof **names, by_ref);
 	return n;
 }
 

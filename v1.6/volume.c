@@ -579,7 +579,8 @@ static int volume_ls(int quiet)
 		}
 	if (d)
 		closedir(d);
-	qsort(names, n, sizeof *names, by_name);
+	if (n)	/* qsort(3) takes no NULL, even for none */
+		qsort(names, n, sizeof *names, by_name);
 	if (!quiet)	/* Docker's table: columns at least 10 wide, 3 apart */
 		printf("%-10s%s\n", "DRIVER", "VOLUME NAME");
 	for (int i = 0; i < n; i++)
