@@ -451,6 +451,17 @@ static int gone(int pid)
 
 /* nobody's `ps -a` line of container NAME, once it says that NAME was
  * killed (or after 10 seconds): the ps that finds it so stops its pasta. */
+/* Is nobody's container NAME running (ps: "Up ...")?  Its pasta starts
+ * before the run records it running: a run killed in between leaves a
+ * container that never started, which is another test's. */
+static int is_up(const char *name)
+{
+	struct result r = sh(AS_NOBODY " ps | grep ' %s$'", name);
+	int up = strstr(r.out, " Up ") != NULL;
+	free_result(&r);
+	return up;
+}
+
 static char *seen_killed(const char *name)
 {
 	struct result r = { 0 };
@@ -550,7 +561,7 @@ START_TEST(without_root_no_pasta_outlives_its_container)
 	/* And an attached run, killed. */
 	int pid = start_bg(AS_NOBODY " run --name k2 base sleep 60");
 	for (struct deadline d = deadline(10); keep_polling(&d);)
-		if (pasta_pid("k2") > 1)
+		if (pasta_pid("k2") > 1 && is_up("k2"))
 			break;
 	pasta = pasta_pid("k2");
 	ck_assert_int_gt(pasta, 1);
