@@ -86,29 +86,32 @@ tools/%.o: tools/%.c .build-flags
 common/libcommon.a: $(COMMON_OBJ)
 	$(AR) rcs $@ $^
 
+# The stages from $(1) on: $(call since,v1.4) is v1.4 v1.5 ...
+since = $(strip $(foreach s,$(STAGES),$(if $(filter $(1),$(firstword $(sort $(1) $(s)))),$(s))))
+
 # From v1.1 on, `import` reads tarballs with libarchive, and checks gzip's
 # CRCs with zlib (libarchive does not).
-ARCHIVE_STAGES := $(filter-out v0.% v1.0,$(STAGES))
+ARCHIVE_STAGES := $(call since,v1.1)
 ARCHIVE_LIBS := $(shell pkg-config --libs libarchive zlib 2>/dev/null || echo -larchive -lz)
 $(ARCHIVE_STAGES:%=%/minidocker): LDLIBS += $(ARCHIVE_LIBS)
 
 # From v1.3 on, a seccomp filter built with libseccomp.
-SECCOMP_STAGES := $(filter-out v0.% v1.0 v1.1 v1.2,$(STAGES))
+SECCOMP_STAGES := $(call since,v1.3)
 SECCOMP_LIBS := $(shell pkg-config --libs libseccomp 2>/dev/null || echo -lseccomp)
 $(SECCOMP_STAGES:%=%/minidocker): LDLIBS += $(SECCOMP_LIBS)
 # From v1.4 on, links, addresses and routes go over netlink with libmnl,
 # and NAT and published ports into nftables with libnftables.
-NET_STAGES := $(filter-out v0.% v1.0 v1.1 v1.2 v1.3,$(STAGES))
+NET_STAGES := $(call since,v1.4)
 NET_LIBS := $(shell pkg-config --libs libmnl libnftables 2>/dev/null || echo -lmnl -lnftables)
 $(NET_STAGES:%=%/minidocker): LDLIBS += $(NET_LIBS)
 # From v1.5 on, JSON (inspect, volume records) through jansson: Debian's
 # libjansson-dev, small, with a plain C API and no dependencies of its own.
-JSON_STAGES := $(filter-out v0.% v1.0 v1.1 v1.2 v1.3 v1.4,$(STAGES))
+JSON_STAGES := $(call since,v1.5)
 JSON_LIBS := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 $(JSON_STAGES:%=%/minidocker): LDLIBS += $(JSON_LIBS)
 # From v1.6 on, image digests (sha256) through OpenSSL's libcrypto (Debian's
 # libssl-dev): a maintained hash, never one of our own.
-CRYPTO_STAGES := $(filter-out v0.% v1.0 v1.1 v1.2 v1.3 v1.4 v1.5,$(STAGES))
+CRYPTO_STAGES := $(call since,v1.6)
 CRYPTO_LIBS := $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 $(CRYPTO_STAGES:%=%/minidocker): LDLIBS += $(CRYPTO_LIBS)
 
@@ -172,11 +175,8 @@ endif
 # The rule for DIR/minidocker, also in the make that check starts.
 ifneq ($(STAGE)$(wildcard $(CHECK_DIR)/*.c),$(STAGE))
 ifeq ($(filter $(CHECK_DIR)/minidocker,$(BINS)),)
-$(CHECK_DIR)/minidocker: LDLIBS += $(if $(filter $(STAGE),$(ARCHIVE_STAGES)),$(ARCHIVE_LIBS))
-$(CHECK_DIR)/minidocker: LDLIBS += $(if $(filter $(STAGE),$(SECCOMP_STAGES)),$(SECCOMP_LIBS))
-$(CHECK_DIR)/minidocker: LDLIBS += $(if $(filter $(STAGE),$(NET_STAGES)),$(NET_LIBS))
-$(CHECK_DIR)/minidocker: LDLIBS += $(if $(filter $(STAGE),$(JSON_STAGES)),$(JSON_LIBS))
-$(CHECK_DIR)/minidocker: LDLIBS += $(if $(filter $(STAGE),$(CRYPTO_STAGES)),$(CRYPTO_LIBS))
+$(CHECK_DIR)/minidocker: LDLIBS += $(foreach k,ARCHIVE SECCOMP NET JSON CRYPTO,\
+	$(if $(filter $(STAGE),$($(k)_STAGES)),$($(k)_LIBS)))
 $(CHECK_DIR)/minidocker: $(wildcard $(CHECK_DIR)/*.c $(CHECK_DIR)/*.h) common/libcommon.a $(SAN_OBJ) .build-flags
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DMD_STAGE='"$(STAGE)"' -DMD_BUILD='"$(BUILD)"' \
 		-o $@ $(filter %.c,$^) common/libcommon.a $(SAN_OBJ) $(LDLIBS)
