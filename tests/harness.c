@@ -727,6 +727,13 @@ char *cgroups_left(void)
 	return r.out;
 }
 
+char *containers_left(void)
+{
+	struct result r = sh("ls -A \"$MINIDOCKER_ROOT/containers\" 2>/dev/null");
+	free(r.err);
+	return r.out;
+}
+
 /* rmdir(2) the test's cgroup parent in each hierarchy, deepest folders
  * first: only empty cgroups can go, so nothing alive is touched. */
 static void remove_cgroup_parent(void)

@@ -165,6 +165,9 @@ const char *cgroup_parent(void);
 /* The folders under the test's cgroup parent in every hierarchy, one a
  * line ("" if none). */
 char *cgroups_left(void);
+/* What is in the test's ROOT/containers, one a line ("" if nothing, or
+ * no such folder): what a run that failed or --rm must not leave. */
+char *containers_left(void);
 /* A file on the host, in the test's state root, for a container to look
  * for (the chroot escape tests); returns its path. */
 const char *host_marker(void);

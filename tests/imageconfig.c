@@ -118,7 +118,7 @@ START_TEST(no_entrypoint_no_cmd_no_command_is_125)
 	struct result r = md(NULL, "run", "--rm", "bare", NULL);
 	ck_status(r, 125);
 	ck_contains(r.err, "minidocker: run: no command specified: image bare has no Entrypoint or Cmd");
-	ck_assert_str_eq(sh("ls -A \"$MINIDOCKER_ROOT/containers\"").out, "");
+	ck_assert_str_eq(containers_left(), "");
 	r = md(NULL, "run", "--rm", "bare", "sh", "-c", "echo $A", NULL);
 	ck_status(r, 0);
 	ck_assert_str_eq(r.out, "1\n");
@@ -306,7 +306,7 @@ START_TEST(a_damaged_config_is_refused_by_name)
 	r = md(NULL, "run", "--rm", "baduser", NULL);
 	ck_status(r, 125);
 	ck_contains(r.err, "minidocker: image baduser: invalid User 'a b' in its config");
-	ck_assert_str_eq(sh("ls -A \"$MINIDOCKER_ROOT/containers\"").out, "");
+	ck_assert_str_eq(containers_left(), "");
 }
 END_TEST
 

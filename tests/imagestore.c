@@ -507,11 +507,10 @@ START_TEST(export_then_import_round_trips)
 	ck_assert_str_eq(r.out, "/data/h 42:43\n/data/new 0:0\nhostname\nhosts\nresolv.conf\nhello\n");
 	/* A running container too; to stdout; no half file for a bad one. */
 	ck_status(md(NULL, "run", "-d", "--name", "live", "wh:1", "sh", "-c", "echo x > /x; sleep 30", NULL), 0);
-	for (int i = 0; i < 50; i++) {
+	for (struct deadline d = deadline(5); keep_polling(&d);) {
 		r = sh("\"$MD\" export live | tar -t | grep -c '^x$'");
 		if (!strcmp(r.out, "1\n"))
 			break;
-		usleep(100000);
 	}
 	ck_assert_str_eq(r.out, "1\n");
 	ck_status(md(NULL, "rm", "-f", "live", NULL), 0);

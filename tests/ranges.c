@@ -159,7 +159,7 @@ START_TEST(a_setuid_root_image_file_gives_no_host_root)
 	snprintf(want, sizeof want, "\nUid:\t%lu\t%lu\t%lu\t%lu\n", n + 1000, n, n, n);
 	/* Until it has exec'd the probe: real uid alice's, effective root's. */
 	char *status = NULL;
-	for (int i = 0; i < 100 && !(status && strstr(status, want)); i++, usleep(50000))
+	for (struct deadline d = deadline(5); !(status && strstr(status, want)) && keep_polling(&d);)
 		status = read_file(path);
 	ck_assert_ptr_nonnull(status);
 	ck_contains(status, want);
@@ -233,7 +233,7 @@ START_TEST(a_killed_run_takes_its_container_along)
 		int run = start_bg("\"$MD\" run --name %s -u %s base sleep 60", name, users[i]);
 		int pid = 0;
 		char path[64];
-		for (int t = 0; t < 100 && !pid; t++, usleep(50000)) {
+		for (struct deadline d = deadline(5); !pid && keep_polling(&d);) {
 			int p = atoi(state_field(name, "pid"));
 			snprintf(path, sizeof path, "/proc/%d/status", p);
 			char *st = p > 0 ? read_file(path) : NULL;
@@ -244,7 +244,7 @@ START_TEST(a_killed_run_takes_its_container_along)
 		ck_assert_int_gt(pid, 0);
 		ck_assert_int_eq(kill(run, SIGKILL), 0);
 		int gone = 0;
-		for (int t = 0; t < 100 && !gone; t++, usleep(50000))
+		for (struct deadline d = deadline(5); !gone && keep_polling(&d);)
 			gone = !process_alive(pid);
 		ck_assert_msg(gone, "the container's PID 1 (%d) outlived its minidocker (user %s)", pid, users[i]);
 	}
@@ -435,7 +435,7 @@ END_TEST
  * is in its root filesystem (the probe is only in the image). */
 static void wait_ready(const char *name)
 {
-	for (int i = 0; i < 100; i++, usleep(50000)) {
+	for (struct deadline d = deadline(5); keep_polling(&d);) {
 		struct result r = md(NULL, "exec", name, "/bin/probe", "ids", NULL);
 		if (r.status == 0)
 			return;
