@@ -292,7 +292,16 @@ int md_kernel_files(int fd)
 
 static int copy_file(int sdir, int ddir, const char *name, const struct stat *st, const char *path)
 {
-	int in = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: NAME was a file when listed, but a tree still in use
+	 * (a running container's) may have made it a FIFO since, whose open
+	 * would wait for a writer forever; a file ignores the flag. */
+	int in = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat now;
+	if (in >= 0 && (fstat(in, &now) < 0 || !S_ISREG(now.st_mode))) {
+		md_warnx("copy %s: no longer a file (changed while copied)", path);
+		close(in);
+		return -1;
+	}
 	if (in >= 0 && md_kernel_files(in)) {
 		close(in);
 		return 0;

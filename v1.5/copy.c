@@ -138,8 +138,8 @@ static int copy_one(int sfd, const struct stat *st, int dir, const char *name, c
 			if (n == 0 && fchown(out, j->uid, j->gid) == 0 && fchmod(out, mode) == 0 &&
 			    futimens(out, times) == 0)
 				rc = 0;
-			else
-				md_warn("cp: write %s", name);
+			else	/* N < 0: reading the source failed, not writing */
+				md_warn("cp: %s %s", n < 0 ? "read" : "write", n >= 0 ? name : j->into ? j->host : j->inside);
 		}
 	}
 	if (in >= 0)

@@ -91,7 +91,9 @@ static int duration(const char *s, double *secs)
 	return *secs <= 9223372036.854775807 ? 0 : -1;
 }
 
-int parse_when(const char *s, struct timespec *t)
+/* A time as Docker's --since takes it (RFC 3339, a date, Unix seconds, a
+ * duration back from now). */
+static int parse_when(const char *s, struct timespec *t)
 {
 	double secs;
 	char *end;

@@ -101,17 +101,13 @@ int cmd_top(int argc, char **argv);
 void end_container(const struct container *c, int timeout);
 /* stop's and restart's -t: seconds, 0 to 86400, or a usage error. */
 int stop_timeout(const struct command *cmd, const char *arg);
-/* A signal's number from its name (KILL, SIGKILL) or number; -1. */
-int parse_signal(const char *s);
-/* logtime.c: a time as Docker's --since takes it (RFC 3339, a date, Unix
- * seconds, a duration back from now); a log record's own time; a < b. */
-int parse_when(const char *s, struct timespec *t);
-/* logs -t ('t'), --since ('S'), --until ('U') into LF. */
+/* logtime.c: logs -t ('t'), --since ('S'), --until ('U') into LF. */
 struct log_filter {
 	int timestamps;
 	struct timespec since, until;	/* 0: no bound */
 };
 void log_option(const struct command *cmd, int opt, const char *arg, struct log_filter *lf);
+/* A log record's own time; a < b. */
 int record_time(const char *line, struct timespec *t);
 int time_before(const struct timespec *a, const struct timespec *b);
 /* T as Docker prints times, RFC 3339 with nanoseconds (Go's zero time if
@@ -138,9 +134,7 @@ struct ps_filter {
 	char key[MAX_FILTERS];	/* 'n'ame, 'i'd, 's'tatus */
 	const char *value[MAX_FILTERS];
 };
-void ps_filter_add(const struct command *cmd, struct ps_filter *f, const char *arg);
 int ps_filter_match(const struct ps_filter *f, const struct container *c);
-int ps_format_check(const char *tmpl);
 void ps_format_row(const char *tmpl, const struct container *c, char (*cells)[96]);
 struct ps_opts {
 	int notrunc;

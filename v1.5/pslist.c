@@ -16,7 +16,7 @@
 
 static const char *const status_words[] = { "created", "running", "exited", "dead" };
 
-void ps_filter_add(const struct command *cmd, struct ps_filter *f, const char *arg)
+static void ps_filter_add(const struct command *cmd, struct ps_filter *f, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
 
@@ -83,7 +83,7 @@ static json_t *row_json(const struct container *c, char (*cells)[96])
 			 "Ports", cells[5], "Names", cells[6], "State", status_words[c->status]);
 }
 
-int ps_format_check(const char *tmpl)
+static int ps_format_check(const char *tmpl)
 {
 	struct container c = { 0 };
 	char cells[7][96] = { "" };

@@ -21,7 +21,7 @@ enum { EXIT_REFUSED = 1 };
 /* A signal as Docker takes it: a number (9), a name (KILL), or a name
  * with SIG (SIGKILL), in either case; -1 if it is none.  sigabbrev_np(3)
  * knows the names, so no table of our own. */
-int parse_signal(const char *s)
+static int parse_signal(const char *s)
 {
 	char *end;
 
