@@ -341,14 +341,21 @@ static int read_docker(struct load *l)
 			json_decref(m);
 			return -1;
 		}
-		snprintf(img->config, sizeof img->config, "%s", config);
+		if (strlen(config) >= sizeof img->config) {
+			md_warnx("load: manifest.json: image %zu: its Config is not a path (%zu bytes)", i,
+				 strlen(config));
+			json_decref(m);
+			return -1;
+		}
+		strcpy(img->config, config);
 		json_array_foreach(layers, j, x) {
 			const char *p = json_string_value(x);
-			if (!p) {
+			if (!p || strlen(p) >= sizeof img->layer[j].path) {
+				md_warnx("load: manifest.json: image %zu: layer %zu is not a path", i, j);
 				json_decref(m);
 				return -1;
 			}
-			snprintf(img->layer[j].path, sizeof img->layer[j].path, "%s", p);
+			strcpy(img->layer[j].path, p);
 			img->layer[j].size = -1;
 			/* Docker 25 on: blobs/sha256/HEX, named by their digest. */
 			if (!strncmp(p, "blobs/sha256/", 13) && is_hex64(p + 13))
