@@ -84,8 +84,14 @@ int whiteout(const char *path, const char *tarball)
 	const char *base = slash ? slash + 1 : path;
 	if (strncmp(base, ".wh.", 4))
 		return 0;
-	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 0, path);
-	int fd = open_beneath(dir);
+	size_t dlen = slash ? (size_t)(slash - path) : 0;
+	int fd = -1;
+	if (dlen < sizeof dir) {
+		snprintf(dir, sizeof dir, "%.*s", (int)dlen, path);
+		fd = open_beneath(dir);
+	} else {
+		errno = ENAMETOOLONG;	/* cut, it would name another folder */
+	}
 	if (fd < 0) {
 		md_warn("load %s: whiteout '%s': its folder", tarball, path);
 		return -1;
