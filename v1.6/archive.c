@@ -79,7 +79,7 @@ int whiteout(const char *path, const char *tarball)
 	char dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
 
-	while (slash && slash[1] == '\0')	/* "a/.wh.b/": not a file, no whiteout */
+	if (slash && slash[1] == '\0')	/* "a/.wh.b/": not a file, no whiteout */
 		return 0;
 	const char *base = slash ? slash + 1 : path;
 	if (strncmp(base, ".wh.", 4))
