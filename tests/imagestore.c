@@ -349,6 +349,13 @@ START_TEST(hostile_archives_are_refused_and_leave_nothing)
 		     "ln -s \"$MINIDOCKER_ROOT/target\" s/evil; tar -C s -rf sym.tar evil; "
 		     "tar -C s -cf sym2.tar evil; mkdir -p s2/evil; echo x > s2/evil/f; tar -C s2 -rf sym2.tar evil/f; "
 		     "docker evil.tar x L/l1.tar sym2.tar", "evil/f");
+	/* A whiteout in a folder longer than PATH_MAX: never cut to another. */
+	load_refused("d=$(printf 'd%.0s' $(seq 200)); p=$d; for i in $(seq 21); do p=$p/$d; done; echo x > x; "
+		     "tar -cf wh.tar --transform \"s,^x,$p/.wh.x,\" x; docker evil.tar x L/l1.tar wh.tar",
+		     "File name too long");
+	/* A manifest.json layer that is not a path. */
+	load_refused("rm -rf e; mkdir e; tar -C e -xf ok.tar; sed -i 's,\"2/layer.tar\",5,' e/manifest.json; "
+		     "tar -C e -cf evil.tar .", "layer 1 is not a path");
 	/* A truncated archive, plain and gzipped. */
 	load_refused("head -c 30000 ok.tar > evil.tar", "Truncated tar archive");
 	load_refused("gzip -c ok.tar | head -c 300000 > evil.tar", "truncated gzip input");

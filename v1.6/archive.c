@@ -79,13 +79,19 @@ int whiteout(const char *path, const char *tarball)
 	char dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
 
-	while (slash && slash[1] == '\0')	/* "a/.wh.b/": not a file, no whiteout */
+	if (slash && slash[1] == '\0')	/* "a/.wh.b/": not a file, no whiteout */
 		return 0;
 	const char *base = slash ? slash + 1 : path;
 	if (strncmp(base, ".wh.", 4))
 		return 0;
-	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 0, path);
-	int fd = open_beneath(dir);
+	size_t dlen = slash ? (size_t)(slash - path) : 0;
+	int fd = -1;
+	if (dlen < sizeof dir) {
+		snprintf(dir, sizeof dir, "%.*s", (int)dlen, path);
+		fd = open_beneath(dir);
+	} else {
+		errno = ENAMETOOLONG;	/* cut, it would name another folder */
+	}
 	if (fd < 0) {
 		md_warn("load %s: whiteout '%s': its folder", tarball, path);
 		return -1;
@@ -341,14 +347,21 @@ static int read_docker(struct load *l)
 			json_decref(m);
 			return -1;
 		}
-		snprintf(img->config, sizeof img->config, "%s", config);
+		if (strlen(config) >= sizeof img->config) {
+			md_warnx("load: manifest.json: image %zu: its Config is not a path (%zu bytes)", i,
+				 strlen(config));
+			json_decref(m);
+			return -1;
+		}
+		strcpy(img->config, config);
 		json_array_foreach(layers, j, x) {
 			const char *p = json_string_value(x);
-			if (!p) {
+			if (!p || strlen(p) >= sizeof img->layer[j].path) {
+				md_warnx("load: manifest.json: image %zu: layer %zu is not a path", i, j);
 				json_decref(m);
 				return -1;
 			}
-			snprintf(img->layer[j].path, sizeof img->layer[j].path, "%s", p);
+			strcpy(img->layer[j].path, p);
 			img->layer[j].size = -1;
 			/* Docker 25 on: blobs/sha256/HEX, named by their digest. */
 			if (!strncmp(p, "blobs/sha256/", 13) && is_hex64(p + 13))

@@ -50,6 +50,23 @@ void image_meta(const char *image, char *parent, size_t len, time_t *created)	/*
 		fclose(f);
 }
 
+/* PATH after the *LEN bytes of LOWERS (PATH_MAX), as overlayfs's lowerdir
+ * takes it; -1 with a message if it cannot, for IMAGE. */
+int lowers_add(char *lowers, size_t *len, const char *path, const char *image)	/* v1.6: the store's too */
+{
+	/* overlayfs splits lowerdir at ':' and its options at ','. */
+	if (strpbrk(path, ":,")) {
+		md_warnx("the path %s holds ':' or ',', which overlayfs cannot take", path);
+		return -1;
+	}
+	*len += snprintf(lowers + *len, PATH_MAX - *len, "%s%s", *len ? ":" : "", path);
+	if (*len >= PATH_MAX) {
+		md_warnx("image %s: too many layers for one mount", image);
+		return -1;
+	}
+	return 0;
+}
+
 int image_layers(const char *image, char *lowers)
 {
 	char name[256], parent[256], path[PATH_MAX];
@@ -65,16 +82,8 @@ int image_layers(const char *image, char *lowers)
 			return -1;
 		}
 		image_path(name, path);
-		/* overlayfs splits lowerdir at ':' and its options at ','. */
-		if (strpbrk(path, ":,")) {
-			md_warnx("the path %s holds ':' or ',', which overlayfs cannot take", path);
+		if (lowers_add(lowers, &len, path, image) < 0)
 			return -1;
-		}
-		len += snprintf(lowers + len, PATH_MAX - len, "%s%s", len ? ":" : "", path);
-		if (len >= PATH_MAX) {
-			md_warnx("image %s: too many layers for one mount", image);
-			return -1;
-		}
 		image_meta(name, parent, sizeof parent, &created);
 		snprintf(name, sizeof name, "%s", parent);
 	}

@@ -634,6 +634,7 @@ int legacy_image(const char *name);
 int image_resolve(const char *ref, char *id);
 int image_find(const char *ref, char *id);
 int store_layers(const char *id, char *lowers);
+int lowers_add(char *lowers, size_t *len, const char *path, const char *image);	/* images.c */
 /* inspect's object for an image of the store, or NULL. */
 struct json_t *store_image_json(const char *ref);
 int image_config_path(const char *image, char *path);

@@ -349,25 +349,19 @@ int image_config_path(const char *image, char *path)
 /* The layers an image is made of, top first, as the overlay's lowerdir. */
 int store_layers(const char *id, char *lowers)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], shortid[13];
 	struct record r;
 	size_t len = 0;
 
+	snprintf(shortid, sizeof shortid, "%.12s", id);
 	if (record_read(id, &r) < 0 || r.n == 0) {
 		md_warnx("image %.12s: no record of its layers in %s/imagedb", id, md_state_root());
 		return -1;
 	}
 	for (int i = r.n - 1; i >= 0; i--) {
 		layer_path(r.layer[i], path);
-		if (strpbrk(path, ":,")) {
-			md_warnx("the path %s holds ':' or ',', which overlayfs cannot take", path);
+		if (lowers_add(lowers, &len, path, shortid) < 0)
 			return -1;
-		}
-		len += snprintf(lowers + len, PATH_MAX - len, "%s%s", len ? ":" : "", path);
-		if (len >= PATH_MAX) {
-			md_warnx("image %.12s: too many layers for one mount", id);
-			return -1;
-		}
 	}
 	return 0;
 }
