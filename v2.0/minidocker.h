@@ -424,6 +424,9 @@ void security_word(const struct security *s, int sock, int filter, char *buf, si
  * the container's process (security_apply). */
 int seccomp_build(const struct security *s);
 void seccomp_install(int fd);
+/* v2.0: a libseccomp filter (scmp_filter_ctx) as BPF in a memory file,
+ * the filter released: its fd (seccomp_build's last step). */
+int seccomp_export(void *ctx);
 int security_parse(const char *word, struct security *s);	/* the socket */
 /* rm, and run --rm: C's folder, removed as its namespace's root. */
 int remove_container_dir(const struct container *c);

@@ -1,7 +1,8 @@
-/* minidocker v2.0: the OCI runtime's shared declarations (a DRAFT of the
- * interface between the two halves of the stage, to be refined by them).
+/* minidocker v2.0: the OCI runtime's shared declarations: the interface
+ * between the config reader and the command line.
  *
- *   ocispec.c    config.json read into struct oci_spec, every field checked
+ *   ocispec.c    config.json read into struct oci_spec, every field checked;
+ *                spec's default config.json
  *   ociinit.c    in the container's init: the spec's mounts, pivot_root,
  *                masks, sysctl, rlimits, user, capabilities, seccomp
  *   ociseccomp.c the OCI seccomp object as a libseccomp filter
@@ -34,11 +35,29 @@ struct oci_idmap {
 };
 
 struct oci_mount {
-	char *destination, *type, *source;
-	unsigned long flags;	/* MS_* from the options */
-	unsigned long propagation;	/* MS_SHARED, MS_PRIVATE... or 0 */
-	int bind, recursive;
-	char *data;		/* the options that are not flags, ','-joined */
+	char *destination, *type, *source;	/* SOURCE absolute for a bind */
+	unsigned long flags;	/* MS_* from the options (MS_BIND, MS_REC with rbind) */
+	unsigned long propagation;	/* MS_SHARED, MS_PRIVATE... (| MS_REC), or 0 */
+	char *data;		/* the options that are not flags, ','-joined ("" if none) */
+	int copy_up;		/* tmpcopyup: a tmpfs gets what the folder it hides held */
+};
+
+/* linux.devices: a node made in the container's /dev. */
+struct oci_device {
+	char *path;		/* absolute, in the container */
+	mode_t type;		/* S_IFCHR, S_IFBLK or S_IFIFO ("u" is S_IFCHR) */
+	unsigned int major, minor;
+	mode_t mode;		/* fileMode's permission bits, 0666 if not given */
+	uid_t uid;
+	gid_t gid;
+};
+
+/* linux.resources.devices: the cgroup's device allow list, in order. */
+struct oci_devrule {
+	int allow;
+	char type;		/* 'a', 'c' or 'b' */
+	long long major, minor;	/* -1: any ('*') */
+	char access[4];		/* some of "rwm" */
 };
 
 struct oci_rlimit {
@@ -62,13 +81,15 @@ struct oci_process {
 	gid_t *groups;
 	int ngroups;
 	int umask;		/* -1: not given */
-	unsigned long long caps[5];	/* bounding, effective, inheritable, permitted, ambient */
+	int has_caps;		/* "capabilities" given; if not, the sets are left as they are */
+	unsigned long long caps[5];	/* OCI_CAP_*: bits 1 << CAP_* */
 	struct oci_rlimit *rlimits;
 	int nrlimits;
 	int no_new_privs;
 	int oom_score_adj, has_oom_score_adj;
-	char *apparmor, *selinux;	/* refused if set: not supported */
+	unsigned short console_height, console_width;	/* consoleSize, 0 if not given */
 };
+enum { OCI_CAP_BOUNDING, OCI_CAP_EFFECTIVE, OCI_CAP_INHERITABLE, OCI_CAP_PERMITTED, OCI_CAP_AMBIENT };
 
 struct oci_spec {
 	char *bundle;		/* absolute */
@@ -85,25 +106,38 @@ struct oci_spec {
 	char *cgroups_path;
 	long long mem_limit, mem_swap, pids_limit;	/* -1: none */
 	long long cpu_quota, cpu_period, cpu_shares;	/* -1: none */
-	struct json_t *devices;	/* linux.devices and resources.devices, as read */
+	struct oci_device *devices;	/* linux.devices */
+	int ndevices;
+	struct oci_devrule *devrules;	/* linux.resources.devices */
+	int ndevrules;
 	char **masked, **readonly;
 	int nmasked, nreadonly;
 	char **sysctl;		/* K=V */
 	int nsysctl;
 	unsigned long rootfs_propagation;
-	struct json_t *seccomp;	/* linux.seccomp, or NULL */
+	int seccomp_fd;		/* linux.seccomp as BPF in a memfd (O_CLOEXEC), or -1 */
 	struct oci_hook *hooks[OCI_HOOK_MAX];
 	int nhooks[OCI_HOOK_MAX];
-	struct json_t *annotations;
+	struct json_t *annotations;	/* an object, maybe empty; of s->json */
 	struct json_t *json;	/* the whole document */
 };
 
 /* BUNDLE/config.json read and checked: 0, or -1 after saying which field
- * is wrong and why (runc's words where it has them). */
+ * is wrong and why ("config.json: process.args: ..."), S then freed.
+ * The seccomp filter is built here (ociseccomp.c), by the runtime. */
 int oci_spec_load(const char *bundle, struct oci_spec *s);
 void oci_spec_free(struct oci_spec *s);
 /* exec --process FILE: a "process" object on its own. */
 int oci_process_load(const char *file, struct oci_process *p);
+
+/* runc spec: a default config.json written into BUNDLE (ROOTLESS: with a
+ * user namespace mapping the caller's ids), never over an existing one.
+ * 0, or -1 after saying why. */
+int oci_spec_default(const char *bundle, int rootless);
+
+/* ociseccomp.c: linux.seccomp (V, at WHERE in the file) as a filter in
+ * a memfd: its fd, or -1 after naming the bad field. */
+int oci_seccomp_build(struct json_t *v, const char *where);
 
 /* In the init, in its new mount namespace: the rootfs prepared (its
  * propagation, the mounts in order, pivot_root or, with NO_PIVOT, a

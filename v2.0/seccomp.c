@@ -281,6 +281,13 @@ int seccomp_build(const struct security *s)
 		if (r < 0)
 			md_diex("seccomp rule for %s: %s", table[i].name, strerror(-r));
 	}
+	return seccomp_export(ctx);
+}
+
+/* CTX's filter as BPF in a memory file, CTX released: the file's fd.
+ * v2.0: also config.json's filter (ociseccomp.c). */
+int seccomp_export(void *ctx)
+{
 	int fd = memfd_create("seccomp-filter", MFD_CLOEXEC);
 	if (fd < 0)
 		md_die("memfd_create for the seccomp filter");
