@@ -138,6 +138,8 @@ int oci_spec_default(const char *bundle, int rootless);
 /* ociseccomp.c: linux.seccomp (V, at WHERE in the file) as a filter in
  * a memfd: its fd, or -1 after naming the bad field. */
 int oci_seccomp_build(struct json_t *v, const char *where);
+/* features' "seccomp" object: the actions, operators, flags, archs. */
+struct json_t *oci_seccomp_features(void);
 
 /* In the init, in its new mount namespace: the rootfs prepared (its
  * propagation, the mounts in order, pivot_root or, with NO_PIVOT, a

@@ -255,3 +255,22 @@ int oci_seccomp_build(json_t *v, const char *where)
 	}
 	return seccomp_export(ctx);
 }
+
+/* features' "seccomp" object (the runtime spec's features.md): what
+ * oci_seccomp_build accepts. */
+json_t *oci_seccomp_features(void)
+{
+	json_t *f = json_pack("{sb s[ssssssss] s[] s[sss] s[s] s[ssss]}", "enabled", 1, "actions",
+			      "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD",
+			      "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP", "SCMP_ACT_TRACE", "SCMP_ACT_LOG",
+			      "operators", "knownFlags", "SECCOMP_FILTER_FLAG_TSYNC",
+			      "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "supportedFlags",
+			      "SECCOMP_FILTER_FLAG_TSYNC", "archs", "SCMP_ARCH_X86_64", "SCMP_ARCH_X86",
+			      "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64");
+
+	if (!f)
+		md_diex("json_pack: out of memory");
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		json_array_append_new(json_object_get(f, "operators"), json_string(ops[i].name));
+	return f;
+}
