@@ -101,19 +101,32 @@ void caps_bound(unsigned long long keep)
  * such a user gets capabilities only from a file that has them. */
 void caps_set(unsigned long long keep)
 {
+	caps_set_sets(keep, keep, 0, 0);
+}
+
+/* v2.0: config.json gives the four apart: EFF, PERM, INH and AMB (an
+ * ambient one must be permitted and inheritable too, capabilities(7)). */
+void caps_set_sets(unsigned long long eff, unsigned long long perm, unsigned long long inh,
+		   unsigned long long amb)
+{
 	cap_iab_t iab = cap_iab_init();	/* I and A empty, nothing more dropped */
 	if (!iab || cap_iab_set_proc(iab) < 0)
 		md_die("empty the inheritable and ambient capability sets");
-	cap_free(iab);
 	cap_t caps = cap_init();	/* all three sets clear */
 	if (!caps)
 		md_die("cap_init");
-	for (cap_value_t c = 0; c < cap_max_bits(); c++)
-		if (keep & (1ULL << c))
-			if (cap_set_flag(caps, CAP_PERMITTED, 1, &c, CAP_SET) < 0 ||
-			    cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, CAP_SET) < 0)
-				md_die("cap_set_flag");
+	for (cap_value_t c = 0; c < cap_max_bits(); c++) {
+		if (((perm & (1ULL << c)) && cap_set_flag(caps, CAP_PERMITTED, 1, &c, CAP_SET) < 0) ||
+		    ((eff & (1ULL << c)) && cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, CAP_SET) < 0) ||
+		    ((inh & (1ULL << c)) && cap_set_flag(caps, CAP_INHERITABLE, 1, &c, CAP_SET) < 0) ||
+		    ((inh & (1ULL << c)) && cap_iab_set_vector(iab, CAP_IAB_INH, c, CAP_SET) < 0) ||
+		    ((amb & (1ULL << c)) && cap_iab_set_vector(iab, CAP_IAB_AMB, c, CAP_SET) < 0))
+			md_die("cap_set_flag");
+	}
 	if (cap_set_proc(caps) < 0)
 		md_die("set the capabilities (cap_set_proc)");
+	if (amb && cap_iab_set_proc(iab) < 0)
+		md_die("raise the ambient capabilities");
 	cap_free(caps);
+	cap_free(iab);
 }

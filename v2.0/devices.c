@@ -85,9 +85,28 @@ static void bind_console(const char *dev)
 	bind_file(name, path);
 }
 
+/* The nodes and the links in DEV, an empty folder of ours (v2.0: also
+ * config.json's /dev, the spec's default devices). */
+void dev_populate(const char *dev)
+{
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+		char host[32];
+		snprintf(host, sizeof host, "/dev/%s", nodes[i]);
+		md_pathf(path, "%s/%s", dev, nodes[i]);
+		bind_file(host, path);
+	}
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+		md_pathf(path, "%s/%s", dev, links[i].name);
+		if (symlink(links[i].target, path) < 0)
+			md_die("symlink %s", path);
+	}
+}
+
 /* The container's /dev, on ROOTFS/dev: a tmpfs (so that nothing the
  * container writes there reaches its upper layer, or an image by commit),
- * the nodes, pts, shm of SHM bytes, mqueue, the links, and under TTY its
+ * the nodes and links, pts, shm of SHM bytes, mqueue, and under TTY its
  * terminal as /dev/console. */
 void mount_dev(const char *rootfs, long long shm, int tty)
 {
@@ -97,12 +116,7 @@ void mount_dev(const char *rootfs, long long shm, int tty)
 	mount_point(dev, 0755, "/dev");
 	if (mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k") < 0)
 		md_die("mount tmpfs on %s", dev);
-	for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
-		char host[32];
-		snprintf(host, sizeof host, "/dev/%s", nodes[i]);
-		md_pathf(path, "%s/%s", dev, nodes[i]);
-		bind_file(host, path);
-	}
+	dev_populate(dev);
 	md_pathf(path, "%s/pts", dev);
 	mount_devpts(path);
 	/* POSIX shared memory (shm_open(3)) is files in /dev/shm: a tmpfs of
@@ -119,11 +133,6 @@ void mount_dev(const char *rootfs, long long shm, int tty)
 	mkdir_in_dev(path, 01777);
 	if (mount("mqueue", path, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		md_die("mount mqueue on %s", path);
-	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
-		md_pathf(path, "%s/%s", dev, links[i].name);
-		if (symlink(links[i].target, path) < 0)
-			md_die("symlink %s", path);
-	}
 	if (tty)
 		bind_console(dev);
 }

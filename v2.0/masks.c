@@ -116,21 +116,25 @@ static int present(const char *rootfs, const char *rel, char *path, struct stat 
 	return 0;
 }
 
+/* PATH, whose lstat is ST, hidden (v2.0: also config.json's maskedPaths). */
+void mask_path(const char *path, const struct stat *st)
+{
+	if (S_ISDIR(st->st_mode)) {
+		if (mount("tmpfs", path, "tmpfs", MS_RDONLY | LOCKED, "size=0,mode=0555") < 0)
+			md_die("mask %s with an empty tmpfs", path);
+	} else if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0) {
+		md_die("mask %s with /dev/null", path);
+	}
+}
+
 void mask_paths(const char *rootfs)
 {
 	char path[PATH_MAX];
 	struct stat st;
 
-	for (size_t i = 0; i < sizeof masked / sizeof masked[0]; i++) {
-		if (!present(rootfs, masked[i], path, &st))
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			if (mount("tmpfs", path, "tmpfs", MS_RDONLY | LOCKED, "size=0,mode=0555") < 0)
-				md_die("mask %s with an empty tmpfs", path);
-		} else if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0) {
-			md_die("mask %s with /dev/null", path);
-		}
-	}
+	for (size_t i = 0; i < sizeof masked / sizeof masked[0]; i++)
+		if (present(rootfs, masked[i], path, &st))
+			mask_path(path, &st);
 	for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++) {
 		if (present(rootfs, read_only[i], path, &st))
 			bind_read_only(path);

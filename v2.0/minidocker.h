@@ -404,6 +404,8 @@ int caps_lookup(const char *name);	/* -2: ALL; -1: unknown */
 unsigned long long caps_compute(int privileged, const int *add, int nadd, const int *drop, int ndrop);
 void caps_bound(unsigned long long keep);
 void caps_set(unsigned long long keep);
+void caps_set_sets(unsigned long long eff, unsigned long long perm, unsigned long long inh,
+		   unsigned long long amb);	/* v2.0: config.json's */
 
 int valid_user(const char *spec);
 /* run's -u, --cap-add, --cap-drop, --privileged, --security-opt. */
@@ -444,6 +446,9 @@ void mount_sys(const char *rootfs);
 /* PATH, a folder to mount on, made if missing; NAME's symlink refused. */
 void mount_point(const char *path, mode_t mode, const char *name);
 void mask_paths(const char *rootfs);
+/* v2.0: PATH (its lstat ST) masked; DEV's nodes and links (config.json's /dev). */
+void mask_path(const char *path, const struct stat *st);
+void dev_populate(const char *dev);
 /* commands.c: -m's sizes, also --shm-size's: bytes, -1 not a size, -2 too large. */
 long long parse_size(const char *s);
 /* run's --read-only ('R'), --tmpfs ('T'), --shm-size (others). */
@@ -579,6 +584,11 @@ int volumes_load(struct config *cfg, const char *key, const char *val);
 int volumes_send(const struct container *c, int sock);
 void volumes_receive(struct config *cfg, int sock);
 void volumes_attach(const char *rootfs, struct config *cfg);
+/* v2.0, for config.json's mounts too: PATH in the tree ROOT (an fd) as
+ * if ROOT were / (RESOLVE_IN_ROOT), an O_PATH fd or -1; and the mount
+ * point TARGET made there, folders (the last a file if DIR is 0). */
+int in_root(int root, const char *path);
+int mount_target(int root, const char *target, int dir);
 /* idmap.c: TEXT and FD over SOCK (SCM_RIGHTS). */
 int send_layers(int sock, const char *text, int fd);
 

@@ -141,13 +141,22 @@ int oci_seccomp_build(struct json_t *v, const char *where);
 /* features' "seccomp" object: the actions, operators, flags, archs. */
 struct json_t *oci_seccomp_features(void);
 
-/* In the init, in its new mount namespace: the rootfs prepared (its
- * propagation, the mounts in order, pivot_root or, with NO_PIVOT, a
- * chroot after moving it to /, masked and read-only paths, root
- * read-only), sysctl written, hostname set.  0 or -1 after saying why. */
-int oci_init_rootfs(const struct oci_spec *s, int no_pivot);
-/* Last before execve: rlimits, oom_score_adj, umask, groups, gid, uid,
- * the five capability sets, no_new_privs, the seccomp filter, cwd. */
+/* ociinit.c, in the init, in its new namespaces (the user namespace's
+ * maps written, the joined ones joined): the rootfs prepared (/ made
+ * rslave or rootfsPropagation, the root bound onto itself, the mounts in
+ * order, the default /dev nodes if /dev is the container's own, then
+ * linux.devices; BEFORE_PIVOT(ARG) if not NULL (createContainer hooks);
+ * pivot_root or, with NO_PIVOT, a chroot after moving the root onto /;
+ * then sysctl, readonlyPaths, maskedPaths, hostname, domainname, the
+ * root read-only).  No /dev/console: the caller binds its terminal.
+ * 0, or -1 after saying why.  (Some steps are v1.x's functions, which
+ * exit 125 after their message: the init is a process of its own.) */
+int oci_init_rootfs(const struct oci_spec *s, int no_pivot, void (*before_pivot)(void *), void *arg);
+/* Last before execve, in the root: rlimits, oom_score_adj, umask (0022 if
+ * not given), cwd, seccomp (here if no noNewPrivileges: loading it needs
+ * CAP_SYS_ADMIN then), the bounding set, groups, gid, uid, the other
+ * four capability sets, no_new_privs, seccomp (here with it).  P is
+ * S's process, or exec --process's.  0 or -1 after saying why. */
 int oci_init_process(const struct oci_spec *s, const struct oci_process *p);
 
 #endif

@@ -417,7 +417,7 @@ static int dir_empty(int fd)
 /* PATH in the tree ROOT, as if ROOT were /: symlinks, ".." in them
  * included, cannot lead out of it (openat2(2), RESOLVE_IN_ROOT); an
  * O_PATH fd, or -1. */
-static int in_root(int root, const char *path)
+int in_root(int root, const char *path)
 {
 	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
 	return syscall(SYS_openat2, root, path, &how, sizeof how);
@@ -426,7 +426,7 @@ static int in_root(int root, const char *path)
 /* The mount point TARGET in ROOT, made where missing one part at a time
  * (folders; the last an empty file if DIR is 0), each part looked up in
  * the root: an O_PATH fd. */
-static int mount_target(int root, const char *target, int dir)
+int mount_target(int root, const char *target, int dir)
 {
 	char copy[1024], prefix[1024] = "";
 	int cur = in_root(root, "/");
