@@ -98,7 +98,9 @@ static int copy_up(int old, int new)
 	char from[64], to[64];
 
 	fd_path(from, sizeof from, old);
-	fd_path(to, sizeof to, new);
+	/* "/.": md_copy_tree opens its target O_NOFOLLOW, and the magic
+	 * link itself is a symlink; the folder it leads to is not. */
+	snprintf(to, sizeof to, "/proc/self/fd/%d/.", new);
 	return md_copy_tree(from, to);
 }
 
