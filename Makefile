@@ -71,7 +71,7 @@ help:
 	@echo "make lint          cppcheck over all the C code"
 	@echo "make format        what clang-format would change (FIX=1: change it)"
 	@echo "make compile_commands.json   for clangd and editors (bear)"
-	@echo "make install PREFIX=/usr/local   the newest stage as minidocker"
+	@echo "make install PREFIX=/usr/local   the newest stage as minidocker (and minidocker-oci)"
 	@echo "make clean"
 
 deps:
@@ -115,6 +115,14 @@ CRYPTO_STAGES := $(call since,v1.6)
 CRYPTO_LIBS := $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 $(CRYPTO_STAGES:%=%/minidocker): LDLIBS += $(CRYPTO_LIBS)
 
+# From v2.0 on, the same program called minidocker-oci speaks runc's
+# command line (argv[0] decides): a symbolic link beside it.
+OCI_STAGES := $(call since,v2.0)
+OCI_BINS := $(OCI_STAGES:%=%/minidocker-oci)
+$(OCI_BINS): %/minidocker-oci: %/minidocker
+	ln -sf minidocker $@
+all: $(OCI_BINS)
+
 # Each stage is one program: its own .c files plus the common plumbing.
 .SECONDEXPANSION:
 $(BINS): %/minidocker: $$(wildcard $$*/*.c $$*/*.h) common/libcommon.a $(SAN_OBJ) .build-flags
@@ -127,7 +135,7 @@ tests/probe: tests/probe.c .build-flags
 # everyday.c (v1.5's inspect tests) parses JSON with jansson: every suite links it.
 TEST_LIB := tests/harness.c tests/basics.c tests/layers.c tests/input.c tests/cli.c tests/detach.c tests/limits.c \
 	tests/ranges.c tests/seccomp.c tests/devices.c tests/network.c tests/volumes.c \
-	tests/everyday.c tests/imageconfig.c tests/imagestore.c
+	tests/everyday.c tests/imageconfig.c tests/imagestore.c tests/ocicli.c
 tests/bin/test_%: tests/test_%.c $(TEST_LIB) $(wildcard tests/*.h) $(SAN_OBJ) .build-flags
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -DTOP='"$(CURDIR)"' -o $@ \
@@ -147,7 +155,7 @@ test: deps
 	scripts/stagediff --check || rc=1; exit $$rc
 
 $(STAGES:%=test-%): test-%: deps
-	@$(MAKE) --no-print-directory $*/minidocker tests/probe \
+	@$(MAKE) --no-print-directory $*/minidocker $(filter $*/minidocker-oci,$(OCI_BINS)) tests/probe \
 		tests/bin/test_$(subst .,_,$*)
 	@scripts/run-tests $*
 
@@ -228,6 +236,7 @@ lint:
 
 install: $(NEWEST)/minidocker
 	install -D -m 0755 $< $(DESTDIR)$(PREFIX)/bin/minidocker
+	$(if $(filter $(NEWEST),$(OCI_STAGES)),ln -sf minidocker $(DESTDIR)$(PREFIX)/bin/minidocker-oci)
 
 clean:
 	rm -f $(BINS) common/*.o common/libcommon.a tools/*.o tests/probe .build-flags

@@ -35,5 +35,8 @@ void add_imageconfig_tests(Suite *s);
 /* v1.6: imagestore.c; TCases "image store" (names, tags, rmi, layers by
  * digest) and "image archives" (load, save, export). */
 void add_imagestore_tests(Suite *s);
+/* v2.0: ocicli.c; TCases "oci lifecycle" and "oci bad input": minidocker-oci
+ * driven as conmon drives a runtime. */
+void add_ocicli_tests(Suite *s);
 
 #endif

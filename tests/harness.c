@@ -274,6 +274,16 @@ static void remove_root(void)
 		struct result r = run_argv(NULL, 30, argv);
 		free_result(&r);
 	}
+	/* From v2.0 on: what a failed test left in minidocker-oci's root. */
+	if (strcmp(stage, "v2.0") >= 0) {
+		char *argv[] = { "/bin/sh", "-c", "cd \"$MINIDOCKER_ROOT/oci\" 2>/dev/null || exit 0; "
+				 "for id in *; do [ -d \"$id\" ] && \"$MD-oci\" --root \"$PWD\" delete --force \"$id\"; done",
+				 NULL };
+		struct result r = run_argv(NULL, 60, argv);
+		free_result(&r);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	}
 	if (strcmp(stage, "v1.0") >= 0)
 		remove_cgroup_parent();
 	remove_tree(root_dir);

@@ -488,3 +488,26 @@ int cgroup_stats(const char *parent, const char *id, struct cg_stats *s)
 	s->cpu_ns = read_number(path);
 	return 0;
 }
+
+/* v2.0: the PIDs in container ID's cgroup (its memory tree's on v1), in
+ * *PIDS (malloc'd): how many, or -1 if it has none. */
+int cgroup_procs(const char *parent, const char *id, pid_t **pids)
+{
+	char path[PATH_MAX];
+	int n = 0, pid;
+
+	detect();
+	*pids = NULL;
+	if (cg.mode == NONE)
+		return -1;
+	cg_path(path, cg.mode == V1 ? "memory" : NULL, parent, id, "cgroup.procs");
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%d", &pid) == 1) {
+		*pids = md_realloc(*pids, (n + 1) * sizeof **pids);
+		(*pids)[n++] = pid;
+	}
+	fclose(f);
+	return n;
+}

@@ -37,6 +37,11 @@
  *   archive.c    load, save, export: docker-archive and OCI layouts (v1.6)
  *   imgconfig.c  an image's config: kept, and applied by run (v1.6)
  *   change.c     commit and import -c: Dockerfile's CMD, ENV... (v1.6)
+ *   oci.c        minidocker-oci: runc's command line, start, state, kill,
+ *                delete, ps, features, the log (v2.0; oci.h for the rest)
+ *   ocistate.c   the OCI containers' states under --root, and hooks (v2.0)
+ *   ocicreate.c  create: the init in its namespaces, waiting on exec.fifo (v2.0)
+ *   ociexec.c    exec: a process in a running container (v2.0)
  */
 #ifndef MINIDOCKER_H
 #define MINIDOCKER_H
@@ -369,6 +374,8 @@ void cgroup_remove(const char *parent, const char *id);
 /* Did the OOM killer kill one of container ID's processes?  1 or 0. */
 int cgroup_oom_killed(const char *parent, const char *id);
 int cgroup_stats(const char *parent, const char *id, struct cg_stats *s);
+/* v2.0: the PIDs in it, malloc'd into *PIDS: how many, or -1. */
+int cgroup_procs(const char *parent, const char *id, pid_t **pids);
 
 /* ---- userns.c, idmap.c, caps.c, user.c (v1.2) --------------------- */
 
@@ -709,5 +716,61 @@ struct json_t *change_new_config(void);
  * C's Env, Entrypoint, Cmd, WorkingDir and User (run's merge of the
  * image's and its flags).  A new object. */
 struct json_t *change_from_container(const struct container *c);
+
+/* ---- oci.c, ocistate.c, ocicreate.c, ociexec.c (v2.0) --------------- */
+
+/* Called by main() when the program is invoked as minidocker-oci. */
+int oci_main(int argc, char **argv);
+enum oci_status { OCI_CREATING, OCI_CREATED, OCI_RUNNING, OCI_STOPPED };
+/* ROOT/ID/state.json: what create recorded. */
+struct oci_state {
+	char id[1025];
+	char *version, *bundle, *rootfs, *created;
+	char *cgroup;		/* cgroupsPath, without its leading '/' */
+	pid_t pid;		/* the init, as the host sees it */
+	unsigned long long pid_start;
+	struct json_t *annotations, *hooks;	/* config.json's */
+};
+void oci_set_root(const char *dir);
+int oci_root_make(void);
+void oci_path(char *buf, const char *id, const char *file);	/* ROOT/ID[/FILE] */
+int oci_valid_id(const char *id);	/* 0 after saying why not */
+/* 0, or -1 after saying why (runc's "does not exist" for a missing one). */
+int oci_state_load(const char *id, struct oci_state *st);
+int oci_state_save(const struct oci_state *st);
+void oci_state_free(struct oci_state *st);
+enum oci_status oci_status(const struct oci_state *st);
+const char *oci_status_name(enum oci_status s);
+struct json_t *oci_state_json(const struct oci_state *st, enum oci_status s, int full);
+/* The hooks of KIND ("prestart", "poststop"...) in config.json's HOOKS,
+ * with STATE on their stdin: 0, or -1 after saying which failed. */
+int oci_run_hooks(struct json_t *hooks, const char *kind, struct json_t *state);
+void oci_time_now(char *buf, size_t len);
+/* cgroupsPath into cgroup.c's PARENT and ID ("" parent: at the root). */
+void oci_cgroup_split(const char *path, char *parent, size_t len, const char **id);
+/* SIGNAL as kill takes it: TERM, SIGTERM, 15; -1 if not one. */
+int oci_signal(const char *name);
+int oci_create(int argc, char **argv);
+int oci_exec(int argc, char **argv);
+#define OCI_SPEC_VERSION "1.2.0"	/* the runtime spec's newest we take */
+void oci_debug(const char *fmt, ...) MD_PRINTF(1, 2);	/* --debug's lines */
+/* md_diex, but exit 1: a runtime's failure, as runc's, whatever it was. */
+noreturn void oci_fail(const char *fmt, ...) MD_PRINTF(1, 2);
+/* ocicreate.c: CMD found as execvp(3) would, in ENV's PATH, into OUT: 0,
+ * or 126/127 after saying why in runc's words (exec: "CMD": ...). */
+int oci_find_command(const char *cmd, char **env, char *out, size_t size);
+/* The pid file: its folder's fd (O_PATH), or -1 after saying why; PID
+ * written into it whole (a rename), DIRFD closed: 0, or -1. */
+int oci_open_dir_of(const char *file);
+int oci_write_pid_file(int dirfd, const char *file, pid_t pid);
+/* Make sure this process runs from a sealed copy in memory before it
+ * enters a container (CVE-2019-5736): re-executes ARGV if not. */
+void oci_sealed(char **argv);
+/* ociexec.c: --console-socket's unix socket, connected (its fd, or -1);
+ * then, where the process will run: a pty from this /dev/ptmx, its
+ * master sent over SOCK, its slave our controlling terminal and fds 0-2
+ * (CONSOLE: bound on /dev/console too, for the init). */
+int oci_console_connect(const char *path);
+int oci_console_setup(int sock, int console);
 
 #endif
