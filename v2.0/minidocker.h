@@ -769,8 +769,10 @@ void oci_sealed(char **argv);
 /* ociexec.c: --console-socket's unix socket, connected (its fd, or -1);
  * then, where the process will run: a pty from this /dev/ptmx, its
  * master sent over SOCK, its slave our controlling terminal and fds 0-2
- * (CONSOLE: bound on /dev/console too, for the init). */
+ * (CONSOLE: bound on /dev/console too, for the init), sized as P's
+ * consoleSize says. */
 int oci_console_connect(const char *path);
-int oci_console_setup(int sock, int console);
+struct oci_process;
+int oci_console_setup(int sock, int console, const struct oci_process *p);
 
 #endif

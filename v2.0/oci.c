@@ -361,14 +361,15 @@ static int cmd_oci_delete(int argc, char **argv)
 	while (opt(argc, argv, usage, lo) != -1)
 		force = 1;
 	const char *id = one_id(argc, argv, usage);
-	if (oci_state_load(id, &st) < 0) {
+	oci_path(dir, id, "state.json");
+	/* --force on a container never made (or half made) succeeds
+	 * quietly, as runc's: podman deletes after a failed create. */
+	if (force && oci_valid_id(id) && access(dir, F_OK) < 0) {
 		oci_path(dir, id, NULL);
-		/* --force on a container never made (or half made) succeeds,
-		 * as runc's; its folder, if any, goes. */
-		if (force && oci_valid_id(id) && (access(dir, F_OK) < 0 || md_remove_tree(dir) == 0))
-			return 0;
-		return 1;
+		return access(dir, F_OK) < 0 || md_remove_tree(dir) == 0 ? 0 : 1;
 	}
+	if (oci_state_load(id, &st) < 0)
+		return 1;
 	enum oci_status s = oci_status(&st);
 	if (s == OCI_RUNNING && !force)
 		oci_fail("cannot delete container %s that is not stopped: %s", id, oci_status_name(s));

@@ -146,7 +146,7 @@ static void init_prepare(struct create *cr)
 	}
 	if (oci_init_rootfs(&cr->spec, cr->no_pivot, create_container_hooks, cr) < 0)
 		_exit(1);
-	if (cr->console_fd >= 0 && oci_console_setup(cr->console_fd, 1) < 0)
+	if (cr->console_fd >= 0 && oci_console_setup(cr->console_fd, 1, &cr->spec.process) < 0)
 		_exit(1);
 }
 

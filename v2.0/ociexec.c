@@ -52,7 +52,7 @@ int oci_console_connect(const char *path)
 	return fd;
 }
 
-int oci_console_setup(int sock, int console)
+int oci_console_setup(int sock, int console, const struct oci_process *p)
 {
 	/* /dev/ptmx here is the container's (its devpts instance), so the
 	 * slave is one of its /dev/pts; pty(7), posix_openpt(3). */
@@ -62,6 +62,13 @@ int oci_console_setup(int sock, int console)
 
 	if (!name || (slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
 		md_warn("open a pseudo-terminal in the container (/dev/ptmx)");
+		return -1;
+	}
+	/* process.consoleSize: the caller's terminal's size (tty_ioctl(4)),
+	 * or `stty size` in the container reads 0 0. */
+	struct winsize ws = { .ws_row = p->console_height, .ws_col = p->console_width };
+	if (ws.ws_row && ws.ws_col && ioctl(master, TIOCSWINSZ, &ws) < 0) {
+		md_warn("set the terminal's size");
 		return -1;
 	}
 	if (console) {
@@ -250,7 +257,7 @@ static noreturn void exec_child(const struct exec_opts *o, const struct oci_spec
 	char cmd[PATH_MAX];
 	int rc = 1;
 
-	if (console >= 0 && oci_console_setup(console, 0) < 0)
+	if (console >= 0 && oci_console_setup(console, 0, p) < 0)
 		goto fail;
 	if ((rc = oci_find_command(p->args[0], p->env, cmd, sizeof cmd)) != 0)
 		goto fail;
