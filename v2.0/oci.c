@@ -473,6 +473,26 @@ static int cmd_oci_features(int argc, char **argv)
 	return 0;
 }
 
+/* runc spec: a default config.json to start a bundle from (ocispec.c). */
+static int cmd_oci_spec(int argc, char **argv)
+{
+	static const char usage[] = "spec [--bundle DIR] [--rootless]";
+	static const struct option lo[] = { { "bundle", required_argument, NULL, 'b' },
+					    { "rootless", no_argument, NULL, 'r' }, { 0 } };
+	const char *dir = ".";
+	int rootless = 0, c;
+
+	while ((c = opt(argc, argv, usage, lo)) != -1) {
+		if (c == 'b')
+			dir = optarg;
+		else
+			rootless = 1;
+	}
+	if (optind != argc)
+		oci_fail("spec: too many arguments\nusage: minidocker-oci %s", usage);
+	return oci_spec_default(dir, rootless) < 0 ? 1 : 0;
+}
+
 static void version(void)
 {
 	printf("minidocker-oci version " MD_STAGE "\ncommit: " MD_BUILD "\nspec: " OCI_SPEC_VERSION "\n");
@@ -492,6 +512,7 @@ static const struct oci_command oci_commands[] = {
 	{ "exec", "run a process in a running container", oci_exec },
 	{ "ps", "list the processes of a container", cmd_oci_ps },
 	{ "features", "print what this runtime supports, as JSON", cmd_oci_features },
+	{ "spec", "write a default config.json into a bundle (--bundle, --rootless)", cmd_oci_spec },
 };
 enum { NOCI = sizeof oci_commands / sizeof oci_commands[0] };
 

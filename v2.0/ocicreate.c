@@ -322,6 +322,10 @@ static void options(struct create *cr, int argc, char **argv)
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "no-pivot", no_argument, NULL, 'P' },
 		{ "preserve-fds", required_argument, NULL, 'f' },
+		/* runc makes a session keyring per container unless told not
+		 * to; we never make one (keyrings(7)): the container keeps
+		 * the caller's, which is what this flag asks of runc. */
+		{ "no-new-keyring", no_argument, NULL, 'K' },
 		{ 0 },
 	};
 	int c;
@@ -337,6 +341,8 @@ static void options(struct create *cr, int argc, char **argv)
 			cr->pid_file = optarg;
 		else if (c == 'P')
 			cr->no_pivot = 1;
+		else if (c == 'K')
+			continue;
 		else if (c == 'f' && (cr->preserve = atoi(optarg)) >= 0 && cr->preserve < 10000)
 			continue;
 		else
