@@ -407,6 +407,41 @@ START_TEST(exec_and_ps_in_a_running_container)
 }
 END_TEST
 
+/* A namespace named by path is joined, not made: podman hands over the
+ * network namespace its network backend set up so. */
+START_TEST(a_namespace_with_a_path_is_joined)
+{
+	make_bundle("j1", "[\"sh\", \"-c\", \"stat -L -c %i /proc/self/ns/net\"]");
+	/* A network namespace kept by a bind mount, in the test's own mount
+	 * namespace (unshare(1) --net=FILE). */
+	struct result r = sh("set -e; cd \"$MINIDOCKER_ROOT\"; touch netns; unshare --net=\"$PWD/netns\" true; "
+			     "stat -L -c %%i netns; sed -i 's|{\"type\": \"network\"}|{\"type\": \"network\", "
+			     "\"path\": \"'\"$PWD\"'/netns\"}|' j1/config.json; grep -c '/netns\"' j1/config.json");
+	ck_status(r, 0);
+	char want[64];
+	snprintf(want, sizeof want, "%.*s", (int)strcspn(r.out, "\n"), r.out);
+	ck_assert_msg(strstr(r.out, "\n1\n"), "the config was not changed: %s", r.out);
+	int pid = create("j1");
+	r = oci("start j1");
+	ck_status(r, 0);
+	ck_assert_int_eq(wait_exit(pid, 10), 0);
+	char *out = output_of("j1", "out");
+	ck_assert_str_eq(strtok(out, "\n"), want);
+	free(out);
+	r = oci("delete j1");
+	ck_status(r, 0);
+	r = sh("umount \"$MINIDOCKER_ROOT/netns\"");
+	ck_status(r, 0);
+	/* A path that is not a namespace: create says so, leaves nothing. */
+	r = sh("cd \"$MINIDOCKER_ROOT\"; sed -i 's|/netns\"|/j1.out\"|' j1/config.json");
+	ck_status(r, 0);
+	r = oci("create --bundle \"%s\" j2", bundle("j1"));
+	ck_status(r, 1);
+	ck_contains(r.err, "join the net namespace");
+	ck_gone("j2");
+}
+END_TEST
+
 /* ---- the terminal ----------------------------------------------------------- */
 
 /* The pty master that create sends over the console socket. */
@@ -622,6 +657,7 @@ void add_ocicli_tests(Suite *s)
 	add_root_test(tc, exec_and_ps_in_a_running_container);
 	add_root_test(tc, console_socket_gets_the_terminal);
 	add_root_test(tc, hooks_get_the_state_on_stdin);
+	add_root_test(tc, a_namespace_with_a_path_is_joined);
 	tc = tcase(s, "oci bad input");
 	add_root_test(tc, bad_bundles_are_refused_and_leave_nothing);
 	add_root_test(tc, duplicate_ids_and_unknown_ids);
