@@ -442,6 +442,77 @@ START_TEST(a_namespace_with_a_path_is_joined)
 }
 END_TEST
 
+/* pause and resume, where the host has a freezer (cgroup v2, or v1's
+ * freezer tree); elsewhere the commands do not exist. */
+START_TEST(pause_freezes_and_resume_thaws)
+{
+	struct stat st;
+	int freezer = stat("/sys/fs/cgroup/cgroup.freeze", &st) == 0 || stat("/sys/fs/cgroup/freezer", &st) == 0 ||
+		      stat("/sys/fs/cgroup/cgroup.subtree_control", &st) == 0;
+	struct result r = oci("--help");
+	ck_status(r, 0);
+	if (!freezer) {
+		ck_lacks(r.out, "pause");
+		r = oci("pause x");
+		ck_status(r, 1);
+		return;
+	}
+	ck_contains(r.out, "  pause ");
+	make_bundle("p1", "[\"sh\", \"-c\", \"i=0; while :; do i=$((i+1)); echo $i >/tmp/n; sleep 0.02; done\"]");
+	int pid = create("p1");
+	r = oci("pause p1");
+	ck_status(r, 1);
+	ck_contains(r.err, "container not running");
+	r = oci("start p1");
+	ck_status(r, 0);
+	char path[4200];
+	snprintf(path, sizeof path, "%s/rootfs/tmp/n", bundle("p1"));
+	char *n = NULL;
+	for (struct deadline d = deadline(10); keep_polling(&d) && !(n = read_file(path));)
+		;
+	free(n);
+	r = oci("pause p1");
+	ck_status(r, 0);
+	ck_status_is("p1", "paused");
+	r = oci("exec p1 true");
+	ck_status(r, 1);
+	ck_contains(r.err, "cannot exec in a paused container");
+	r = oci("delete p1");
+	ck_status(r, 1);
+	ck_contains(r.err, "not stopped: paused");
+	/* Frozen: the counter stays where it is. */
+	char *before = read_file(path);
+	for (struct deadline d = deadline(0.3); keep_polling(&d);)
+		;
+	char *after = read_file(path);
+	ck_assert_ptr_nonnull(before);
+	ck_assert_ptr_nonnull(after);
+	ck_assert_str_eq(before, after);
+	r = oci("resume p1");
+	ck_status(r, 0);
+	ck_status_is("p1", "running");
+	int moved = 0;
+	for (struct deadline d = deadline(10); keep_polling(&d) && !moved;) {
+		free(after);
+		after = read_file(path);
+		moved = after && *after && strcmp(before, after);
+	}
+	ck_assert_msg(moved, "the counter did not move after resume: %s", before);
+	free(before);
+	free(after);
+	r = oci("resume p1");
+	ck_status(r, 1);
+	ck_contains(r.err, "container not paused");
+	/* A paused container goes with --force, at once. */
+	r = oci("pause p1");
+	ck_status(r, 0);
+	r = oci("delete --force p1");
+	ck_status(r, 0);
+	ck_assert_int_eq(wait_exit(pid, 10), 137);
+	ck_gone("p1");
+}
+END_TEST
+
 /* ---- the terminal ----------------------------------------------------------- */
 
 /* The pty master that create sends over the console socket. */
@@ -658,6 +729,7 @@ void add_ocicli_tests(Suite *s)
 	add_root_test(tc, console_socket_gets_the_terminal);
 	add_root_test(tc, hooks_get_the_state_on_stdin);
 	add_root_test(tc, a_namespace_with_a_path_is_joined);
+	add_root_test(tc, pause_freezes_and_resume_thaws);
 	tc = tcase(s, "oci bad input");
 	add_root_test(tc, bad_bundles_are_refused_and_leave_nothing);
 	add_root_test(tc, duplicate_ids_and_unknown_ids);

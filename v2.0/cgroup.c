@@ -40,9 +40,22 @@ static struct {
 	char root[PATH_MAX];
 } cg;
 
-/* v1: the trees minidocker uses; cpuacct only for `stats`. */
-static const char *const v1_trees[] = { "memory", "cpu", "cpuacct", "pids" };
-enum { NTREES = sizeof v1_trees / sizeof v1_trees[0] };
+/* v1: the trees minidocker uses; cpuacct only for `stats`; (v2.0) the
+ * freezer, last, for minidocker-oci's pause, where the host mounts it. */
+static const char *const v1_trees[] = { "memory", "cpu", "cpuacct", "pids", "freezer" };
+enum { NTREES = sizeof v1_trees / sizeof v1_trees[0], FREEZER = NTREES - 1 };
+
+/* v2.0: is v1's tree T there?  Only the freezer may be missing. */
+static int tree_missing(int t)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+
+	if (t != FREEZER)
+		return 0;
+	md_pathf(dir, "%s/%s", cg.root, v1_trees[t]);
+	return stat(dir, &st) < 0;
+}
 
 static void detect(void)
 {
@@ -299,6 +312,8 @@ static int create_v1(const char *parent, const char *id, const struct limits *l)
 	char dir[PATH_MAX], path[PATH_MAX], value[64];
 
 	for (int t = 0; t < NTREES; t++) {
+		if (tree_missing(t))
+			continue;
 		if (make_parent(v1_trees[t], parent, NULL, 0) < 0)
 			return -1;
 		cg_path(dir, v1_trees[t], parent, id, NULL);
@@ -357,7 +372,7 @@ int cgroup_join(const char *parent, const char *id, pid_t pid)
 	for (int t = 0; t < (cg.mode == V1 ? NTREES : 1); t++) {
 		cg_path(path, cg.mode == V1 ? v1_trees[t] : NULL, parent, id, NULL);
 		if (stat(path, &st) < 0)
-			return 0;	/* no cgroup for this container */
+			return 0;	/* no cgroup for this container (the freezer: last) */
 		cg_path(path, cg.mode == V1 ? v1_trees[t] : NULL, parent, id, "cgroup.procs");
 		if (write_file(path, value) < 0)
 			return -1;
@@ -404,6 +419,9 @@ void cgroup_remove(const char *parent, const char *id)
 	struct stat st;
 
 	detect();
+	/* v2.0: a frozen process dies of SIGKILL only once thawed (v1). */
+	if (cgroup_frozen(parent, id))
+		cgroup_freeze(parent, id, 0);
 	for (int t = 0; t < (cg.mode == V1 ? NTREES : cg.mode == V2 ? 1 : 0); t++) {
 		cg_path(dir, cg.mode == V1 ? v1_trees[t] : NULL, parent, id, NULL);
 		if (stat(dir, &st) < 0)
@@ -510,4 +528,68 @@ int cgroup_procs(const char *parent, const char *id, pid_t **pids)
 	}
 	fclose(f);
 	return n;
+}
+
+/* v2.0: the freezer (the kernel's cgroup-v1/freezer-subsystem.rst, and
+ * cgroup-v2.rst's cgroup.freeze): the container's FILE, or -1 if it has
+ * none here. */
+static int freezer_file(const char *parent, const char *id, char *path)
+{
+	struct stat st;
+
+	detect();
+	if (cg.mode == NONE)
+		return -1;
+	cg_path(path, cg.mode == V1 ? "freezer" : NULL, parent, id,
+		cg.mode == V1 ? "freezer.state" : "cgroup.freeze");
+	return stat(path, &st) == 0 ? 0 : -1;
+}
+
+int cgroup_has_freezer(void)
+{
+	detect();
+	return cg.mode == V2 || (cg.mode == V1 && !tree_missing(FREEZER));
+}
+
+int cgroup_can_freeze(const char *parent, const char *id)
+{
+	char path[PATH_MAX];
+
+	return freezer_file(parent, id, path) == 0;
+}
+
+/* 1 if frozen, 0 if not (or no freezer).  v1's FREEZING counts as not
+ * yet; v2's cgroup.events says "frozen 1" once all are stopped. */
+int cgroup_frozen(const char *parent, const char *id)
+{
+	char path[PATH_MAX], buf[256] = "";
+
+	if (freezer_file(parent, id, path) < 0)
+		return 0;
+	if (cg.mode == V2)
+		cg_path(path, NULL, parent, id, "cgroup.events");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return cg.mode == V1 ? !strncmp(buf, "FROZEN", 6) : strstr(buf, "frozen 1") != NULL;
+}
+
+int cgroup_freeze(const char *parent, const char *id, int freeze)
+{
+	char path[PATH_MAX];
+
+	if (freezer_file(parent, id, path) < 0)
+		return -1;
+	if (write_file(path, cg.mode == V1 ? (freeze ? "FROZEN" : "THAWED") : (freeze ? "1" : "0")) < 0)
+		return -1;
+	/* Freezing takes a while: wait until every process has stopped. */
+	for (int i = 0; freeze && i < 500 && !cgroup_frozen(parent, id); i++) {
+		usleep(10000);
+		if (cg.mode == V1 && write_file(path, "FROZEN") < 0)
+			return -1;
+	}
+	return freeze && !cgroup_frozen(parent, id) ? -1 : 0;
 }

@@ -376,6 +376,12 @@ int cgroup_oom_killed(const char *parent, const char *id);
 int cgroup_stats(const char *parent, const char *id, struct cg_stats *s);
 /* v2.0: the PIDs in it, malloc'd into *PIDS: how many, or -1. */
 int cgroup_procs(const char *parent, const char *id, pid_t **pids);
+/* v2.0: has its cgroup a freezer; is it frozen; freeze (FREEZE) or
+ * thaw it, waiting until it is: 0, or -1 after saying why. */
+int cgroup_has_freezer(void);	/* on this host */
+int cgroup_can_freeze(const char *parent, const char *id);
+int cgroup_frozen(const char *parent, const char *id);
+int cgroup_freeze(const char *parent, const char *id, int freeze);
 
 /* ---- userns.c, idmap.c, caps.c, user.c (v1.2) --------------------- */
 
@@ -721,7 +727,7 @@ struct json_t *change_from_container(const struct container *c);
 
 /* Called by main() when the program is invoked as minidocker-oci. */
 int oci_main(int argc, char **argv);
-enum oci_status { OCI_CREATING, OCI_CREATED, OCI_RUNNING, OCI_STOPPED };
+enum oci_status { OCI_CREATING, OCI_CREATED, OCI_RUNNING, OCI_STOPPED, OCI_PAUSED };
 /* ROOT/ID/state.json: what create recorded. */
 struct oci_state {
 	char id[1025];

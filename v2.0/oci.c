@@ -247,6 +247,8 @@ static int cmd_oci_start(int argc, char **argv)
 		oci_fail("cannot start an already running container");
 	case OCI_STOPPED:
 		oci_fail("cannot start a container that has stopped");
+	case OCI_PAUSED:
+		oci_fail("cannot start a container in the paused state");
 	default:
 		break;
 	}
@@ -371,12 +373,14 @@ static int cmd_oci_delete(int argc, char **argv)
 	if (oci_state_load(id, &st) < 0)
 		return 1;
 	enum oci_status s = oci_status(&st);
-	if (s == OCI_RUNNING && !force)
+	if ((s == OCI_RUNNING || s == OCI_PAUSED) && !force)
 		oci_fail("cannot delete container %s that is not stopped: %s", id, oci_status_name(s));
 	/* A created container goes without --force, as runc's: nothing of
 	 * the user's has run in it yet. */
-	end_init(&st);
 	oci_cgroup_split(st.cgroup, parent, sizeof parent, &cgid);
+	if (s == OCI_PAUSED)
+		cgroup_freeze(parent, cgid, 0);	/* frozen, SIGKILL waits */
+	end_init(&st);
 	if (st.cgroup[0])
 		cgroup_remove(parent, cgid);
 	json_t *j = oci_state_json(&st, OCI_STOPPED, 0);
@@ -431,6 +435,42 @@ static int cmd_oci_ps(int argc, char **argv)
 	free(pids);
 	oci_state_free(&st);
 	return 0;
+}
+
+/* pause and resume: the cgroup's freezer, where the host has one. */
+static int freeze(int argc, char **argv, int on)
+{
+	const char *usage = on ? "pause CONTAINER" : "resume CONTAINER", *cgid;
+	static const struct option lo[] = { { 0 } };
+	char parent[PATH_MAX];
+	struct oci_state st;
+
+	while (opt(argc, argv, usage, lo) != -1)
+		;
+	load_or_exit(one_id(argc, argv, usage), &st);
+	enum oci_status s = oci_status(&st);
+	if (on && s != OCI_RUNNING)
+		oci_fail("container not running");
+	if (!on && s != OCI_PAUSED)
+		oci_fail("container not paused");
+	oci_cgroup_split(st.cgroup, parent, sizeof parent, &cgid);
+	if (!cgroup_can_freeze(parent, cgid))
+		oci_fail("container \"%s\" has no freezer cgroup", st.id);
+	if (cgroup_freeze(parent, cgid, on) < 0)
+		oci_fail("%s container \"%s\": its cgroup did not %s", on ? "pause" : "resume", st.id,
+			 on ? "freeze" : "thaw");
+	oci_state_free(&st);
+	return 0;
+}
+
+static int cmd_oci_pause(int argc, char **argv)
+{
+	return freeze(argc, argv, 1);
+}
+
+static int cmd_oci_resume(int argc, char **argv)
+{
+	return freeze(argc, argv, 0);
 }
 
 /* ---- features, version, help ------------------------------------------ */
@@ -512,9 +552,17 @@ static const struct oci_command oci_commands[] = {
 	{ "exec", "run a process in a running container", oci_exec },
 	{ "ps", "list the processes of a container", cmd_oci_ps },
 	{ "features", "print what this runtime supports, as JSON", cmd_oci_features },
+	{ "pause", "freeze every process of a container (its cgroup's freezer)", cmd_oci_pause },
+	{ "resume", "thaw a paused container", cmd_oci_resume },
 	{ "spec", "write a default config.json into a bundle (--bundle, --rootless)", cmd_oci_spec },
 };
 enum { NOCI = sizeof oci_commands / sizeof oci_commands[0] };
+
+/* pause and resume exist where the host has a freezer. */
+static int listed(const struct oci_command *c)
+{
+	return (c->fn != cmd_oci_pause && c->fn != cmd_oci_resume) || cgroup_has_freezer();
+}
 
 static void usage(FILE *f)
 {
@@ -522,7 +570,8 @@ static void usage(FILE *f)
 		   "An OCI runtime with runc's command line (minidocker stage " MD_STAGE ").\n\n"
 		   "Commands:\n");
 	for (int i = 0; i < NOCI; i++)
-		fprintf(f, "  %-9s %s\n", oci_commands[i].name, oci_commands[i].summary);
+		if (listed(&oci_commands[i]))
+			fprintf(f, "  %-9s %s\n", oci_commands[i].name, oci_commands[i].summary);
 	fprintf(f, "  %-9s %s\n", "help", "show this help");
 	fprintf(f, "\nGlobal options:\n"
 		   "  --root DIR             the containers' states (default /run/minidocker-oci)\n"
@@ -590,7 +639,7 @@ int oci_main(int argc, char **argv)
 		return 0;
 	}
 	for (int c = 0; c < NOCI; c++) {
-		if (strcmp(argv[i], oci_commands[c].name))
+		if (strcmp(argv[i], oci_commands[c].name) || !listed(&oci_commands[c]))
 			continue;
 		/* create and exec enter the container: from a sealed copy. */
 		if (oci_commands[c].fn == oci_create || oci_commands[c].fn == oci_exec)

@@ -301,7 +301,10 @@ int oci_exec(int argc, char **argv)
 	exec_options(&o, argc, argv);
 	if (oci_state_load(argv[optind], &st) < 0)
 		return 1;
-	if (oci_status(&st) != OCI_RUNNING && oci_status(&st) != OCI_CREATED)
+	enum oci_status now = oci_status(&st);
+	if (now == OCI_PAUSED)
+		oci_fail("cannot exec in a paused container");
+	if (now != OCI_RUNNING && now != OCI_CREATED)
 		oci_fail("cannot exec in a stopped container");
 	if (oci_spec_load(st.bundle, &s) < 0)
 		return 1;

@@ -166,12 +166,17 @@ enum oci_status oci_status(const struct oci_state *st)
 	if (!alive(st->pid, st->pid_start))
 		return OCI_STOPPED;
 	oci_path(fifo, st->id, "exec.fifo");
-	return access(fifo, F_OK) == 0 ? OCI_CREATED : OCI_RUNNING;
+	if (access(fifo, F_OK) == 0)
+		return OCI_CREATED;
+	char parent[PATH_MAX];
+	const char *id;
+	oci_cgroup_split(st->cgroup, parent, sizeof parent, &id);
+	return st->cgroup[0] && cgroup_frozen(parent, id) ? OCI_PAUSED : OCI_RUNNING;
 }
 
 const char *oci_status_name(enum oci_status s)
 {
-	static const char *const names[] = { "creating", "created", "running", "stopped" };
+	static const char *const names[] = { "creating", "created", "running", "stopped", "paused" };
 	return names[s];
 }
 
