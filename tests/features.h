@@ -35,5 +35,8 @@ void add_imageconfig_tests(Suite *s);
 /* v1.6: imagestore.c; TCases "image store" (names, tags, rmi, layers by
  * digest) and "image archives" (load, save, export). */
 void add_imagestore_tests(Suite *s);
+/* v2.0: ociconfig.c; TCases "oci config" (podman's configs and spec's
+ * accepted by minidocker-oci create) and "oci config bad input". */
+void add_ociconfig_tests(Suite *s);
 
 #endif

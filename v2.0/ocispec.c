@@ -929,7 +929,8 @@ static int read_root(json_t *root, struct oci_spec *s)
 	free(p);
 	if (stat(path, &st) < 0) {
 		r = errno;
-		return bad("root.path", "%s: %s", path, strerror(r));
+		return r == ENOENT ? bad("root.path", "%s does not exist", path)
+				   : bad("root.path", "%s: %s", path, strerror(r));
 	}
 	if (!S_ISDIR(st.st_mode))
 		return bad("root.path", "%s is not a folder", path);
