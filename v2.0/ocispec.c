@@ -114,6 +114,7 @@ static int get_strings(json_t *obj, const char *key, const char *where, char ***
 	if (r <= 0)
 		return r;
 	*out = md_realloc(NULL, (json_array_size(v) + 1) * sizeof **out);
+	(*out)[0] = NULL;
 	*n = 0;
 	json_array_foreach(v, i, e) {
 		snprintf(at, sizeof at, "%s[%zu]", where, i);
