@@ -196,6 +196,81 @@ START_TEST(harmless_unknown_fields_are_ignored)
 }
 END_TEST
 
+/* What config.json asks is what the container's process gets: its
+ * user, groups, umask, limits, five capability sets, no_new_privs,
+ * oom_score_adj, cwd; the host and domain names; a namespaced sysctl; a
+ * tmpfs with tmpcopyup; masked and read-only paths; the read-only root;
+ * and a seccomp rule.  Run by create then start, its output in a file
+ * (the init keeps create's stdout). */
+START_TEST(config_is_applied_in_the_container)
+{
+	make_rootfs("app", 1);
+	struct result r = sh("set -e; cd \"%s/rootfs\"; mkdir -p tmp opt/hidden ro; echo kept >tmp/keep; "
+			     "echo secret >etc/secret; echo below >opt/hidden/f; chmod 1777 tmp",
+			     bundle("app"));
+	ck_status(r, 0);
+	json_t *cfg = spec_config("app");
+	json_t *p = json_object_get(cfg, "process");
+	json_object_set_new(p, "args", json_pack("[sss]", "sh", "-c",
+		"id -u; id -G; umask; ulimit -Sn; ulimit -Hn; grep -E '^(Cap|NoNewPrivs)' /proc/self/status; "
+		"cat /proc/self/oom_score_adj; pwd; hostname; cat /proc/sys/kernel/domainname; "
+		"cat /proc/sys/net/ipv4/ping_group_range; cat /tmp/keep; cat /etc/secret; ls /opt/hidden; "
+		"{ echo no >/ro/x; } 2>&- || echo ro refused; mkdir /tmp/d 2>&- || echo mkdir refused; "
+		"touch /x 2>&- || echo root refused"));
+	json_object_set_new(p, "cwd", json_string("/tmp"));
+	json_object_set_new(p, "user", json_pack("{si si si s[i]}", "uid", 1000, "gid", 1000, "umask", 027,
+						 "additionalGids", 5));
+	json_object_set_new(p, "rlimits", json_pack("[{ss si si}]", "type", "RLIMIT_NOFILE", "soft", 256, "hard", 512));
+	json_object_set_new(p, "capabilities",
+			    json_pack("{s[ss] s[s] s[s] s[s] s[s]}", "bounding", "CAP_KILL", "CAP_CHOWN", "effective",
+				      "CAP_KILL", "permitted", "CAP_KILL", "inheritable", "CAP_KILL", "ambient",
+				      "CAP_KILL"));
+	json_object_set_new(p, "oomScoreAdj", json_integer(500));
+	json_object_set_new(cfg, "hostname", json_string("cfg-host"));
+	json_object_set_new(cfg, "domainname", json_string("cfg.example"));
+	json_array_append_new(json_object_get(cfg, "mounts"),
+			      json_pack("{ss ss ss s[sss]}", "destination", "/tmp", "type", "tmpfs", "source", "tmpfs",
+					"options", "nosuid", "nodev", "tmpcopyup"));
+	json_t *lx = json_object_get(cfg, "linux");
+	json_array_append_new(json_object_get(lx, "maskedPaths"), json_string("/etc/secret"));
+	json_array_append_new(json_object_get(lx, "maskedPaths"), json_string("/opt/hidden"));
+	json_array_append_new(json_object_get(lx, "readonlyPaths"), json_string("/ro"));
+	/* The container's own network namespace's (spec's default has one). */
+	json_object_set_new(lx, "sysctl", json_pack("{ss}", "net.ipv4.ping_group_range", "0 0"));
+	json_object_set_new(lx, "seccomp",
+			    json_pack("{ss s[{s[ss] ss si}]}", "defaultAction", "SCMP_ACT_ALLOW", "syscalls", "names",
+				      "mkdir", "mkdirat", "action", "SCMP_ACT_ERRNO", "errnoRet", 1));
+	/* The root's own /tmp and /ro were made above, while it was writable. */
+	write_config("app", cfg);
+	json_decref(cfg);
+
+	char path[4200];
+	r = oci("create --bundle \"%s\" --pid-file \"%s.pid\" app >\"%s.out\" 2>\"%s.err\"", bundle("app"),
+		bundle("app"), bundle("app"), bundle("app"));
+	snprintf(path, sizeof path, "%s.err", bundle("app"));
+	ck_assert_msg(r.status == 0, "create: %d\n%s", r.status, read_file(path));
+	snprintf(path, sizeof path, "%s.pid", bundle("app"));
+	char *pid = read_file(path);
+	ck_assert_ptr_nonnull(pid);
+	r = oci("start app");
+	ck_status(r, 0);
+	ck_assert_int_eq(wait_exit(atoi(pid), 10), 0);
+	free(pid);
+	snprintf(path, sizeof path, "%s.out", bundle("app"));
+	char *out = read_file(path);
+	ck_assert_ptr_nonnull(out);
+	/* CAP_KILL is bit 5: 0x20; the bounding set also has CAP_CHOWN, bit 0. */
+	ck_assert_str_eq(out, "1000\n1000 5\n0027\n256\n512\n"
+			      "CapInh:\t0000000000000020\nCapPrm:\t0000000000000020\nCapEff:\t0000000000000020\n"
+			      "CapBnd:\t0000000000000021\nCapAmb:\t0000000000000020\nNoNewPrivs:\t1\n"
+			      "500\n/tmp\ncfg-host\ncfg.example\n0\t0\nkept\n"
+			      "ro refused\nmkdir refused\nroot refused\n");
+	free(out);
+	r = oci("delete app");
+	ck_status(r, 0);
+}
+END_TEST
+
 /* ---- bad input ---------------------------------------------------------- */
 
 /* CFG's member at PATH ("process.args", "linux.namespaces[1].type") set
@@ -403,6 +478,7 @@ void add_ociconfig_tests(Suite *s)
 	add_root_test(tc, spec_writes_a_config_that_create_accepts);
 	add_root_test(tc, podmans_configs_are_accepted);
 	add_root_test(tc, harmless_unknown_fields_are_ignored);
+	add_root_test(tc, config_is_applied_in_the_container);
 	tc = tcase(s, "oci config bad input");
 	add_root_test(tc, each_bad_field_is_refused_naming_it);
 	add_root_test(tc, a_bundle_without_a_valid_config_is_refused);
