@@ -38,5 +38,8 @@ void add_imagestore_tests(Suite *s);
 /* v2.0: ocicli.c; TCases "oci lifecycle" and "oci bad input": minidocker-oci
  * driven as conmon drives a runtime. */
 void add_ocicli_tests(Suite *s);
+/* v2.0: ociconfig.c; TCases "oci config" (podman's configs and spec's
+ * accepted by minidocker-oci create) and "oci config bad input". */
+void add_ociconfig_tests(Suite *s);
 
 #endif

@@ -35,5 +35,6 @@ int main(void)
 	add_imagestore_tests(s);	/* v1.6: names, layers by digest, archives */
 	add_imageconfig_tests(s);	/* v1.6: the image's config */
 	add_ocicli_tests(s);		/* v2.0: minidocker-oci, runc's command line */
+	add_ociconfig_tests(s);		/* v2.0: config.json */
 	return run_suite(s);
 }

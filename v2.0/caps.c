@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/prctl.h>
 
 static const cap_value_t docker_default[] = {
 	CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER, CAP_MKNOD, CAP_NET_RAW,
@@ -118,15 +119,16 @@ void caps_set_sets(unsigned long long eff, unsigned long long perm, unsigned lon
 	for (cap_value_t c = 0; c < cap_max_bits(); c++) {
 		if (((perm & (1ULL << c)) && cap_set_flag(caps, CAP_PERMITTED, 1, &c, CAP_SET) < 0) ||
 		    ((eff & (1ULL << c)) && cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, CAP_SET) < 0) ||
-		    ((inh & (1ULL << c)) && cap_set_flag(caps, CAP_INHERITABLE, 1, &c, CAP_SET) < 0) ||
-		    ((inh & (1ULL << c)) && cap_iab_set_vector(iab, CAP_IAB_INH, c, CAP_SET) < 0) ||
-		    ((amb & (1ULL << c)) && cap_iab_set_vector(iab, CAP_IAB_AMB, c, CAP_SET) < 0))
+		    ((inh & (1ULL << c)) && cap_set_flag(caps, CAP_INHERITABLE, 1, &c, CAP_SET) < 0))
 			md_die("cap_set_flag");
 	}
+	cap_free(iab);
 	if (cap_set_proc(caps) < 0)
 		md_die("set the capabilities (cap_set_proc)");
-	if (amb && cap_iab_set_proc(iab) < 0)
-		md_die("raise the ambient capabilities");
 	cap_free(caps);
-	cap_free(iab);
+	/* One by one (prctl(2), PR_CAP_AMBIENT_RAISE): cap_iab_set_proc
+	 * would want CAP_SETPCAP, which the sets may well not keep. */
+	for (cap_value_t c = 0; c < cap_max_bits(); c++)
+		if ((amb & (1ULL << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+			md_die("raise %s in the ambient set", cap_to_name(c));
 }

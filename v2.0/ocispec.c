@@ -114,6 +114,7 @@ static int get_strings(json_t *obj, const char *key, const char *where, char ***
 	if (r <= 0)
 		return r;
 	*out = md_realloc(NULL, (json_array_size(v) + 1) * sizeof **out);
+	(*out)[0] = NULL;
 	*n = 0;
 	json_array_foreach(v, i, e) {
 		snprintf(at, sizeof at, "%s[%zu]", where, i);
@@ -929,7 +930,8 @@ static int read_root(json_t *root, struct oci_spec *s)
 	free(p);
 	if (stat(path, &st) < 0) {
 		r = errno;
-		return bad("root.path", "%s: %s", path, strerror(r));
+		return r == ENOENT ? bad("root.path", "%s does not exist", path)
+				   : bad("root.path", "%s: %s", path, strerror(r));
 	}
 	if (!S_ISDIR(st.st_mode))
 		return bad("root.path", "%s is not a folder", path);
