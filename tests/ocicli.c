@@ -664,6 +664,15 @@ START_TEST(global_flags_version_features_and_the_log)
 	       "--log-format json state nosuch; echo \"status $?\"; cat \"$MINIDOCKER_ROOT/log\"");
 	ck_contains(r.out, "status 1\n{\"level\":\"error\",\"msg\":\"container \\\"nosuch\\\" does not exist\",\"time\":\"");
 	ck_contains(r.err, "minidocker-oci: container \"nosuch\" does not exist");
+	/* MINIDOCKER_DEBUG=1: the argv it was given, in ROOT/trace.log (its
+	 * stderr may be a container's); the file, once there, keeps it on. */
+	r = sh("MINIDOCKER_DEBUG=1 \"$MD-oci\" --root \"$MINIDOCKER_ROOT/oci\" state 'a b'; "
+	       "\"$MD-oci\" --root \"$MINIDOCKER_ROOT/oci\" kill x 9; cat \"$MINIDOCKER_ROOT/oci/trace.log\"");
+	ck_contains(r.out, "Process => [");
+	ck_contains(r.out, "-oci --root ");
+	ck_contains(r.out, "/oci state a b] [");
+	ck_contains(r.out, "/oci kill x 9] [");
+	ck_lacks(r.err, "Process =>");
 	r = oci("--log-format yaml state x");
 	ck_status(r, 1);
 	r = oci("nosuchverb");

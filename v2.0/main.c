@@ -312,13 +312,14 @@ static void set_root(const char *dir)
 
 int main(int argc, char **argv)
 {
-	md_trace(argv);
-	self_path = argv[0];
 	/* v2.0: as minidocker-oci (a link to this program), runc's command
-	 * line for podman, containerd and others (oci.c). */
+	 * line for podman, containerd and others (oci.c), which traces
+	 * into its root: its stderr is the container's. */
 	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	if (!strcmp(base, "minidocker-oci"))
 		return oci_main(argc, argv);
+	md_trace(argv);
+	self_path = argv[0];
 	if (argc > 6 && !strcmp(argv[1], "init"))
 		container_init(argc, argv);
 

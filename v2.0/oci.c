@@ -581,6 +581,40 @@ static void usage(FILE *f)
 		   "  --version, -v          print the version\n");
 }
 
+/* MINIDOCKER_DEBUG=1, or ROOT/trace.log there: the whole command line,
+ * as the caller gave it, appended to ROOT/trace.log (create's stderr is the container's, so
+ * the seed's trace cannot go there); with --debug, to the log as well.
+ * It shows what podman, conmon or containerd ask of a runtime. */
+static void trace(int argc, char **argv)
+{
+	const char *debug = getenv("MINIDOCKER_DEBUG");
+	char line[8192], path[PATH_MAX];
+	size_t len = 0;
+
+	len += snprintf(line, sizeof line, "Process => [");
+	for (int i = 0; i < argc && len < sizeof line; i++)
+		len += snprintf(line + len, sizeof line - len, "%s%s", i ? " " : "", argv[i]);
+	if (len < sizeof line)
+		snprintf(line + len, sizeof line - len, "] [%d]", (int)getpid());
+	oci_debug("%s", line);
+	char exe[16] = "";
+	if (readlink("/proc/self/exe", exe, sizeof exe - 1) > 0 && !strncmp(exe, "/memfd:", 7))
+		return;	/* the sealed copy's re-exec (oci_sealed): traced once, before */
+	/* podman hands conmon, and so us, only an environment of its own
+	 * choosing: an existing ROOT/trace.log turns tracing on as well. */
+	oci_path(path, "trace.log", NULL);
+	int on = debug && !strcmp(debug, "1");
+	if (!on && access(path, F_OK) < 0)
+		return;
+	if (on && oci_root_make() < 0)
+		return;
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0) {
+		dprintf(fd, "%s\n", line);	/* one write: O_APPEND keeps lines whole */
+		close(fd);
+	}
+}
+
 /* A global flag's value: "--flag VALUE" or "--flag=VALUE", one dash or two. */
 static const char *flag_value(int argc, char **argv, int *i, const char *name)
 {
@@ -629,7 +663,7 @@ int oci_main(int argc, char **argv)
 		}
 	}
 	log_open(log, format);
-	oci_debug("argv: %s ...", i < argc ? argv[i] : "");
+	trace(argc, argv);
 	if (i >= argc) {
 		usage(stderr);
 		return 1;
