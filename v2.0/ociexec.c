@@ -52,6 +52,27 @@ int oci_console_connect(const char *path)
 	return fd;
 }
 
+/* MASTER over SOCK (SCM_RIGHTS, unix(7)), with the pty's NAME as the
+ * message, as runc sends it: no NUL after it, which conmon would pass on
+ * to the terminal as a byte of output. */
+static int send_console(int sock, const char *name, int master)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = (void *)name, .iov_len = strlen(name) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof u.buf };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &master, sizeof master);
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
 int oci_console_setup(int sock, int console, const struct oci_process *p)
 {
 	/* /dev/ptmx here is the container's (its devpts instance), so the
@@ -81,7 +102,7 @@ int oci_console_setup(int sock, int console, const struct oci_process *p)
 			return -1;
 		}
 	}
-	if (send_layers(sock, name, master) < 0) {
+	if (send_console(sock, name, master) < 0) {
 		md_warn("send the terminal over the console socket");
 		return -1;
 	}
