@@ -681,5 +681,7 @@ int oci_main(int argc, char **argv)
 		optind = 1;
 		return oci_commands[c].fn(argc - i, argv + i);
 	}
-	oci_fail("No help topic for '%s'", argv[i]);
+	/* Exit 3, as runc's command-line library gives an unknown command. */
+	md_warnx("No help topic for '%s'", argv[i]);
+	return 3;
 }
