@@ -236,10 +236,7 @@ static const char mk_sh[] =
 	"	tar -C _o -cf \"$out\" . && rm -rf _o\n"
 	"}\n";
 
-/* Run SCRIPT in ROOT with mk.sh's functions, and the layers in ROOT/L. */
-#define MK(script) "set -e; cd \"$MINIDOCKER_ROOT\"; . ./mk.sh; [ -d L ] || layers L; " script
-
-static void write_mk(void)
+void write_mk(void)
 {
 	char path[4200];
 	snprintf(path, sizeof path, "%s/mk.sh", state_root());
