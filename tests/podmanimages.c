@@ -5,7 +5,8 @@
  * loads and runs each; the other way, the stage saves images (one loaded
  * from imagestore.c's test archives, one it committed with commit -c) in
  * both formats, and podman loads and runs them.  podman runs through
- * podman.c, everything of its own in the test's state root. */
+ * podman.c, everything of its own in the test's state root.  And an image
+ * that lists one layer twice, which podman runs, as run does now. */
 #include "features.h"
 
 #include <stdlib.h>
@@ -140,9 +141,36 @@ START_TEST(archives_saved_here_load_and_run_in_podman)
 }
 END_TEST
 
+/* An image listing one layer twice (Docker's empty layer) runs in podman,
+ * and here (run mounted the layer twice, which overlayfs refuses); saved
+ * here, it runs in podman again. */
+START_TEST(a_layer_listed_twice_runs_in_both)
+{
+	static const char look[] = "ls /etc | grep -c gone; cat /etc/kept; ls -A /data";
+	write_mk();
+	struct result r = sh(MK("head -c 1024 /dev/zero > L/empty.tar; "
+				"docker d.tar localhost/twice:1 L/empty.tar L/l1.tar L/empty.tar L/l2.tar L/empty.tar"));
+	ck_status(r, 0);
+	ck_status(podman(NULL, "load", "-q", "-i", in_root("d.tar"), NULL), 0);
+	r = podman(NULL, "run", "--rm", "localhost/twice:1", "sh", "-c", look, NULL);
+	ck_assert_str_eq(r.out, "0\nkept\nnew\n");
+	ck_status(podman(NULL, "rmi", "localhost/twice:1", NULL), 0);
+	ck_status(md(NULL, "load", "-q", "-i", in_root("d.tar"), NULL), 0);
+	r = md(NULL, "run", "--rm", "localhost/twice:1", "sh", "-c", look, NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "0\nkept\nnew\n");
+	ck_status(md(NULL, "save", "-o", in_root("s.tar"), "localhost/twice:1", NULL), 0);
+	ck_status(podman(NULL, "load", "-q", "-i", in_root("s.tar"), NULL), 0);
+	r = podman(NULL, "run", "--rm", "localhost/twice:1", "sh", "-c", look, NULL);
+	ck_assert_str_eq(r.out, "0\nkept\nnew\n");
+	podman_end();
+}
+END_TEST
+
 void add_podman_image_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "podman interop");
 	add_podman_test(tc, podman_saved_archives_load_and_run_here);
 	add_podman_test(tc, archives_saved_here_load_and_run_in_podman);
+	add_podman_test(tc, a_layer_listed_twice_runs_in_both);
 }
