@@ -77,8 +77,9 @@ int need_podman(const char *test);
 /* podman with the given arguments (the list ends with NULL), IN on its
  * stdin, like md().  The first call sets podman up for the test: a mount
  * namespace of its own (own_mount_ns), then tests/podman-private --setup.
- * `run` and `create` get --network none and --cgroups disabled first
- * (no network, no cgroup of the host's); later arguments override them. */
+ * `run` and `create` get -i, --network none and --cgroups disabled first
+ * (stdin from IN, no network, no cgroup of the host's; see podman.c);
+ * later arguments override them. */
 struct result podman(const char *in, ...) __attribute__((sentinel));
 /* The folder podman keeps everything in; "" before the first podman(). */
 const char *podman_dir(void);

@@ -72,6 +72,10 @@ struct result podman(const char *in, ...)
 	if (sub) {
 		argv[n++] = sub;
 		if (!strcmp(sub, "run") || !strcmp(sub, "create")) {
+			/* -i: the container's stdin is ours (a pipe), not the
+			 * /dev/null conmon opens, which crun fchowns to the
+			 * container's user: the host's /dev/null. */
+			argv[n++] = "-i";
 			argv[n++] = "--network";
 			argv[n++] = "none";
 			argv[n++] = "--cgroups";
