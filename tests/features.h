@@ -35,6 +35,14 @@ void add_imageconfig_tests(Suite *s);
 /* v1.6: imagestore.c; TCases "image store" (names, tags, rmi, layers by
  * digest) and "image archives" (load, save, export). */
 void add_imagestore_tests(Suite *s);
+/* imagestore.c's test archives: write_mk writes ROOT/mk.sh, whose shell
+ * functions make them (layers, docker, oci); MK(script) runs SCRIPT in
+ * ROOT with them, and the two layers of `layers` in ROOT/L. */
+void write_mk(void);
+#define MK(script) "set -e; cd \"$MINIDOCKER_ROOT\"; . ./mk.sh; [ -d L ] || layers L; " script
+/* v1.6: podmanimages.c; TCase "podman interop": archives podman saved
+ * load and run here, and archives saved here load and run in podman. */
+void add_podman_image_tests(Suite *s);
 /* v2.0: ocicli.c; TCases "oci lifecycle" and "oci bad input": minidocker-oci
  * driven as conmon drives a runtime. */
 void add_ocicli_tests(Suite *s);

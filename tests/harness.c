@@ -195,14 +195,17 @@ static int build_template(void)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-int need_root(const char *test)
+int skip_test(const char *test, const char *why)
 {
-	if (geteuid() == 0)
-		return 1;
 	skipped++;
 	size_t len = strlen(skip_list);
-	snprintf(skip_list + len, sizeof skip_list - len, "%s%s", len ? ", " : "", test);
+	snprintf(skip_list + len, sizeof skip_list - len, "%s%s (%s)", len ? ", " : "", test, why);
 	return 0;
+}
+
+int need_root(const char *test)
+{
+	return geteuid() == 0 ? 1 : skip_test(test, "needs root");
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -384,7 +387,7 @@ int run_suite(Suite *s)
 	const char *ci = getenv("CI");
 	int ci_mode = ci && !strcmp(ci, "true");
 	if (skipped)
-		printf("%s: skipped %d test%s that need root: %s%s\n", stage, skipped,
+		printf("%s: skipped %d test%s: %s%s\n", stage, skipped,
 		       skipped == 1 ? "" : "s", skip_list,
 		       ci_mode ? " (CI=true: a skip is a failure)" : "");
 	printf("%s: %d passed, %d failed, %d skipped\n", stage, ran - failed, failed, skipped);

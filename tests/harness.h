@@ -63,6 +63,30 @@ const char *layer_dir(const char *image);
  * counted as skipped with its reason; with CI=true a skip fails the run. */
 int need_root(const char *test);
 #define add_root_test(tc, fn) do { if (need_root(#fn)) tcase_add_test(tc, fn); } while (0)
+/* Count TEST as skipped, WHY ("needs root") said in the suite's summary;
+ * returns 0, for need_* functions. */
+int skip_test(const char *test, const char *why);
+
+/* podman.c: podman, with everything of its own under the test's state
+ * root (tests/podman-private says what and why): storage, run state,
+ * temporary files, configuration; nothing of the host's.  Tests that need
+ * it (root, and podman installed: scripts/install-deps) are added with
+ * add_podman_test, else skipped with the reason. */
+int need_podman(const char *test);
+#define add_podman_test(tc, fn) do { if (need_podman(#fn)) tcase_add_test(tc, fn); } while (0)
+/* podman with the given arguments (the list ends with NULL), IN on its
+ * stdin, like md().  The first call sets podman up for the test: a mount
+ * namespace of its own (own_mount_ns), then tests/podman-private --setup.
+ * `run` and `create` get -i, --network none and --cgroups disabled first
+ * (stdin from IN, no network, no cgroup of the host's; see podman.c);
+ * later arguments override them. */
+struct result podman(const char *in, ...) __attribute__((sentinel));
+/* The folder podman keeps everything in; "" before the first podman(). */
+const char *podman_dir(void);
+/* Remove every container, image and layer podman made (podman system
+ * reset), then check that none of its processes and none of its mounts
+ * are left.  Every test that used podman ends with it. */
+void podman_end(void);
 
 /* A TCase with a timeout fit for starting containers; fixtures give every
  * test its own state root and remove it afterwards. */

@@ -236,10 +236,7 @@ static const char mk_sh[] =
 	"	tar -C _o -cf \"$out\" . && rm -rf _o\n"
 	"}\n";
 
-/* Run SCRIPT in ROOT with mk.sh's functions, and the layers in ROOT/L. */
-#define MK(script) "set -e; cd \"$MINIDOCKER_ROOT\"; . ./mk.sh; [ -d L ] || layers L; " script
-
-static void write_mk(void)
+void write_mk(void)
 {
 	char path[4200];
 	snprintf(path, sizeof path, "%s/mk.sh", state_root());
@@ -390,6 +387,40 @@ START_TEST(hostile_configs_and_indexes_are_refused)
 }
 END_TEST
 
+/* An image that lists a layer twice: Docker's builder makes the same
+ * empty layer (1024 zero bytes, a tar's end) for each step that changes
+ * no file.  run mounted that folder twice among the overlay's layers,
+ * which overlayfs refuses (ELOOP, "Too many levels of symbolic links");
+ * it is mounted once now, where it is topmost.  The two layers of
+ * `layers` sit between and above two empty ones, and a third listing of
+ * L/l1.tar on top must still win over L/l2.tar's whiteout of etc/gone. */
+START_TEST(a_layer_listed_twice_is_mounted_once)
+{
+	write_mk();
+	struct result r = sh(MK("head -c 1024 /dev/zero > L/empty.tar; sha L/empty.tar; "
+				"docker d.tar twice:1 L/empty.tar L/l1.tar L/empty.tar L/l2.tar L/empty.tar; "
+				"\"$MD\" load -i d.tar; ls layers | wc -l"));
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef\n"
+				"Loaded image: twice:1\n3\n");
+	sees_the_layers("", "twice:1");
+	sees_the_layers("MINIDOCKER_IDMAP=copy", "twice:1");
+	/* The same layers, l1 again on top: its etc/gone is back. */
+	r = sh(MK("oci o.tar again:1 L/l1.tar L/l2.tar L/empty.tar L/l1.tar; \"$MD\" load -q -i o.tar"));
+	ck_status(r, 0);
+	r = md(NULL, "run", "--rm", "again:1", "sh", "-c", "cat /etc/gone; ls -A /data | sort", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "gone\nb\nnew\nold\n");
+	/* save lists it twice again; what it saved loads and runs; rmi
+	 * removes each layer once. */
+	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" save -o s.tar twice:1 && "
+	       "tar -xOf s.tar manifest.json | grep -o layer.tar | wc -l && \"$MD\" --root fresh load -q -i s.tar && "
+	       "\"$MD\" --root fresh run --rm twice:1 cat /etc/kept && \"$MD\" rmi twice:1 again:1 > /dev/null && ls -A layers");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "5\nkept\n");
+}
+END_TEST
+
 /* rmi of the last image listing a layer, while a load of another image on
  * that layer reads its archive: the load had found the layer in the store
  * and skipped it, then died at its rename (and a layer moved before it
@@ -537,6 +568,7 @@ void add_imagestore_tests(Suite *s)
 	add_root_test(tc, compressed_and_oci_archives_share_their_layers);
 	add_root_test(tc, hostile_archives_are_refused_and_leave_nothing);
 	add_root_test(tc, hostile_configs_and_indexes_are_refused);
+	add_root_test(tc, a_layer_listed_twice_is_mounted_once);
 	add_root_test(tc, rmi_during_a_load_of_a_shared_layer);
 	add_root_test(tc, an_interrupted_save_leaves_no_file);
 	add_root_test(tc, save_then_load_round_trips);

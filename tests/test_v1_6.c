@@ -34,5 +34,6 @@ int main(void)
 	add_everyday_tests(s);
 	add_imagestore_tests(s);	/* v1.6: names, layers by digest, archives */
 	add_imageconfig_tests(s);	/* v1.6: the image's config */
+	add_podman_image_tests(s);	/* v1.6: archives podman reads and writes */
 	return run_suite(s);
 }
