@@ -723,6 +723,16 @@ START_TEST(hooks_get_the_state_on_stdin)
 	ck_status(r, 1);
 	ck_contains(r.err, "createRuntime hook /bin/false: exit status 1");
 	ck_gone("h2");
+	/* A hook past its timeout is killed, and fails create. */
+	make_bundle_with("h3", "[\"true\"]", 0,
+			 "\"hooks\": {\"createRuntime\": [{\"path\": \"/bin/sleep\", "
+			 "\"args\": [\"sleep\", \"60\"], \"timeout\": 1}]}");
+	double t0 = seconds_now();
+	r = oci("create --bundle \"%s\" h3", bundle("h3"));
+	ck_status(r, 1);
+	ck_contains(r.err, "createRuntime hook /bin/sleep: timed out after 1 s");
+	ck_assert_msg(seconds_now() - t0 < 30, "the hook ran %.1f s", seconds_now() - t0);
+	ck_gone("h3");
 }
 END_TEST
 
