@@ -277,6 +277,37 @@ START_TEST(config_is_applied_in_the_container)
 }
 END_TEST
 
+/* exec --process with podman's process file (tests/oci/, for podman exec
+ * d1 id): read as config.json's process is, and run as it says. */
+START_TEST(podmans_exec_process_is_accepted)
+{
+	char path[4200];
+
+	make_rootfs("ex", 1);
+	json_t *cfg = spec_config("ex");
+	json_object_set_new(json_object_get(cfg, "process"), "args", json_pack("[ss]", "sleep", "30"));
+	write_config("ex", cfg);
+	json_decref(cfg);
+	struct result r = oci("create --bundle \"%s\" --pid-file \"%s.pid\" ex >\"%s.out\" 2>\"%s.err\"",
+			      bundle("ex"), bundle("ex"), bundle("ex"), bundle("ex"));
+	ck_status(r, 0);
+	snprintf(path, sizeof path, "%s.pid", bundle("ex"));
+	char *pid = read_file(path);
+	ck_assert_ptr_nonnull(pid);
+	r = oci("start ex");
+	ck_status(r, 0);
+	r = oci("exec --process \"%s/tests/oci/podman-exec-process.json\" ex", TOP);
+	ck_status(r, 0);
+	ck_contains(r.out, "uid=1000 gid=1000");
+	r = oci("kill ex KILL");
+	ck_status(r, 0);
+	ck_assert_int_eq(wait_exit(atoi(pid), 10), 137);
+	free(pid);
+	r = oci("delete ex");
+	ck_status(r, 0);
+}
+END_TEST
+
 /* ---- bad input ---------------------------------------------------------- */
 
 /* CFG's member at PATH ("process.args", "linux.namespaces[1].type") set
@@ -503,6 +534,7 @@ void add_ociconfig_tests(Suite *s)
 	add_root_test(tc, podmans_configs_are_accepted);
 	add_root_test(tc, harmless_unknown_fields_are_ignored);
 	add_root_test(tc, config_is_applied_in_the_container);
+	add_root_test(tc, podmans_exec_process_is_accepted);
 	tc = tcase(s, "oci config bad input");
 	add_root_test(tc, each_bad_field_is_refused_naming_it);
 	add_root_test(tc, a_bundle_without_a_valid_config_is_refused);
