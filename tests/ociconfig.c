@@ -308,6 +308,41 @@ START_TEST(podmans_exec_process_is_accepted)
 }
 END_TEST
 
+/* --no-pivot: the root moved onto / and chrooted into (for a root on a
+ * ramfs, where pivot_root is EINVAL); the container still sees only its
+ * own files, its mounts and masks. */
+START_TEST(no_pivot_chroots_into_the_same_root)
+{
+	char path[4200];
+
+	make_rootfs("np", 1);
+	struct result r = sh("echo mine >\"%s/rootfs/etc/np-mark\"", bundle("np"));
+	ck_status(r, 0);
+	json_t *cfg = spec_config("np");
+	json_object_set_new(json_object_get(cfg, "process"), "args",
+			    json_pack("[sss]", "sh", "-c", "cat /etc/np-mark; ls /proc/1/root/etc/np-mark"));
+	write_config("np", cfg);
+	json_decref(cfg);
+	r = oci("create --no-pivot --bundle \"%s\" --pid-file \"%s.pid\" np >\"%s.out\" 2>\"%s.err\"",
+		bundle("np"), bundle("np"), bundle("np"), bundle("np"));
+	ck_status(r, 0);
+	snprintf(path, sizeof path, "%s.pid", bundle("np"));
+	char *pid = read_file(path);
+	ck_assert_ptr_nonnull(pid);
+	r = oci("start np");
+	ck_status(r, 0);
+	ck_assert_int_eq(wait_exit(atoi(pid), 10), 0);
+	free(pid);
+	snprintf(path, sizeof path, "%s.out", bundle("np"));
+	char *out = read_file(path);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_str_eq(out, "mine\n/proc/1/root/etc/np-mark\n");
+	free(out);
+	r = oci("delete np");
+	ck_status(r, 0);
+}
+END_TEST
+
 /* ---- bad input ---------------------------------------------------------- */
 
 /* CFG's member at PATH ("process.args", "linux.namespaces[1].type") set
@@ -535,6 +570,7 @@ void add_ociconfig_tests(Suite *s)
 	add_root_test(tc, harmless_unknown_fields_are_ignored);
 	add_root_test(tc, config_is_applied_in_the_container);
 	add_root_test(tc, podmans_exec_process_is_accepted);
+	add_root_test(tc, no_pivot_chroots_into_the_same_root);
 	tc = tcase(s, "oci config bad input");
 	add_root_test(tc, each_bad_field_is_refused_naming_it);
 	add_root_test(tc, a_bundle_without_a_valid_config_is_refused);
