@@ -475,25 +475,37 @@ static int cmd_oci_resume(int argc, char **argv)
 
 /* ---- features, version, help ------------------------------------------ */
 
+static json_t *string_list(const char *const *v)
+{
+	json_t *a = json_array();
+
+	while (a && *v)
+		json_array_append_new(a, json_string(*v++));
+	return a;
+}
+
 static int cmd_oci_features(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
 	/* What this runtime takes, in the runtime spec's features.md shape.
 	 * The lists name what ocispec.c reads and ociinit.c applies. */
-	json_t *j = json_pack(
-		"{s:s, s:s, s:[s,s,s,s,s,s], s:[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s],"
-		" s:{s:[s,s,s,s,s,s,s], s:{s:b, s:b, s:b}}, s:{s:s}}",
-		"ociVersionMin", "1.0.0", "ociVersionMax", OCI_SPEC_VERSION,
-		"hooks", "prestart", "createRuntime", "createContainer", "startContainer", "poststart",
-		"poststop",
-		"mountOptions", "async", "bind", "defaults", "dev", "exec", "mand", "noatime",
-		"nodev", "nodiratime", "noexec", "nosuid", "private", "rbind", "relatime", "remount",
-		"ro", "rprivate", "rshared", "rslave", "runbindable", "rw", "shared", "slave",
-		"strictatime", "suid", "sync",
-		"linux", "namespaces", "cgroup", "ipc", "mount", "network", "pid", "user", "uts",
-		"cgroup", "v1", 1, "v2", 1, "systemd", 0,
-		"annotations", "org.opencontainers.runc.version", "none (minidocker-oci " MD_STAGE ")");
+	static const char *const hooks[] = { "prestart", "createRuntime", "createContainer",
+					     "startContainer", "poststart", "poststop", NULL };
+	/* ocispec.c's table of options, and tmpcopyup. */
+	static const char *const options[] = {
+		"async", "atime", "bind", "dev", "diratime", "dirsync", "exec", "mand", "noatime",
+		"nodev", "nodiratime", "noexec", "nomand", "norelatime", "nostrictatime", "nosuid",
+		"nosymfollow", "private", "rbind", "relatime", "ro", "rprivate", "rshared", "rslave",
+		"runbindable", "rw", "shared", "slave", "strictatime", "suid", "symfollow", "sync",
+		"tmpcopyup", "unbindable", NULL };
+	static const char *const namespaces[] = { "cgroup", "ipc", "mount", "network", "pid",
+						  "time", "user", "uts", NULL };
+	json_t *j = json_pack("{s:s, s:s, s:o, s:o, s:{s:o, s:{s:b, s:b, s:b}}, s:{s:s}}",
+			      "ociVersionMin", "1.0.0", "ociVersionMax", OCI_SPEC_VERSION, "hooks",
+			      string_list(hooks), "mountOptions", string_list(options), "linux",
+			      "namespaces", string_list(namespaces), "cgroup", "v1", 1, "v2", 1,
+			      "systemd", 0, "annotations", "org.minidocker.stage", MD_STAGE);
 	if (!j)
 		oci_fail("features: could not build the JSON");
 	json_t *lx = json_object_get(j, "linux"), *caps = json_array();
