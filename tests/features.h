@@ -49,5 +49,8 @@ void add_ocicli_tests(Suite *s);
 /* v2.0: ociconfig.c; TCases "oci config" (podman's configs and spec's
  * accepted by minidocker-oci create) and "oci config bad input". */
 void add_ociconfig_tests(Suite *s);
+/* v2.0: ocipodman.c; TCase "podman runtime": podman 4.3 and conmon run
+ * minidocker-oci as their OCI runtime (--runtime), compared with runc. */
+void add_ocipodman_tests(Suite *s);
 
 #endif

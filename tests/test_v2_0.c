@@ -34,7 +34,9 @@ int main(void)
 	add_everyday_tests(s);
 	add_imagestore_tests(s);	/* v1.6: names, layers by digest, archives */
 	add_imageconfig_tests(s);	/* v1.6: the image's config */
+	add_podman_image_tests(s);	/* v1.6: archives podman reads and writes */
 	add_ocicli_tests(s);		/* v2.0: minidocker-oci, runc's command line */
 	add_ociconfig_tests(s);		/* v2.0: config.json */
+	add_ocipodman_tests(s);		/* v2.0: podman runs minidocker-oci */
 	return run_suite(s);
 }
