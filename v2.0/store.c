@@ -359,6 +359,17 @@ int store_layers(const char *id, char *lowers)
 		return -1;
 	}
 	for (int i = r.n - 1; i >= 0; i--) {
+		/* A layer listed twice (the empty layer of two steps that
+		 * changed nothing, as Docker's builder makes it) is mounted
+		 * once, where it is topmost: overlayfs refuses a folder twice
+		 * among its layers (ELOOP), and the lower place could decide
+		 * nothing the upper one does not (its files, whiteouts and
+		 * opaque folders are all in the upper one, above it). */
+		int above = 0;
+		for (int k = i + 1; k < r.n && !above; k++)
+			above = !strcmp(r.layer[k], r.layer[i]);
+		if (above)
+			continue;
 		layer_path(r.layer[i], path);
 		if (lowers_add(lowers, &len, path, shortid) < 0)
 			return -1;
