@@ -270,6 +270,48 @@ START_TEST(podman_run_options_reach_the_container)
 }
 END_TEST
 
+/* podman's default network: its CNI bridge (cni-podman0, 10.88.0.1/16),
+ * a veth into the network namespace it makes in /run/netns, which the
+ * runtime joins (linux.namespaces' "path"), and a port published with -p
+ * that the test reaches at 127.0.0.1.  All of it in the test's own
+ * network and mount namespaces: a tmpfs on /run (podman's netns files,
+ * CNI's locks), one on /var/lib/cni (the host-local IPAM's leases), and
+ * a private /etc/containers (only policy.json, which podman reads). */
+START_TEST(podman_default_network_reaches_a_published_port)
+{
+	if (!with_network)
+		own_net_ns();
+	struct result r = sh("mount -t tmpfs -o size=16m ocipodman /run && "
+			     "mkdir -p \"$MINIDOCKER_ROOT/etc-containers\" && "
+			     "cp /etc/containers/policy.json \"$MINIDOCKER_ROOT/etc-containers/\" && "
+			     "mount --bind \"$MINIDOCKER_ROOT/etc-containers\" /etc/containers && "
+			     "{ [ ! -d /var/lib/cni ] || mount -t tmpfs -o size=4m ocipodman /var/lib/cni; }");
+	ck_status(r, 0);
+	free_result(&r);
+	setup_podman();
+	char parent[4200];
+	snprintf(parent, sizeof parent, "/%s", cgroup_parent());
+	r = pm("", "minidocker-oci", "run", "-i", "-d", "--name", "web", "-p", "18080:80", "--cgroup-parent", parent,
+	       "localhost/base", "sh", "-c", "mkdir /w && echo served > /w/index.html && exec httpd -f -p 80 -h /w",
+	       NULL);
+	ck_status(r, 0);
+	free_result(&r);
+	r = sh("for i in $(seq 50); do wget -q -O - http://127.0.0.1:18080/ && exit; sleep 0.2; done; exit 1");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "served\n");
+	free_result(&r);
+	/* The container's network namespace is podman's, joined by path. */
+	r = pm("", "minidocker-oci", "exec", "-i", "web", "sh", "-c", "ip -4 -o addr show eth0 | grep -o '10\\.88\\.[0-9.]*/16'", NULL);
+	ck_status(r, 0);
+	ck_contains(r.out, "10.88.");
+	free_result(&r);
+	r = pm("", "minidocker-oci", "rm", "-f", "-t", "0", "web", NULL);
+	ck_status(r, 0);
+	free_result(&r);
+	podman_end();
+}
+END_TEST
+
 void add_ocipodman_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "podman runtime");
@@ -279,4 +321,5 @@ void add_ocipodman_tests(Suite *s)
 	add_podman_test(tc, podman_run_it_gets_a_terminal);
 	add_podman_test(tc, podman_detached_exec_logs_stop_rm);
 	add_podman_test(tc, podman_run_options_reach_the_container);
+	add_podman_test(tc, podman_default_network_reaches_a_published_port);
 }
