@@ -141,7 +141,8 @@ static json_t *podman_config(const char *file, const char *name)
 	json_t *cfg = json_load_file(path, 0, &e);
 	ck_assert_msg(cfg != NULL, "%s: %s", path, e.text);
 	json_object_set_new(json_object_get(cfg, "root"), "path", json_string("rootfs"));
-	json_array_foreach(json_object_get(cfg, "mounts"), i, m) {
+	json_array_foreach(json_object_get(cfg, "mounts"), i, m)
+	{
 		if (strcmp(json_string_value(json_object_get(m, "type")), "bind"))
 			continue;
 		const char *dest = json_string_value(json_object_get(m, "destination"));
@@ -151,11 +152,12 @@ static json_t *podman_config(const char *file, const char *name)
 		ck_status(r, 0);
 		json_object_set_new(m, "source", json_string(path));
 	}
-	json_array_foreach(json_object_get(json_object_get(cfg, "linux"), "namespaces"), i, ns)
-		if (json_object_get(ns, "path")) {
-			snprintf(path, sizeof path, "/proc/%d/ns/net", (int)getpid());
-			json_object_set_new(ns, "path", json_string(path));
-		}
+	json_array_foreach(json_object_get(json_object_get(cfg, "linux"), "namespaces"), i,
+			   ns) if (json_object_get(ns, "path"))
+	{
+		snprintf(path, sizeof path, "/proc/%d/ns/net", (int)getpid());
+		json_object_set_new(ns, "path", json_string(path));
+	}
 	snprintf(path, sizeof path, "/%s/%s", cgroup_parent(), name);
 	json_object_set_new(json_object_get(cfg, "linux"), "cgroupsPath", json_string(path));
 	/* run -it's console is ocicli.c's to test, with a console socket. */
@@ -211,26 +213,30 @@ START_TEST(config_is_applied_in_the_container)
 	ck_status(r, 0);
 	json_t *cfg = spec_config("app");
 	json_t *p = json_object_get(cfg, "process");
-	json_object_set_new(p, "args", json_pack("[sss]", "sh", "-c",
-		"id -u; id -G; umask; ulimit -Sn; ulimit -Hn; grep -E '^(Cap|NoNewPrivs)' /proc/self/status; "
-		"cat /proc/self/oom_score_adj; pwd; hostname; cat /proc/sys/kernel/domainname; "
-		"cat /proc/sys/net/ipv4/ping_group_range; cat /tmp/keep; cat /etc/secret; ls /opt/hidden; "
-		"{ echo no >/ro/x; } 2>&- || echo ro refused; mkdir /tmp/d 2>&- || echo mkdir refused; "
-		"touch /x 2>&- || echo root refused"));
+	json_object_set_new(
+		p, "args",
+		json_pack("[sss]", "sh", "-c",
+			  "id -u; id -G; umask; ulimit -Sn; ulimit -Hn; grep -E '^(Cap|NoNewPrivs)' /proc/self/status; "
+			  "cat /proc/self/oom_score_adj; pwd; hostname; cat /proc/sys/kernel/domainname; "
+			  "cat /proc/sys/net/ipv4/ping_group_range; cat /tmp/keep; cat /etc/secret; ls /opt/hidden; "
+			  "{ echo no >/ro/x; } 2>&- || echo ro refused; mkdir /tmp/d 2>&- || echo mkdir refused; "
+			  "touch /x 2>&- || echo root refused"));
 	json_object_set_new(p, "cwd", json_string("/tmp"));
-	json_object_set_new(p, "user", json_pack("{si si si s[i]}", "uid", 1000, "gid", 1000, "umask", 027,
-						 "additionalGids", 5));
-	json_object_set_new(p, "rlimits", json_pack("[{ss si si}]", "type", "RLIMIT_NOFILE", "soft", 256, "hard", 512));
+	json_object_set_new(p, "user",
+			    json_pack("{si si si s[i]}", "uid", 1000, "gid", 1000, "umask", 027,
+				      "additionalGids", 5));
+	json_object_set_new(p, "rlimits",
+			    json_pack("[{ss si si}]", "type", "RLIMIT_NOFILE", "soft", 256, "hard", 512));
 	json_object_set_new(p, "capabilities",
-			    json_pack("{s[ss] s[s] s[s] s[s] s[s]}", "bounding", "CAP_KILL", "CAP_CHOWN", "effective",
-				      "CAP_KILL", "permitted", "CAP_KILL", "inheritable", "CAP_KILL", "ambient",
-				      "CAP_KILL"));
+			    json_pack("{s[ss] s[s] s[s] s[s] s[s]}", "bounding", "CAP_KILL", "CAP_CHOWN",
+				      "effective", "CAP_KILL", "permitted", "CAP_KILL", "inheritable",
+				      "CAP_KILL", "ambient", "CAP_KILL"));
 	json_object_set_new(p, "oomScoreAdj", json_integer(500));
 	json_object_set_new(cfg, "hostname", json_string("cfg-host"));
 	json_object_set_new(cfg, "domainname", json_string("cfg.example"));
 	json_array_append_new(json_object_get(cfg, "mounts"),
-			      json_pack("{ss ss ss s[sss]}", "destination", "/tmp", "type", "tmpfs", "source", "tmpfs",
-					"options", "nosuid", "nodev", "tmpcopyup"));
+			      json_pack("{ss ss ss s[sss]}", "destination", "/tmp", "type", "tmpfs", "source",
+					"tmpfs", "options", "nosuid", "nodev", "tmpcopyup"));
 	json_t *lx = json_object_get(cfg, "linux");
 	json_array_append_new(json_object_get(lx, "maskedPaths"), json_string("/etc/secret"));
 	json_array_append_new(json_object_get(lx, "maskedPaths"), json_string("/opt/hidden"));
@@ -238,8 +244,8 @@ START_TEST(config_is_applied_in_the_container)
 	/* The container's own network namespace's (spec's default has one). */
 	json_object_set_new(lx, "sysctl", json_pack("{ss}", "net.ipv4.ping_group_range", "0 0"));
 	json_object_set_new(lx, "seccomp",
-			    json_pack("{ss s[{s[ss] ss si}]}", "defaultAction", "SCMP_ACT_ALLOW", "syscalls", "names",
-				      "mkdir", "mkdirat", "action", "SCMP_ACT_ERRNO", "errnoRet", 1));
+			    json_pack("{ss s[{s[ss] ss si}]}", "defaultAction", "SCMP_ACT_ALLOW", "syscalls",
+				      "names", "mkdir", "mkdirat", "action", "SCMP_ACT_ERRNO", "errnoRet", 1));
 	/* The root's own /tmp and /ro were made above, while it was writable. */
 	write_config("app", cfg);
 	json_decref(cfg);
@@ -267,6 +273,72 @@ START_TEST(config_is_applied_in_the_container)
 			      "ro refused\nmkdir refused\nroot refused\n");
 	free(out);
 	r = oci("delete app");
+	ck_status(r, 0);
+}
+END_TEST
+
+/* exec --process with podman's process file (tests/oci/, for podman exec
+ * d1 id): read as config.json's process is, and run as it says. */
+START_TEST(podmans_exec_process_is_accepted)
+{
+	char path[4200];
+
+	make_rootfs("ex", 1);
+	json_t *cfg = spec_config("ex");
+	json_object_set_new(json_object_get(cfg, "process"), "args", json_pack("[ss]", "sleep", "30"));
+	write_config("ex", cfg);
+	json_decref(cfg);
+	struct result r = oci("create --bundle \"%s\" --pid-file \"%s.pid\" ex >\"%s.out\" 2>\"%s.err\"",
+			      bundle("ex"), bundle("ex"), bundle("ex"), bundle("ex"));
+	ck_status(r, 0);
+	snprintf(path, sizeof path, "%s.pid", bundle("ex"));
+	char *pid = read_file(path);
+	ck_assert_ptr_nonnull(pid);
+	r = oci("start ex");
+	ck_status(r, 0);
+	r = oci("exec --process \"%s/tests/oci/podman-exec-process.json\" ex", TOP);
+	ck_status(r, 0);
+	ck_contains(r.out, "uid=1000 gid=1000");
+	r = oci("kill ex KILL");
+	ck_status(r, 0);
+	ck_assert_int_eq(wait_exit(atoi(pid), 10), 137);
+	free(pid);
+	r = oci("delete ex");
+	ck_status(r, 0);
+}
+END_TEST
+
+/* --no-pivot: the root moved onto / and chrooted into (for a root on a
+ * ramfs, where pivot_root is EINVAL); the container still sees only its
+ * own files, its mounts and masks. */
+START_TEST(no_pivot_chroots_into_the_same_root)
+{
+	char path[4200];
+
+	make_rootfs("np", 1);
+	struct result r = sh("echo mine >\"%s/rootfs/etc/np-mark\"", bundle("np"));
+	ck_status(r, 0);
+	json_t *cfg = spec_config("np");
+	json_object_set_new(json_object_get(cfg, "process"), "args",
+			    json_pack("[sss]", "sh", "-c", "cat /etc/np-mark; ls /proc/1/root/etc/np-mark"));
+	write_config("np", cfg);
+	json_decref(cfg);
+	r = oci("create --no-pivot --bundle \"%s\" --pid-file \"%s.pid\" np >\"%s.out\" 2>\"%s.err\"",
+		bundle("np"), bundle("np"), bundle("np"), bundle("np"));
+	ck_status(r, 0);
+	snprintf(path, sizeof path, "%s.pid", bundle("np"));
+	char *pid = read_file(path);
+	ck_assert_ptr_nonnull(pid);
+	r = oci("start np");
+	ck_status(r, 0);
+	ck_assert_int_eq(wait_exit(atoi(pid), 10), 0);
+	free(pid);
+	snprintf(path, sizeof path, "%s.out", bundle("np"));
+	char *out = read_file(path);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_str_eq(out, "mine\n/proc/1/root/etc/np-mark\n");
+	free(out);
+	r = oci("delete np");
 	ck_status(r, 0);
 }
 END_TEST
@@ -337,14 +409,16 @@ static const struct {
 	{ "process.env[0]", "\"NOEQUALS\"", "config.json: process.env[0]: \"NOEQUALS\" is not KEY=VALUE" },
 	{ "process.user.uid", "-1", "config.json: process.user.uid: -1 is out of range" },
 	{ "process.user.gid", "\"0\"", "config.json: process.user.gid: must be an integer" },
-	{ "process.user.additionalGids", "[-5]", "config.json: process.user.additionalGids[0]: must be a group id" },
+	{ "process.user.additionalGids", "[-5]",
+	  "config.json: process.user.additionalGids[0]: must be a group id" },
 	{ "process.user.umask", "1000", "config.json: process.user.umask: 1000 is out of range" },
 	{ "process.capabilities.bounding[1]", "\"CAP_FOO\"",
 	  "config.json: process.capabilities.bounding[1]: unknown capability \"CAP_FOO\"" },
 	{ "process.capabilities.effective[0]", "\"SYS_ADMIN\"",
 	  "config.json: process.capabilities.effective[0]: unknown capability \"SYS_ADMIN\"" },
 	{ "process.capabilities.ambient", "{}", "config.json: process.capabilities.ambient: must be an array" },
-	{ "process.rlimits[0].type", "\"RLIMIT_FOO\"", "config.json: process.rlimits[0].type: unknown rlimit \"RLIMIT_FOO\"" },
+	{ "process.rlimits[0].type", "\"RLIMIT_FOO\"",
+	  "config.json: process.rlimits[0].type: unknown rlimit \"RLIMIT_FOO\"" },
 	{ "process.rlimits[0].soft", "2048",
 	  "config.json: process.rlimits[0]: soft limit 2048 is above the hard limit 1024" },
 	{ "process.rlimits[1]", "{\"type\": \"RLIMIT_NOFILE\", \"soft\": 1, \"hard\": 1}",
@@ -362,46 +436,62 @@ static const struct {
 	{ "mounts[0]", "{\"destination\": \"/x\", \"type\": \"bind\"}",
 	  "config.json: mounts[0].source: required for a bind mount" },
 	{ "linux", NULL, "config.json: linux: required" },
-	{ "linux.namespaces[0].type", "\"pidx\"", "config.json: linux.namespaces[0].type: unknown namespace type \"pidx\"" },
-	{ "linux.namespaces[1]", "{\"type\": \"pid\"}", "config.json: linux.namespaces[1].type: namespace \"pid\" given twice" },
-	{ "linux.namespaces[0].path", "\"ns/pid\"", "config.json: linux.namespaces[0].path: \"ns/pid\" must be an absolute path" },
-	{ "linux.namespaces", "[{\"type\": \"pid\"}]", "config.json: linux.namespaces: a new \"mount\" namespace is required" },
+	{ "linux.namespaces[0].type", "\"pidx\"",
+	  "config.json: linux.namespaces[0].type: unknown namespace type \"pidx\"" },
+	{ "linux.namespaces[1]", "{\"type\": \"pid\"}",
+	  "config.json: linux.namespaces[1].type: namespace \"pid\" given twice" },
+	{ "linux.namespaces[0].path", "\"ns/pid\"",
+	  "config.json: linux.namespaces[0].path: \"ns/pid\" must be an absolute path" },
+	{ "linux.namespaces", "[{\"type\": \"pid\"}]",
+	  "config.json: linux.namespaces: a new \"mount\" namespace is required" },
 	{ "linux.uidMappings", "[{\"containerID\": 0, \"hostID\": 0, \"size\": 1}]",
 	  "config.json: linux.uidMappings: id mappings need a \"user\" namespace" },
-	{ "linux.intelRdt", "{\"closID\": \"guaranteed\"}", "config.json: linux.intelRdt: not supported by minidocker" },
-	{ "linux.personality", "{\"domain\": \"LINUX32\"}", "config.json: linux.personality: not supported by minidocker" },
+	{ "linux.intelRdt", "{\"closID\": \"guaranteed\"}",
+	  "config.json: linux.intelRdt: not supported by minidocker" },
+	{ "linux.personality", "{\"domain\": \"LINUX32\"}",
+	  "config.json: linux.personality: not supported by minidocker" },
 	{ "linux.mountLabel", "\"system_u:object_r:container_file_t:s0\"",
 	  "config.json: linux.mountLabel: not supported by minidocker" },
 	{ "linux.resources.memory", "{\"reservation\": 1048576}",
 	  "config.json: linux.resources.memory.reservation: not supported by minidocker" },
-	{ "linux.resources.pids", "{\"limit\": \"ten\"}", "config.json: linux.resources.pids.limit: must be an integer" },
+	{ "linux.resources.pids", "{\"limit\": \"ten\"}",
+	  "config.json: linux.resources.pids.limit: must be an integer" },
 	{ "linux.resources.devices[0].access", "\"rwx\"",
 	  "config.json: linux.resources.devices[0].access: must be some of \"rwm\"" },
 	{ "linux.devices", "[{\"path\": \"/dev/x\", \"type\": \"q\", \"major\": 1, \"minor\": 3}]",
 	  "config.json: linux.devices[0].type: must be \"c\", \"u\", \"b\" or \"p\"" },
-	{ "linux.maskedPaths[0]", "\"proc/kcore\"", "config.json: linux.maskedPaths[0]: \"proc/kcore\" must be an absolute path" },
+	{ "linux.maskedPaths[0]", "\"proc/kcore\"",
+	  "config.json: linux.maskedPaths[0]: \"proc/kcore\" must be an absolute path" },
 	{ "linux.sysctl", "{\"kernel.core_pattern\": \"|/bin/true\"}",
 	  "config.json: linux.sysctl.kernel.core_pattern: sysctl \"kernel.core_pattern\" is not in a separate kernel namespace" },
-	{ "linux.sysctl", "{\"net.ipv4.ip_forward\": 1}", "config.json: linux.sysctl.net.ipv4.ip_forward: must be a string" },
+	{ "linux.sysctl", "{\"net.ipv4.ip_forward\": 1}",
+	  "config.json: linux.sysctl.net.ipv4.ip_forward: must be a string" },
 	{ "linux.sysctl", "{\"net/../../kernel/core_pattern\": \"x\"}", "is not a sysctl's name" },
-	{ "linux.rootfsPropagation", "\"sideways\"", "config.json: linux.rootfsPropagation: unknown propagation \"sideways\"" },
+	{ "linux.rootfsPropagation", "\"sideways\"",
+	  "config.json: linux.rootfsPropagation: unknown propagation \"sideways\"" },
 	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_FOO\"}",
 	  "config.json: linux.seccomp.defaultAction: unknown action \"SCMP_ACT_FOO\"" },
 	{ "linux.seccomp", "{\"syscalls\": []}", "config.json: linux.seccomp.defaultAction: required" },
 	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": [\"SCMP_ARCH_FOO\"]}",
 	  "config.json: linux.seccomp.architectures[0]: unknown architecture \"SCMP_ARCH_FOO\"" },
-	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"getcwd\"], "
+	{ "linux.seccomp",
+	  "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"getcwd\"], "
 	  "\"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 7, \"value\": 0, \"op\": \"SCMP_CMP_EQ\"}]}]}",
 	  "config.json: linux.seccomp.syscalls[0].args[0]: its index must be a number from 0 to 5" },
-	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"getcwd\"], "
+	{ "linux.seccomp",
+	  "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"getcwd\"], "
 	  "\"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 0, \"value\": 0, \"op\": \"SCMP_CMP_FOO\"}]}]}",
 	  "config.json: linux.seccomp.syscalls[0].args[0]: unknown op \"SCMP_CMP_FOO\"" },
-	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"getcwd\"], "
+	{ "linux.seccomp",
+	  "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"getcwd\"], "
 	  "\"action\": \"SCMP_ACT_BOGUS\"}]}",
 	  "config.json: linux.seccomp.syscalls[0].action: unknown action \"SCMP_ACT_BOGUS\"" },
-	{ "linux.seccomp", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"getcwd\"], "
-	  "\"action\": \"SCMP_ACT_NOTIFY\"}]}", "SCMP_ACT_NOTIFY needs a seccomp agent: not supported" },
-	{ "hooks.prestart", "[{\"path\": \"hook.sh\"}]", "config.json: hooks.prestart[0].path: \"hook.sh\" must be an absolute path" },
+	{ "linux.seccomp",
+	  "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"getcwd\"], "
+	  "\"action\": \"SCMP_ACT_NOTIFY\"}]}",
+	  "SCMP_ACT_NOTIFY needs a seccomp agent: not supported" },
+	{ "hooks.prestart", "[{\"path\": \"hook.sh\"}]",
+	  "config.json: hooks.prestart[0].path: \"hook.sh\" must be an absolute path" },
 	{ "hooks.poststop", "[{\"path\": \"/bin/true\", \"timeout\": 0}]",
 	  "config.json: hooks.poststop[0].timeout: 0 is out of range" },
 	{ "annotations", "{\"a\": 1}", "config.json: annotations.a: must be a string" },
@@ -479,6 +569,8 @@ void add_ociconfig_tests(Suite *s)
 	add_root_test(tc, podmans_configs_are_accepted);
 	add_root_test(tc, harmless_unknown_fields_are_ignored);
 	add_root_test(tc, config_is_applied_in_the_container);
+	add_root_test(tc, podmans_exec_process_is_accepted);
+	add_root_test(tc, no_pivot_chroots_into_the_same_root);
 	tc = tcase(s, "oci config bad input");
 	add_root_test(tc, each_bad_field_is_refused_naming_it);
 	add_root_test(tc, a_bundle_without_a_valid_config_is_refused);

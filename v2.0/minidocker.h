@@ -432,6 +432,8 @@ void security_option(const struct command *cmd, int opt, const char *arg, struct
 void security_finish(const struct security_opts *o, struct security *s);
 /* In the container, just before the command: user, capabilities, nnp. */
 void security_apply(const struct security *s);
+/* Does /proc/self/setgroups say "allow"?  (v2.0: ociinit.c's too.) */
+int setgroups_allowed(void);
 /* SOCK: the layer socket's fd, or -1; FILTER (v1.3): the filter's. */
 void security_word(const struct security *s, int sock, int filter, char *buf, size_t len);
 /* v1.3 (seccomp.c): S's filter, for its capabilities, built by the

@@ -122,6 +122,9 @@ struct oci_spec {
 	struct json_t *json;	/* the whole document */
 };
 
+/* "config.json: WHERE: why" on stderr (md_warnx), and -1. */
+int oci_bad(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* BUNDLE/config.json read and checked: 0, or -1 after saying which field
  * is wrong and why ("config.json: process.args: ..."), S then freed.
  * The seccomp filter is built here (ociseccomp.c), by the runtime. */

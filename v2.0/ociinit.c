@@ -156,8 +156,7 @@ static int mount_one(int root, const struct oci_mount *m)
 		goto out;
 	}
 	fd_path(at, sizeof at, target);
-	if (((m->flags & MS_BIND) || !strcmp(type, "sysfs")) && own &&
-	    remount_bind(at, own, m->destination) < 0)
+	if (((m->flags & MS_BIND) || !strcmp(type, "sysfs")) && own && remount_bind(at, own, m->destination) < 0)
 		goto out;
 	if (m->propagation && mount(NULL, at, NULL, m->propagation, NULL) < 0) {
 		md_warn("set the propagation of %s", m->destination);
@@ -239,7 +238,7 @@ static int make_devices(int root, const struct oci_spec *s)
 			return -1;
 		}
 		fd_path(dev, sizeof dev, fd);
-		dev_populate(dev);	/* devices.c: null, zero, full, random, urandom, tty, links */
+		dev_populate(dev); /* devices.c: null, zero, full, random, urandom, tty, links */
 		close(fd);
 	}
 	for (int i = 0; i < s->ndevices; i++)
@@ -332,7 +331,7 @@ static int protect_paths(const struct oci_spec *s)
 			md_warn("stat %s to mask it", s->masked[i]);
 			return -1;
 		}
-		mask_path(s->masked[i], &st);	/* masks.c: /dev/null or an empty tmpfs */
+		mask_path(s->masked[i], &st); /* masks.c: /dev/null or an empty tmpfs */
 	}
 	return 0;
 }
@@ -394,23 +393,10 @@ int oci_init_rootfs(const struct oci_spec *s, int no_pivot, void (*before_pivot)
 	if (rc < 0)
 		return -1;
 	if (before_pivot)
-		before_pivot(arg);	/* the createContainer hooks (oci.c) */
+		before_pivot(arg); /* the createContainer hooks (oci.c) */
 	if (enter_root(s->root, no_pivot) < 0)
 		return -1;
 	return finish_root(s);
-}
-
-/* Does /proc/self/setgroups say "allow"?  (user_namespaces(7): a
- * namespace whose gid map was written without privilege says "deny".) */
-static int may_setgroups(void)
-{
-	char buf[16] = "";
-	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-
-	if (fd >= 0)
-		close(fd);
-	return n <= 0 || !strncmp(buf, "allow", 5);
 }
 
 /* groups, gid, uid, in the one order in which each step still has the
@@ -422,7 +408,7 @@ static int switch_user(const struct oci_process *p)
 		md_warn("prctl PR_SET_KEEPCAPS");
 		return -1;
 	}
-	if (may_setgroups()) {
+	if (setgroups_allowed()) { /* user.c */
 		if (setgroups(p->ngroups, p->groups) < 0) {
 			md_warn("setgroups (process.user.additionalGids)");
 			return -1;
@@ -481,7 +467,7 @@ int oci_init_process(const struct oci_spec *s, const struct oci_process *p)
 	if (!p->no_new_privs)
 		seccomp_install(s->seccomp_fd);
 	if (p->has_caps)
-		caps_bound(c[OCI_CAP_BOUNDING]);	/* caps.c: needs CAP_SETPCAP, first */
+		caps_bound(c[OCI_CAP_BOUNDING]); /* caps.c: needs CAP_SETPCAP, first */
 	if (switch_user(p) < 0)
 		return -1;
 	if (p->has_caps)

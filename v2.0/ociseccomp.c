@@ -20,20 +20,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <seccomp.h>
-#include <stdarg.h>
 #include <string.h>
-
-static int MD_PRINTF(2, 3) bad(const char *where, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	md_warnx("config.json: %s: %s", where, msg);
-	return -1;
-}
 
 /* ACTION with ERRNO_RET (the rule's errnoRet, or the default's; -1 if
  * not given) as libseccomp's: 0, or -1 after saying why. */
@@ -43,11 +30,11 @@ static int action(json_t *v, json_t *errno_ret, const char *where, uint32_t *out
 	int err = EPERM;
 
 	if (!name)
-		return bad(where, v ? "must be a string" : "required");
+		return oci_bad(where, v ? "must be a string" : "required");
 	if (errno_ret && !json_is_null(errno_ret)) {
 		if (!json_is_integer(errno_ret) || json_integer_value(errno_ret) < 0 ||
 		    json_integer_value(errno_ret) > 4095)
-			return bad(where, "its errnoRet must be a number from 0 to 4095");
+			return oci_bad(where, "its errnoRet must be a number from 0 to 4095");
 		err = json_integer_value(errno_ret);
 	}
 	if (!strcmp(name, "SCMP_ACT_ALLOW"))
@@ -65,9 +52,9 @@ static int action(json_t *v, json_t *errno_ret, const char *where, uint32_t *out
 	else if (!strcmp(name, "SCMP_ACT_LOG"))
 		*out = SCMP_ACT_LOG;
 	else if (!strcmp(name, "SCMP_ACT_NOTIFY"))
-		return bad(where, "SCMP_ACT_NOTIFY needs a seccomp agent: not supported by minidocker");
+		return oci_bad(where, "SCMP_ACT_NOTIFY needs a seccomp agent: not supported by minidocker");
 	else
-		return bad(where, "unknown action \"%s\"", name);
+		return oci_bad(where, "unknown action \"%s\"", name);
 	return 0;
 }
 
@@ -78,16 +65,16 @@ static int add_arch(scmp_filter_ctx ctx, const char *name, const char *where)
 	size_t i;
 
 	if (strncmp(name, "SCMP_ARCH_", 10) || strlen(name + 10) >= sizeof low)
-		return bad(where, "unknown architecture \"%s\"", name);
+		return oci_bad(where, "unknown architecture \"%s\"", name);
 	for (i = 0; name[10 + i]; i++)
 		low[i] = tolower((unsigned char)name[10 + i]);
 	low[i] = '\0';
 	uint32_t arch = seccomp_arch_resolve_name(low);
 	if (!arch)
-		return bad(where, "unknown architecture \"%s\"", name);
+		return oci_bad(where, "unknown architecture \"%s\"", name);
 	int r = seccomp_arch_add(ctx, arch);
 	if (r < 0 && r != -EEXIST)
-		return bad(where, "%s: %s", name, strerror(-r));
+		return oci_bad(where, "%s: %s", name, strerror(-r));
 	return 0;
 }
 
@@ -95,9 +82,12 @@ static const struct {
 	const char *name;
 	enum scmp_compare op;
 } ops[] = {
-	{ "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT },
-	{ "SCMP_CMP_LE", SCMP_CMP_LE }, { "SCMP_CMP_EQ", SCMP_CMP_EQ },
-	{ "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
+	{ "SCMP_CMP_NE", SCMP_CMP_NE },
+	{ "SCMP_CMP_LT", SCMP_CMP_LT },
+	{ "SCMP_CMP_LE", SCMP_CMP_LE },
+	{ "SCMP_CMP_EQ", SCMP_CMP_EQ },
+	{ "SCMP_CMP_GE", SCMP_CMP_GE },
+	{ "SCMP_CMP_GT", SCMP_CMP_GT },
 	{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
 };
 
@@ -108,21 +98,21 @@ static int read_arg(json_t *a, const char *at, struct scmp_arg_cmp *c)
 	size_t k;
 
 	if (!json_is_object(a))
-		return bad(at, "must be an object");
+		return oci_bad(at, "must be an object");
 	if (!json_is_integer(idx) || json_integer_value(idx) < 0 || json_integer_value(idx) > 5)
-		return bad(at, "its index must be a number from 0 to 5");
+		return oci_bad(at, "its index must be a number from 0 to 5");
 	/* The values are unsigned 64 bits; jansson's integers are signed,
 	 * so 2^63 and above cannot be read (a limit of this reader). */
 	if (!json_is_integer(val) || json_integer_value(val) < 0)
-		return bad(at, "its value must be a number from 0 up");
+		return oci_bad(at, "its value must be a number from 0 up");
 	if (two && !json_is_null(two) && (!json_is_integer(two) || json_integer_value(two) < 0))
-		return bad(at, "its valueTwo must be a number from 0 up");
+		return oci_bad(at, "its valueTwo must be a number from 0 up");
 	for (k = 0; k < sizeof ops / sizeof ops[0]; k++)
 		if (json_is_string(op) && !strcmp(json_string_value(op), ops[k].name))
 			break;
 	if (k == sizeof ops / sizeof ops[0])
-		return bad(at, json_is_string(op) ? "unknown op \"%s\"" : "its op is required",
-			   json_string_value(op));
+		return oci_bad(at, json_is_string(op) ? "unknown op \"%s\"" : "its op is required",
+			       json_string_value(op));
 	c->arg = json_integer_value(idx);
 	c->op = ops[k].op;
 	c->datum_a = json_integer_value(val);
@@ -141,14 +131,15 @@ static int add_rule(scmp_filter_ctx ctx, json_t *rule, const char *at, uint32_t 
 	int n = 0, same_index = 0;
 
 	if (!json_is_object(rule))
-		return bad(at, "must be an object");
+		return oci_bad(at, "must be an object");
 	snprintf(w, sizeof w, "%.200s.action", at);
 	if (action(json_object_get(rule, "action"), json_object_get(rule, "errnoRet"), w, &act) < 0)
 		return -1;
 	args = json_object_get(rule, "args");
 	if (args && !json_is_null(args) && (!json_is_array(args) || json_array_size(args) > 6))
-		return bad(at, "its args must be an array of at most 6 comparisons");
-	json_array_foreach(args, i, e) {
+		return oci_bad(at, "its args must be an array of at most 6 comparisons");
+	json_array_foreach(args, i, e)
+	{
 		snprintf(w, sizeof w, "%.200s.args[%zu]", at, i);
 		if (read_arg(e, w, &cmp[n]) < 0)
 			return -1;
@@ -159,11 +150,12 @@ static int add_rule(scmp_filter_ctx ctx, json_t *rule, const char *at, uint32_t 
 	names = json_object_get(rule, "names");
 	snprintf(w, sizeof w, "%.200s.names", at);
 	if (!json_is_array(names) || !json_array_size(names))
-		return bad(w, "must be an array of system calls' names");
-	json_array_foreach(names, i, e) {
+		return oci_bad(w, "must be an array of system calls' names");
+	json_array_foreach(names, i, e)
+	{
 		snprintf(w, sizeof w, "%.200s.names[%zu]", at, i);
 		if (!json_is_string(e))
-			return bad(w, "must be a string");
+			return oci_bad(w, "must be a string");
 		int nr = seccomp_syscall_resolve_name(json_string_value(e));
 		if (nr == __NR_SCMP_ERROR || act == dflt)
 			continue;
@@ -176,7 +168,7 @@ static int add_rule(scmp_filter_ctx ctx, json_t *rule, const char *at, uint32_t 
 		for (int j = 0; same_index && j < n && r >= 0; j++)
 			r = seccomp_rule_add_array(ctx, act, nr, 1, &cmp[j]);
 		if (r < 0)
-			return bad(w, "%s: %s", json_string_value(e), strerror(-r));
+			return oci_bad(w, "%s: %s", json_string_value(e), strerror(-r));
 	}
 	return 0;
 }
@@ -193,16 +185,17 @@ static int add_flags(json_t *flags, const char *where)
 	size_t i;
 
 	if (flags && !json_is_null(flags) && !json_is_array(flags))
-		return bad(where, "must be an array");
-	json_array_foreach(flags, i, e) {
+		return oci_bad(where, "must be an array");
+	json_array_foreach(flags, i, e)
+	{
 		const char *const *k = known;
 		snprintf(at, sizeof at, "%.200s[%zu]", where, i);
 		while (*k && (!json_is_string(e) || strcmp(*k, json_string_value(e))))
 			k++;
 		if (!*k)
-			return bad(at, "unknown flag %s%s%s", json_is_string(e) ? "\"" : "",
-				   json_is_string(e) ? json_string_value(e) : "(not a string)",
-				   json_is_string(e) ? "\"" : "");
+			return oci_bad(at, "unknown flag %s%s%s", json_is_string(e) ? "\"" : "",
+				       json_is_string(e) ? json_string_value(e) : "(not a string)",
+				       json_is_string(e) ? "\"" : "");
 	}
 	return 0;
 }
@@ -220,7 +213,7 @@ int oci_seccomp_build(json_t *v, const char *where)
 	snprintf(w, sizeof w, "%s.listenerPath", where);
 	if (json_is_string(json_object_get(v, "listenerPath")) &&
 	    *json_string_value(json_object_get(v, "listenerPath")))
-		return bad(w, "a seccomp agent is not supported by minidocker");
+		return oci_bad(w, "a seccomp agent is not supported by minidocker");
 	snprintf(w, sizeof w, "%s.flags", where);
 	if (add_flags(json_object_get(v, "flags"), w) < 0)
 		return -1;
@@ -231,9 +224,10 @@ int oci_seccomp_build(json_t *v, const char *where)
 	snprintf(w, sizeof w, "%s.architectures", where);
 	if (list && !json_is_null(list) && !json_is_array(list)) {
 		seccomp_release(ctx);
-		return bad(w, "must be an array");
+		return oci_bad(w, "must be an array");
 	}
-	json_array_foreach(list, i, e) {
+	json_array_foreach(list, i, e)
+	{
 		snprintf(w, sizeof w, "%s.architectures[%zu]", where, i);
 		if (add_arch(ctx, json_is_string(e) ? json_string_value(e) : "", w) < 0) {
 			seccomp_release(ctx);
@@ -244,9 +238,10 @@ int oci_seccomp_build(json_t *v, const char *where)
 	snprintf(w, sizeof w, "%s.syscalls", where);
 	if (list && !json_is_null(list) && !json_is_array(list)) {
 		seccomp_release(ctx);
-		return bad(w, "must be an array");
+		return oci_bad(w, "must be an array");
 	}
-	json_array_foreach(list, i, e) {
+	json_array_foreach(list, i, e)
+	{
 		snprintf(w, sizeof w, "%s.syscalls[%zu]", where, i);
 		if (add_rule(ctx, e, w, dflt) < 0) {
 			seccomp_release(ctx);

@@ -28,8 +28,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* "config.json: WHERE: why", and -1. */
-static int MD_PRINTF(2, 3) bad(const char *where, const char *fmt, ...)
+/* "config.json: WHERE: why", and -1 (ociseccomp.c's too). */
+int oci_bad(const char *where, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -54,15 +54,15 @@ static char *dup_str(const char *s)
  * 0 if absent or null, -1 after saying so. */
 static int get(json_t *obj, const char *key, json_type type, const char *where, json_t **v)
 {
-	static const char *const names[] = { "an object", "an array", "a string", "an integer",
-					      "a number",  "true or false", "true or false", "null" };
+	static const char *const names[] = { "an object", "an array",	   "a string",	    "an integer",
+					     "a number",  "true or false", "true or false", "null" };
 
 	*v = json_object_get(obj, key);
 	if (!*v || json_is_null(*v))
 		return 0;
 	if (json_typeof(*v) == type || (type == JSON_TRUE && json_is_boolean(*v)))
 		return 1;
-	return bad(where, "must be %s", names[type]);
+	return oci_bad(where, "must be %s", names[type]);
 }
 
 /* A string KEY of OBJ into *OUT (strdup'ed): 1, 0 absent, -1. */
@@ -87,8 +87,7 @@ static int get_bool(json_t *obj, const char *key, const char *where, int *out)
 }
 
 /* An integer KEY of OBJ, from MIN to MAX: 1, 0 absent, -1. */
-static int get_int(json_t *obj, const char *key, const char *where, long long min, long long max,
-		   long long *out)
+static int get_int(json_t *obj, const char *key, const char *where, long long min, long long max, long long *out)
 {
 	json_t *v;
 	int r = get(obj, key, JSON_INTEGER, where, &v);
@@ -96,7 +95,7 @@ static int get_int(json_t *obj, const char *key, const char *where, long long mi
 	if (r == 1) {
 		*out = json_integer_value(v);
 		if (*out < min || *out > max)
-			return bad(where, "%lld is out of range (%lld to %lld)", *out, min, max);
+			return oci_bad(where, "%lld is out of range (%lld to %lld)", *out, min, max);
 	}
 	return r;
 }
@@ -116,10 +115,11 @@ static int get_strings(json_t *obj, const char *key, const char *where, char ***
 	*out = md_realloc(NULL, (json_array_size(v) + 1) * sizeof **out);
 	(*out)[0] = NULL;
 	*n = 0;
-	json_array_foreach(v, i, e) {
+	json_array_foreach(v, i, e)
+	{
 		snprintf(at, sizeof at, "%s[%zu]", where, i);
 		if (!json_is_string(e))
-			return bad(at, "must be a string");
+			return oci_bad(at, "must be a string");
 		if (check && check(json_string_value(e), at) < 0)
 			return -1;
 		(*out)[(*n)++] = dup_str(json_string_value(e));
@@ -148,14 +148,14 @@ static int unsupported(json_t *obj, const char *const *keys, const char *prefix)
 		    ((json_is_object(v) || json_is_array(v)) && !json_object_size(v) && !json_array_size(v)))
 			continue;
 		snprintf(at, sizeof at, "%s%s", prefix, *k);
-		return bad(at, "not supported by minidocker");
+		return oci_bad(at, "not supported by minidocker");
 	}
 	return 0;
 }
 
 static int absolute(const char *s, const char *where)
 {
-	return s[0] == '/' ? 0 : bad(where, "\"%s\" must be an absolute path", s);
+	return s[0] == '/' ? 0 : oci_bad(where, "\"%s\" must be an absolute path", s);
 }
 
 /* ---- process --------------------------------------------------------- */
@@ -164,14 +164,22 @@ static const struct {
 	const char *name;
 	int resource;
 } rlimit_names[] = {
-	{ "RLIMIT_AS", RLIMIT_AS },	      { "RLIMIT_CORE", RLIMIT_CORE },
-	{ "RLIMIT_CPU", RLIMIT_CPU },	      { "RLIMIT_DATA", RLIMIT_DATA },
-	{ "RLIMIT_FSIZE", RLIMIT_FSIZE },     { "RLIMIT_LOCKS", RLIMIT_LOCKS },
-	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
-	{ "RLIMIT_NICE", RLIMIT_NICE },	      { "RLIMIT_NOFILE", RLIMIT_NOFILE },
-	{ "RLIMIT_NPROC", RLIMIT_NPROC },     { "RLIMIT_RSS", RLIMIT_RSS },
-	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },   { "RLIMIT_RTTIME", RLIMIT_RTTIME },
-	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING }, { "RLIMIT_STACK", RLIMIT_STACK },
+	{ "RLIMIT_AS", RLIMIT_AS },
+	{ "RLIMIT_CORE", RLIMIT_CORE },
+	{ "RLIMIT_CPU", RLIMIT_CPU },
+	{ "RLIMIT_DATA", RLIMIT_DATA },
+	{ "RLIMIT_FSIZE", RLIMIT_FSIZE },
+	{ "RLIMIT_LOCKS", RLIMIT_LOCKS },
+	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+	{ "RLIMIT_NICE", RLIMIT_NICE },
+	{ "RLIMIT_NOFILE", RLIMIT_NOFILE },
+	{ "RLIMIT_NPROC", RLIMIT_NPROC },
+	{ "RLIMIT_RSS", RLIMIT_RSS },
+	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+	{ "RLIMIT_RTTIME", RLIMIT_RTTIME },
+	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+	{ "RLIMIT_STACK", RLIMIT_STACK },
 };
 
 static int read_rlimits(json_t *proc, struct oci_process *p)
@@ -184,37 +192,38 @@ static int read_rlimits(json_t *proc, struct oci_process *p)
 	if (r <= 0)
 		return r;
 	p->rlimits = md_realloc(NULL, (json_array_size(v) + 1) * sizeof *p->rlimits);
-	json_array_foreach(v, i, e) {
+	json_array_foreach(v, i, e)
+	{
 		char *type = NULL;
 		long long soft, hard;
 		size_t k;
 
 		snprintf(at, sizeof at, "process.rlimits[%zu]", i);
 		if (!json_is_object(e))
-			return bad(at, "must be an object");
+			return oci_bad(at, "must be an object");
 		snprintf(w, sizeof w, "%s.type", at);
 		if (get_str(e, "type", w, &type) <= 0)
-			return type ? -1 : bad(w, "required");
+			return type ? -1 : oci_bad(w, "required");
 		for (k = 0; k < sizeof rlimit_names / sizeof rlimit_names[0]; k++)
 			if (!strcmp(type, rlimit_names[k].name))
 				break;
 		if (k == sizeof rlimit_names / sizeof rlimit_names[0]) {
-			bad(w, "unknown rlimit \"%s\"", type);
+			oci_bad(w, "unknown rlimit \"%s\"", type);
 			free(type);
 			return -1;
 		}
 		free(type);
 		for (int j = 0; j < p->nrlimits; j++)
 			if (p->rlimits[j].resource == rlimit_names[k].resource)
-				return bad(w, "%s given twice", rlimit_names[k].name);
+				return oci_bad(w, "%s given twice", rlimit_names[k].name);
 		snprintf(w, sizeof w, "%s.soft", at);
 		if (get_int(e, "soft", w, 0, LLONG_MAX, &soft) <= 0)
-			return json_object_get(e, "soft") ? -1 : bad(w, "required");
+			return json_object_get(e, "soft") ? -1 : oci_bad(w, "required");
 		snprintf(w, sizeof w, "%s.hard", at);
 		if (get_int(e, "hard", w, 0, LLONG_MAX, &hard) <= 0)
-			return json_object_get(e, "hard") ? -1 : bad(w, "required");
+			return json_object_get(e, "hard") ? -1 : oci_bad(w, "required");
 		if (soft > hard)
-			return bad(at, "soft limit %lld is above the hard limit %lld", soft, hard);
+			return oci_bad(at, "soft limit %lld is above the hard limit %lld", soft, hard);
 		p->rlimits[p->nrlimits].resource = rlimit_names[k].resource;
 		p->rlimits[p->nrlimits].lim.rlim_cur = soft;
 		p->rlimits[p->nrlimits++].lim.rlim_max = hard;
@@ -238,16 +247,17 @@ static int read_caps(json_t *proc, struct oci_process *p)
 		snprintf(where, sizeof where, "process.capabilities.%s", sets[k]);
 		if ((r = get(c, sets[k], JSON_ARRAY, where, &v)) < 0)
 			return -1;
-		json_array_foreach(v, i, e) {
+		json_array_foreach(v, i, e)
+		{
 			snprintf(at, sizeof at, "%s[%zu]", where, i);
 			if (!json_is_string(e))
-				return bad(at, "must be a string");
+				return oci_bad(at, "must be a string");
 			const char *name = json_string_value(e);
 			/* The spec's names only: caps_lookup also takes
 			 * Docker's "SYS_TIME" and "ALL", config.json does not. */
 			int cap = strncmp(name, "CAP_", 4) ? -1 : caps_lookup(name);
 			if (cap < 0)
-				return bad(at, "unknown capability \"%s\"", name);
+				return oci_bad(at, "unknown capability \"%s\"", name);
 			p->caps[k] |= 1ULL << cap;
 		}
 	}
@@ -276,35 +286,36 @@ static int read_user(json_t *proc, struct oci_process *p)
 	if ((r = get(u, "additionalGids", JSON_ARRAY, "process.user.additionalGids", &v)) < 0)
 		return -1;
 	p->groups = md_realloc(NULL, (json_array_size(v) + 1) * sizeof *p->groups);
-	json_array_foreach(v, i, e) {
+	json_array_foreach(v, i, e)
+	{
 		snprintf(at, sizeof at, "process.user.additionalGids[%zu]", i);
 		if (!json_is_integer(e) || json_integer_value(e) < 0 || json_integer_value(e) >= UINT32_MAX)
-			return bad(at, "must be a group id (0 to %u)", UINT32_MAX - 1);
+			return oci_bad(at, "must be a group id (0 to %u)", UINT32_MAX - 1);
 		p->groups[p->ngroups++] = json_integer_value(e);
 	}
 	if (json_object_get(u, "username") && !json_is_null(json_object_get(u, "username")))
-		return bad("process.user.username", "for Windows only");
+		return oci_bad("process.user.username", "for Windows only");
 	return 1;
 }
 
 static int env_ok(const char *s, const char *where)
 {
-	return strchr(s, '=') && s[0] != '=' ? 0 : bad(where, "\"%s\" is not KEY=VALUE", s);
+	return strchr(s, '=') && s[0] != '=' ? 0 : oci_bad(where, "\"%s\" is not KEY=VALUE", s);
 }
 
 /* The "process" object P (config.json's, or exec --process's) into OUT;
  * WHERE is its name in messages. */
 static int read_process(json_t *proc, struct oci_process *p)
 {
-	static const char *const refused[] = { "apparmorProfile", "selinuxLabel", "scheduler",
-					       "ioPriority", "execCPUAffinity", "commandLine", NULL };
+	static const char *const refused[] = { "apparmorProfile", "selinuxLabel", "scheduler", "ioPriority",
+					       "execCPUAffinity", "commandLine",  NULL };
 	long long v;
 	int r, n;
 
 	memset(p, 0, sizeof *p);
 	p->umask = -1;
 	if (!json_is_object(proc))
-		return bad("process", "must be an object");
+		return oci_bad("process", "must be an object");
 	if (unsupported(proc, refused, "process.") < 0)
 		return -1;
 	if (get_bool(proc, "terminal", "process.terminal", &p->terminal) < 0)
@@ -312,7 +323,7 @@ static int read_process(json_t *proc, struct oci_process *p)
 	if ((r = get_strings(proc, "args", "process.args", &p->args, &n, NULL)) < 0)
 		return -1;
 	if (r == 0 || !p->args[0])
-		return bad("process.args", "must not be empty");
+		return oci_bad("process.args", "must not be empty");
 	if (get_strings(proc, "env", "process.env", &p->env, &n, env_ok) < 0)
 		return -1;
 	if (!p->env) {
@@ -322,7 +333,7 @@ static int read_process(json_t *proc, struct oci_process *p)
 	if ((r = get_str(proc, "cwd", "process.cwd", &p->cwd)) < 0)
 		return -1;
 	if (r == 0)
-		return bad("process.cwd", "required");
+		return oci_bad("process.cwd", "required");
 	if (absolute(p->cwd, "process.cwd") < 0)
 		return -1;
 	if (read_user(proc, p) < 0 || read_caps(proc, p) < 0 || read_rlimits(proc, p) < 0)
@@ -405,9 +416,10 @@ static const struct {
  * what the container may reach (idmap: whose files; the r* attributes:
  * what is read-only below a bind). */
 static const char *const mount_refused[] = {
-	"idmap", "ridmap", "rro", "rrw", "rnosuid", "rsuid", "rnodev", "rdev", "rnoexec",
-	"rexec", "rnoatime", "ratime", "rrelatime", "rnorelatime", "rstrictatime", "rnosymfollow",
-	"remount", "copy-symlink", "src-nofollow", "dest-nofollow", "move", "rmove", NULL,
+	"idmap",	"ridmap",	 "rro",		 "rrw",		 "rnosuid",  "rsuid",
+	"rnodev",	"rdev",		 "rnoexec",	 "rexec",	 "rnoatime", "ratime",
+	"rrelatime",	"rnorelatime",	 "rstrictatime", "rnosymfollow", "remount",  "copy-symlink",
+	"src-nofollow", "dest-nofollow", "move",	 "rmove",	 NULL,
 };
 
 static int mount_word(struct oci_mount *m, const char *w, const char *at, char *data, size_t len)
@@ -426,13 +438,13 @@ static int mount_word(struct oci_mount *m, const char *w, const char *at, char *
 	}
 	for (const char *const *r = mount_refused; *r; r++)
 		if (!strcmp(w, *r))
-			return bad(at, "\"%s\" is not supported by minidocker", w);
+			return oci_bad(at, "\"%s\" is not supported by minidocker", w);
 	if (!*w || strchr(w, ','))
-		return bad(at, "\"%s\" is not a mount option", w);
+		return oci_bad(at, "\"%s\" is not a mount option", w);
 	/* The filesystem's own (mode=755, size=64m, newinstance): its data. */
 	size_t n = strlen(data);
 	if (n + strlen(w) + 2 > len)
-		return bad(at, "the options are too long");
+		return oci_bad(at, "the options are too long");
 	snprintf(data + n, len - n, "%s%s", n ? "," : "", w);
 	return 0;
 }
@@ -445,13 +457,13 @@ static int read_mount(json_t *e, const char *at, struct oci_mount *m)
 	int r;
 
 	if (!json_is_object(e))
-		return bad(at, "must be an object");
+		return oci_bad(at, "must be an object");
 	snprintf(w, sizeof w, "%s.destination", at);
 	if ((r = get_str(e, "destination", w, &m->destination)) <= 0)
-		return r ? -1 : bad(w, "required");
+		return r ? -1 : oci_bad(w, "required");
 	/* mount_target (volume.c) makes it one part at a time: under 1024. */
 	if (!m->destination[0] || strlen(m->destination) >= 1024)
-		return bad(w, "must be a path of 1 to 1023 characters");
+		return oci_bad(w, "must be a path of 1 to 1023 characters");
 	snprintf(w, sizeof w, "%s.type", at);
 	if (get_str(e, "type", w, &m->type) < 0)
 		return -1;
@@ -461,27 +473,28 @@ static int read_mount(json_t *e, const char *at, struct oci_mount *m)
 	snprintf(w, sizeof w, "%s.options", at);
 	if (get(e, "options", JSON_ARRAY, w, &v) < 0)
 		return -1;
-	json_array_foreach(v, i, o) {
+	json_array_foreach(v, i, o)
+	{
 		snprintf(w, sizeof w, "%s.options[%zu]", at, i);
 		if (!json_is_string(o))
-			return bad(w, "must be a string");
+			return oci_bad(w, "must be a string");
 		if (mount_word(m, json_string_value(o), w, data, sizeof data) < 0)
 			return -1;
 	}
 	snprintf(w, sizeof w, "%s.uidMappings", at);
 	if (json_object_get(e, "uidMappings") || json_object_get(e, "gidMappings"))
-		return bad(w, "idmapped mounts are not supported by minidocker");
+		return oci_bad(w, "idmapped mounts are not supported by minidocker");
 	m->data = dup_str(data);
-	if (!m->type)	/* a bind says so in its options; type is optional */
+	if (!m->type) /* a bind says so in its options; type is optional */
 		m->type = dup_str(m->flags & MS_BIND ? "bind" : "none");
 	if (!strcmp(m->type, "bind"))
 		m->flags |= MS_BIND;
 	if (m->copy_up && strcmp(m->type, "tmpfs"))
-		return bad(at, "tmpcopyup is for a tmpfs");
+		return oci_bad(at, "tmpcopyup is for a tmpfs");
 	if (m->flags & MS_BIND) {
 		snprintf(w, sizeof w, "%s.source", at);
 		if (!m->source)
-			return bad(w, "required for a bind mount");
+			return oci_bad(w, "required for a bind mount");
 	} else if (!m->source) {
 		m->source = dup_str(m->type);
 	}
@@ -498,7 +511,8 @@ static int read_mounts(json_t *root, struct oci_spec *s)
 	if (r <= 0)
 		return r;
 	s->mounts = md_realloc(NULL, (json_array_size(v) + 1) * sizeof *s->mounts);
-	json_array_foreach(v, i, e) {
+	json_array_foreach(v, i, e)
+	{
 		snprintf(at, sizeof at, "mounts[%zu]", i);
 		memset(&s->mounts[s->nmounts], 0, sizeof *s->mounts);
 		struct oci_mount *m = &s->mounts[s->nmounts++];
@@ -518,9 +532,8 @@ static int read_mounts(json_t *root, struct oci_spec *s)
 /* ---- lx: namespaces, id maps ------------------------------------- */
 
 static const char *const ns_names[OCI_NS_MAX] = {
-	[OCI_NS_PID] = "pid",	[OCI_NS_NET] = "network", [OCI_NS_IPC] = "ipc",
-	[OCI_NS_UTS] = "uts",	[OCI_NS_MNT] = "mount",	  [OCI_NS_USER] = "user",
-	[OCI_NS_CGROUP] = "cgroup", [OCI_NS_TIME] = "time",
+	[OCI_NS_PID] = "pid",	[OCI_NS_NET] = "network", [OCI_NS_IPC] = "ipc",	      [OCI_NS_UTS] = "uts",
+	[OCI_NS_MNT] = "mount", [OCI_NS_USER] = "user",	  [OCI_NS_CGROUP] = "cgroup", [OCI_NS_TIME] = "time",
 };
 
 static int read_namespaces(json_t *lx, struct oci_spec *s)
@@ -532,22 +545,23 @@ static int read_namespaces(json_t *lx, struct oci_spec *s)
 
 	if (r < 0)
 		return -1;
-	json_array_foreach(v, i, e) {
+	json_array_foreach(v, i, e)
+	{
 		char *type = NULL, *path = NULL;
 		int k;
 
 		snprintf(at, sizeof at, "linux.namespaces[%zu]", i);
 		if (!json_is_object(e))
-			return bad(at, "must be an object");
+			return oci_bad(at, "must be an object");
 		snprintf(w, sizeof w, "%s.type", at);
 		if ((r = get_str(e, "type", w, &type)) <= 0)
-			return r ? -1 : bad(w, "required");
+			return r ? -1 : oci_bad(w, "required");
 		for (k = 0; k < OCI_NS_MAX && strcmp(type, ns_names[k]); k++)
 			;
 		if (k == OCI_NS_MAX)
-			r = bad(w, "unknown namespace type \"%s\"", type);
+			r = oci_bad(w, "unknown namespace type \"%s\"", type);
 		else if (s->ns[k].wanted)
-			r = bad(w, "namespace \"%s\" given twice", type);
+			r = oci_bad(w, "namespace \"%s\" given twice", type);
 		free(type);
 		if (r < 0)
 			return -1;
@@ -562,7 +576,7 @@ static int read_namespaces(json_t *lx, struct oci_spec *s)
 	/* Our mounts would be the host's without a mount namespace of the
 	 * container's own (runc refuses that too). */
 	if (!s->ns[OCI_NS_MNT].wanted || s->ns[OCI_NS_MNT].path)
-		return bad("linux.namespaces", "a new \"mount\" namespace is required");
+		return oci_bad("linux.namespaces", "a new \"mount\" namespace is required");
 	return 0;
 }
 
@@ -576,19 +590,20 @@ static int read_idmap(json_t *lx, const char *key, struct oci_idmap **out, int *
 	snprintf(where, sizeof where, "linux.%s", key);
 	if (get(lx, key, JSON_ARRAY, where, &v) < 0)
 		return -1;
-	if (json_array_size(v) > 340)	/* the kernel's limit, user_namespaces(7) */
-		return bad(where, "at most 340 lines");
+	if (json_array_size(v) > 340) /* the kernel's limit, user_namespaces(7) */
+		return oci_bad(where, "at most 340 lines");
 	*out = md_realloc(NULL, (json_array_size(v) + 1) * sizeof **out);
-	json_array_foreach(v, i, e) {
+	json_array_foreach(v, i, e)
+	{
 		long long x[3];
 		snprintf(at, sizeof at, "%s[%zu]", where, i);
 		if (!json_is_object(e))
-			return bad(at, "must be an object");
+			return oci_bad(at, "must be an object");
 		for (int k = 0; k < 3; k++) {
 			snprintf(w, sizeof w, "%s.%s", at, fields[k]);
 			int r = get_int(e, fields[k], w, k == 2, UINT32_MAX, &x[k]);
 			if (r <= 0)
-				return r ? -1 : bad(w, "required");
+				return r ? -1 : oci_bad(w, "required");
 		}
 		(*out)[*n].container = x[0];
 		(*out)[*n].host = x[1];
@@ -608,17 +623,18 @@ static int read_devrules(json_t *res, struct oci_spec *s)
 	if (get(res, "devices", JSON_ARRAY, "linux.resources.devices", &v) < 0)
 		return -1;
 	s->devrules = md_realloc(NULL, (json_array_size(v) + 1) * sizeof *s->devrules);
-	json_array_foreach(v, i, e) {
+	json_array_foreach(v, i, e)
+	{
 		struct oci_devrule *d = &s->devrules[s->ndevrules];
 		char *type = NULL, *access = NULL;
 		int r;
 
 		snprintf(at, sizeof at, "linux.resources.devices[%zu]", i);
 		if (!json_is_object(e))
-			return bad(at, "must be an object");
+			return oci_bad(at, "must be an object");
 		snprintf(w, sizeof w, "%s.allow", at);
 		if ((r = get_bool(e, "allow", w, &d->allow)) <= 0)
-			return r ? -1 : bad(w, "required");
+			return r ? -1 : oci_bad(w, "required");
 		snprintf(w, sizeof w, "%s.type", at);
 		if (get_str(e, "type", w, &type) < 0)
 			return -1;
@@ -626,7 +642,7 @@ static int read_devrules(json_t *res, struct oci_spec *s)
 		r = type && (strlen(type) != 1 || !strchr("acb", type[0]));
 		free(type);
 		if (r)
-			return bad(w, "must be \"a\", \"c\" or \"b\"");
+			return oci_bad(w, "must be \"a\", \"c\" or \"b\"");
 		snprintf(w, sizeof w, "%s.major", at);
 		if ((r = get_int(e, "major", w, 0, UINT32_MAX, &d->major)) < 0)
 			return -1;
@@ -644,7 +660,7 @@ static int read_devrules(json_t *res, struct oci_spec *s)
 		snprintf(d->access, sizeof d->access, "%s", access && !r ? access : "rwm");
 		free(access);
 		if (r)
-			return bad(w, "must be some of \"rwm\"");
+			return oci_bad(w, "must be some of \"rwm\"");
 		s->ndevrules++;
 	}
 	return 0;
@@ -652,12 +668,14 @@ static int read_devrules(json_t *res, struct oci_spec *s)
 
 static int read_resources(json_t *lx, struct oci_spec *s)
 {
-	static const char *const res_refused[] = { "blockIO", "hugepageLimits", "network", "rdma",
-						   "unified", NULL };
-	static const char *const mem_refused[] = { "reservation", "kernel", "kernelTCP", "swappiness",
-						   "disableOOMKiller", "checkBeforeUpdate", NULL };
-	static const char *const cpu_refused[] = { "realtimeRuntime", "realtimePeriod", "cpus", "mems",
-						   "idle", "burst", NULL };
+	static const char *const res_refused[] = { "blockIO", "hugepageLimits", "network",
+						   "rdma",    "unified",	NULL };
+	static const char *const mem_refused[] = { "reservation", "kernel",	      "kernelTCP",
+						   "swappiness",  "disableOOMKiller", "checkBeforeUpdate",
+						   NULL };
+	static const char *const cpu_refused[] = {
+		"realtimeRuntime", "realtimePeriod", "cpus", "mems", "idle", "burst", NULL
+	};
 	json_t *res, *v;
 	int r;
 
@@ -684,7 +702,7 @@ static int read_resources(json_t *lx, struct oci_spec *s)
 		return -1;
 	if (r && get_int(v, "limit", "linux.resources.pids.limit", LLONG_MIN, LLONG_MAX, &s->pids_limit) < 0)
 		return -1;
-	if (s->pids_limit <= 0)	/* 0 and -1: no limit (the spec) */
+	if (s->pids_limit <= 0) /* 0 and -1: no limit (the spec) */
 		s->pids_limit = -1;
 	return read_devrules(res, s);
 }
@@ -700,7 +718,8 @@ static int read_devices(json_t *lx, struct oci_spec *s)
 	if (get(lx, "devices", JSON_ARRAY, "linux.devices", &v) < 0)
 		return -1;
 	s->devices = md_realloc(NULL, (json_array_size(v) + 1) * sizeof *s->devices);
-	json_array_foreach(v, i, e) {
+	json_array_foreach(v, i, e)
+	{
 		struct oci_device *d = &s->devices[s->ndevices];
 		char *type = NULL;
 		long long x;
@@ -709,28 +728,28 @@ static int read_devices(json_t *lx, struct oci_spec *s)
 		memset(d, 0, sizeof *d);
 		snprintf(at, sizeof at, "linux.devices[%zu]", i);
 		if (!json_is_object(e))
-			return bad(at, "must be an object");
+			return oci_bad(at, "must be an object");
 		snprintf(w, sizeof w, "%s.path", at);
 		if ((r = get_str(e, "path", w, &d->path)) <= 0)
-			return r ? -1 : bad(w, "required");
-		s->ndevices++;	/* d->path is freed with the spec from here */
+			return r ? -1 : oci_bad(w, "required");
+		s->ndevices++; /* d->path is freed with the spec from here */
 		if (absolute(d->path, w) < 0 || strlen(d->path) >= 1024)
-			return d->path[0] == '/' ? bad(w, "too long") : -1;
+			return d->path[0] == '/' ? oci_bad(w, "too long") : -1;
 		snprintf(w, sizeof w, "%s.type", at);
 		if ((r = get_str(e, "type", w, &type)) <= 0)
-			return r ? -1 : bad(w, "required");
+			return r ? -1 : oci_bad(w, "required");
 		r = strlen(type) == 1 && strchr("cubp", type[0]);
 		d->type = type[0] == 'b' ? S_IFBLK : type[0] == 'p' ? S_IFIFO : S_IFCHR;
 		free(type);
 		if (!r)
-			return bad(w, "must be \"c\", \"u\", \"b\" or \"p\"");
+			return oci_bad(w, "must be \"c\", \"u\", \"b\" or \"p\"");
 		static const char *const nums[] = { "major", "minor" };
 		for (int k = 0; k < 2; k++) {
 			snprintf(w, sizeof w, "%s.%s", at, nums[k]);
 			if ((r = get_int(e, nums[k], w, 0, UINT32_MAX, &x)) < 0)
 				return -1;
 			if (!r && d->type != S_IFIFO)
-				return bad(w, "required for a device");
+				return oci_bad(w, "required for a device");
 			*(k ? &d->minor : &d->major) = r ? x : 0;
 		}
 		snprintf(w, sizeof w, "%s.fileMode", at);
@@ -753,21 +772,21 @@ static int abs_short(const char *p, const char *where)
 {
 	if (absolute(p, where) < 0)
 		return -1;
-	return strlen(p) < 1024 ? 0 : bad(where, "longer than 1023 characters");
+	return strlen(p) < 1024 ? 0 : oci_bad(where, "longer than 1023 characters");
 }
 
 /* The sysctls a container may set: those of a namespace it has of its
  * own (runc's list): writing any other would change the host. */
 static int sysctl_ok(const struct oci_spec *s, const char *key, const char *at)
 {
-	static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
-					   "kernel.sem", "kernel.shmall", "kernel.shmmax",
+	static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb",	      "kernel.msgmni",
+					   "kernel.sem",    "kernel.shmall",	      "kernel.shmmax",
 					   "kernel.shmmni", "kernel.shm_rmid_forced", NULL };
 	int ns = -1;
 
 	if (!*key || strstr(key, "..") || key[0] == '.' || key[0] == '/' || strstr(key, "/.") ||
 	    strstr(key, "./") || strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_-./") != strlen(key))
-		return bad(at, "\"%s\" is not a sysctl's name", key);
+		return oci_bad(at, "\"%s\" is not a sysctl's name", key);
 	for (const char *const *k = ipc; *k; k++)
 		if (!strcmp(key, *k))
 			ns = OCI_NS_IPC;
@@ -778,10 +797,10 @@ static int sysctl_ok(const struct oci_spec *s, const char *key, const char *at)
 	else if (!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname"))
 		ns = OCI_NS_UTS;
 	if (ns < 0)
-		return bad(at, "sysctl \"%s\" is not in a separate kernel namespace", key);
+		return oci_bad(at, "sysctl \"%s\" is not in a separate kernel namespace", key);
 	if (!s->ns[ns].wanted)
-		return bad(at, "sysctl \"%s\" needs a \"%s\" namespace of the container's own", key,
-			   ns_names[ns]);
+		return oci_bad(at, "sysctl \"%s\" needs a \"%s\" namespace of the container's own", key,
+			       ns_names[ns]);
 	return 0;
 }
 
@@ -795,10 +814,11 @@ static int read_sysctl(json_t *lx, struct oci_spec *s)
 		return -1;
 	s->sysctl = md_realloc(NULL, (json_object_size(v) + 1) * sizeof *s->sysctl);
 	s->sysctl[0] = NULL;
-	json_object_foreach(v, key, e) {
+	json_object_foreach(v, key, e)
+	{
 		snprintf(at, sizeof at, "linux.sysctl.%.200s", key);
 		if (!json_is_string(e))
-			return bad(at, "must be a string");
+			return oci_bad(at, "must be a string");
 		if (sysctl_ok(s, key, at) < 0)
 			return -1;
 		char *kv = md_realloc(NULL, strlen(key) + json_string_length(e) + 2);
@@ -820,34 +840,34 @@ static int read_propagation(json_t *lx, struct oci_spec *s)
 	for (size_t i = 0; i < sizeof mount_words / sizeof mount_words[0]; i++)
 		if (mount_words[i].propagation && !strcmp(p, mount_words[i].name))
 			s->rootfs_propagation = mount_words[i].propagation;
-	r = s->rootfs_propagation ? 0 : bad("linux.rootfsPropagation", "unknown propagation \"%s\"", p);
+	r = s->rootfs_propagation ? 0 : oci_bad("linux.rootfsPropagation", "unknown propagation \"%s\"", p);
 	free(p);
 	return r;
 }
 
 static int read_linux(json_t *root, struct oci_spec *s)
 {
-	static const char *const refused[] = { "intelRdt", "personality", "mountLabel", "timeOffsets",
-					       "memoryPolicy", "netDevices", NULL };
+	static const char *const refused[] = { "intelRdt",     "personality", "mountLabel", "timeOffsets",
+					       "memoryPolicy", "netDevices",  NULL };
 	json_t *lx, *v;
 	int r;
 
 	if ((r = get(root, "linux", JSON_OBJECT, "linux", &lx)) < 0)
 		return -1;
 	if (!r)
-		return bad("linux", "required (minidocker runs Linux containers)");
+		return oci_bad("linux", "required (minidocker runs Linux containers)");
 	if (unsupported(lx, refused, "linux.") < 0 || read_namespaces(lx, s) < 0 ||
 	    read_idmap(lx, "uidMappings", &s->uidmap, &s->nuidmap) < 0 ||
 	    read_idmap(lx, "gidMappings", &s->gidmap, &s->ngidmap) < 0)
 		return -1;
 	if (s->ns[OCI_NS_USER].wanted && !s->ns[OCI_NS_USER].path && (!s->nuidmap || !s->ngidmap))
-		return bad("linux.uidMappings", "a new user namespace needs uidMappings and gidMappings");
+		return oci_bad("linux.uidMappings", "a new user namespace needs uidMappings and gidMappings");
 	if (!s->ns[OCI_NS_USER].wanted && (s->nuidmap || s->ngidmap))
-		return bad("linux.uidMappings", "id mappings need a \"user\" namespace");
+		return oci_bad("linux.uidMappings", "id mappings need a \"user\" namespace");
 	if (s->ns[OCI_NS_USER].path && (s->nuidmap || s->ngidmap))
-		return bad("linux.uidMappings", "a joined user namespace has its mappings already");
-	if (read_resources(lx, s) < 0 || get_str(lx, "cgroupsPath", "linux.cgroupsPath", &s->cgroups_path) < 0 ||
-	    read_devices(lx, s) < 0 ||
+		return oci_bad("linux.uidMappings", "a joined user namespace has its mappings already");
+	if (read_resources(lx, s) < 0 ||
+	    get_str(lx, "cgroupsPath", "linux.cgroupsPath", &s->cgroups_path) < 0 || read_devices(lx, s) < 0 ||
 	    get_strings(lx, "maskedPaths", "linux.maskedPaths", &s->masked, &s->nmasked, abs_short) < 0 ||
 	    get_strings(lx, "readonlyPaths", "linux.readonlyPaths", &s->readonly, &s->nreadonly, abs_short) < 0 ||
 	    read_sysctl(lx, s) < 0 || read_propagation(lx, s) < 0)
@@ -883,18 +903,19 @@ static int read_hooks(json_t *root, struct oci_spec *s)
 		if (get(hooks, names[k], JSON_ARRAY, where, &v) < 0)
 			return -1;
 		s->hooks[k] = md_realloc(NULL, (json_array_size(v) + 1) * sizeof *s->hooks[k]);
-		json_array_foreach(v, i, e) {
+		json_array_foreach(v, i, e)
+		{
 			struct oci_hook *h = &s->hooks[k][s->nhooks[k]];
 			long long t;
 
 			memset(h, 0, sizeof *h);
 			snprintf(at, sizeof at, "%s[%zu]", where, i);
 			if (!json_is_object(e))
-				return bad(at, "must be an object");
+				return oci_bad(at, "must be an object");
 			s->nhooks[k]++;
 			snprintf(w, sizeof w, "%s.path", at);
 			if ((r = get_str(e, "path", w, &h->path)) <= 0)
-				return r ? -1 : bad(w, "required");
+				return r ? -1 : oci_bad(w, "required");
 			if (absolute(h->path, w) < 0)
 				return -1;
 			snprintf(w, sizeof w, "%s.args", at);
@@ -920,9 +941,9 @@ static int read_root(json_t *root, struct oci_spec *s)
 	int r;
 
 	if ((r = get(root, "root", JSON_OBJECT, "root", &v)) <= 0)
-		return r ? -1 : bad("root", "required");
+		return r ? -1 : oci_bad("root", "required");
 	if ((r = get_str(v, "path", "root.path", &p)) <= 0)
-		return r ? -1 : bad("root.path", "required");
+		return r ? -1 : oci_bad("root.path", "required");
 	if (p[0] == '/')
 		md_pathf(path, "%s", p);
 	else
@@ -930,11 +951,11 @@ static int read_root(json_t *root, struct oci_spec *s)
 	free(p);
 	if (stat(path, &st) < 0) {
 		r = errno;
-		return r == ENOENT ? bad("root.path", "%s does not exist", path)
-				   : bad("root.path", "%s: %s", path, strerror(r));
+		return r == ENOENT ? oci_bad("root.path", "%s does not exist", path)
+				   : oci_bad("root.path", "%s: %s", path, strerror(r));
 	}
 	if (!S_ISDIR(st.st_mode))
-		return bad("root.path", "%s is not a folder", path);
+		return oci_bad("root.path", "%s is not a folder", path);
 	s->root = dup_str(path);
 	return get_bool(v, "readonly", "root.readonly", &s->root_readonly) < 0 ? -1 : 0;
 }
@@ -948,13 +969,12 @@ static int read_version(json_t *root, struct oci_spec *s)
 	char c;
 
 	if (r <= 0)
-		return r ? -1 : bad("ociVersion", "required");
-	if (sscanf(s->version, "%u.%u%c", &major, &minor, &c) < 2 ||
-	    strspn(s->version, "0123456789") == 0)
-		return bad("ociVersion", "\"%s\" is not a version (1.0.0, 1.2.0...)", s->version);
+		return r ? -1 : oci_bad("ociVersion", "required");
+	if (sscanf(s->version, "%u.%u%c", &major, &minor, &c) < 2 || strspn(s->version, "0123456789") == 0)
+		return oci_bad("ociVersion", "\"%s\" is not a version (1.0.0, 1.2.0...)", s->version);
 	if (major != 1)
-		return bad("ociVersion", "version %s is not supported: minidocker reads 1.x (1.0 to 1.2)",
-			   s->version);
+		return oci_bad("ociVersion", "version %s is not supported: minidocker reads 1.x (1.0 to 1.2)",
+			       s->version);
 	return 0;
 }
 
@@ -964,11 +984,11 @@ static int read_spec(json_t *root, struct oci_spec *s)
 	int r;
 
 	if (!json_is_object(root))
-		return bad("the document", "must be an object");
+		return oci_bad("the document", "must be an object");
 	if (read_version(root, s) < 0 || read_root(root, s) < 0)
 		return -1;
 	if ((r = get(root, "process", JSON_OBJECT, "process", &v)) <= 0)
-		return r ? -1 : bad("process", "required");
+		return r ? -1 : oci_bad("process", "required");
 	if (read_process(v, &s->process) < 0)
 		return -1;
 	if (get_str(root, "hostname", "hostname", &s->hostname) < 0 ||
@@ -977,21 +997,22 @@ static int read_spec(json_t *root, struct oci_spec *s)
 		return -1;
 	if ((s->hostname && *s->hostname) || (s->domainname && *s->domainname)) {
 		if (!s->ns[OCI_NS_UTS].wanted)
-			return bad(s->hostname ? "hostname" : "domainname",
-				   "setting it needs a \"uts\" namespace of the container's own");
+			return oci_bad(s->hostname ? "hostname" : "domainname",
+				       "setting it needs a \"uts\" namespace of the container's own");
 		if ((s->hostname && strlen(s->hostname) > 64) || (s->domainname && strlen(s->domainname) > 64))
-			return bad(s->hostname && strlen(s->hostname) > 64 ? "hostname" : "domainname",
-				   "longer than 64 characters");
+			return oci_bad(s->hostname && strlen(s->hostname) > 64 ? "hostname" : "domainname",
+				       "longer than 64 characters");
 	}
 	if ((r = get(root, "annotations", JSON_OBJECT, "annotations", &v)) < 0)
 		return -1;
 	const char *key;
 	json_t *e;
-	json_object_foreach(v, key, e) {
+	json_object_foreach(v, key, e)
+	{
 		if (!json_is_string(e)) {
 			char at[256];
 			snprintf(at, sizeof at, "annotations.%.200s", key);
-			return bad(at, "must be a string");
+			return oci_bad(at, "must be a string");
 		}
 	}
 	s->annotations = v;
@@ -1103,38 +1124,39 @@ static json_t *default_spec(int rootless)
 	json_t *caps = json_pack("[sss]", "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE");
 	json_t *ns = json_pack("[{ss}{ss}{ss}{ss}]", "type", "pid", "type", "ipc", "type", "uts", "type",
 			       "mount");
-	json_t *lx = json_pack(
-		"{s:[sssssssss],s:[ssssss]}", "maskedPaths", "/proc/acpi", "/proc/asound", "/proc/kcore",
-		"/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-		"/proc/sched_debug", "/sys/firmware", "readonlyPaths", "/proc/bus", "/proc/fs", "/proc/irq",
-		"/proc/sys", "/proc/sysrq-trigger", "/proc/scsi");
-	json_t *mounts = json_pack(
-		"[{ss ss ss}"
-		" {ss ss ss s[sssss]}"
-		" {ss ss ss s[ssssss]}"
-		" {ss ss ss s[sssss]}"
-		" {ss ss ss s[sss]}"
-		" {ss ss ss s[ssss]}]",
-		"destination", "/proc", "type", "proc", "source", "proc",
-		"destination", "/dev", "type", "tmpfs", "source", "tmpfs", "options", "nosuid",
-		"strictatime", "mode=755", "size=65536k", "noexec",
-		"destination", "/dev/pts", "type", "devpts", "source", "devpts", "options", "nosuid",
-		"noexec", "newinstance", "ptmxmode=0666", "mode=0620", rootless ? "nodev" : "gid=5",
-		"destination", "/dev/shm", "type", "tmpfs", "source", "shm", "options", "nosuid",
-		"noexec", "nodev", "mode=1777", "size=65536k",
-		"destination", "/dev/mqueue", "type", "mqueue", "source", "mqueue", "options", "nosuid",
-		"noexec", "nodev",
-		"destination", "/sys", "type", "sysfs", "source", "sysfs", "options", "nosuid", "noexec",
-		"nodev", "ro");
+	json_t *lx = json_pack("{s:[sssssssss],s:[ssssss]}", "maskedPaths", "/proc/acpi", "/proc/asound",
+			       "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+			       "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "readonlyPaths",
+			       "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+			       "/proc/scsi");
+	json_t *mounts = json_pack("[{ss ss ss}"
+				   " {ss ss ss s[sssss]}"
+				   " {ss ss ss s[ssssss]}"
+				   " {ss ss ss s[sssss]}"
+				   " {ss ss ss s[sss]}"
+				   " {ss ss ss s[ssss]}]",
+				   "destination", "/proc", "type", "proc", "source", "proc", "destination",
+				   "/dev", "type", "tmpfs", "source", "tmpfs", "options", "nosuid",
+				   "strictatime", "mode=755", "size=65536k", "noexec", "destination",
+				   "/dev/pts", "type", "devpts", "source", "devpts", "options", "nosuid",
+				   "noexec", "newinstance", "ptmxmode=0666", "mode=0620",
+				   rootless ? "nodev" : "gid=5", "destination", "/dev/shm", "type", "tmpfs",
+				   "source", "shm", "options", "nosuid", "noexec", "nodev", "mode=1777",
+				   "size=65536k", "destination", "/dev/mqueue", "type", "mqueue", "source",
+				   "mqueue", "options", "nosuid", "noexec", "nodev", "destination", "/sys",
+				   "type", "sysfs", "source", "sysfs", "options", "nosuid", "noexec", "nodev",
+				   "ro");
 
 	if (!caps || !ns || !lx || !mounts)
 		md_diex("json_pack: out of memory");
 	if (rootless) {
 		json_array_append_new(ns, json_pack("{ss}", "type", "user"));
 		json_object_set_new(lx, "uidMappings",
-				    json_pack("[{sisisi}]", "containerID", 0, "hostID", (int)getuid(), "size", 1));
+				    json_pack("[{sisisi}]", "containerID", 0, "hostID", (int)getuid(), "size",
+					      1));
 		json_object_set_new(lx, "gidMappings",
-				    json_pack("[{sisisi}]", "containerID", 0, "hostID", (int)getgid(), "size", 1));
+				    json_pack("[{sisisi}]", "containerID", 0, "hostID", (int)getgid(), "size",
+					      1));
 	} else {
 		json_array_insert_new(ns, 1, json_pack("{ss}", "type", "network"));
 		json_array_append_new(ns, json_pack("{ss}", "type", "cgroup"));
@@ -1147,13 +1169,12 @@ static json_t *default_spec(int rootless)
 	json_object_set_new(lx, "namespaces", ns);
 	return json_pack("{ss s{sb s{sisi} s[s] s[ss] ss s{sOsOso} s[{sssisi}] sb}"
 			 " s{sssb} ss so so}",
-			 "ociVersion", "1.2.0",
-			 "process", "terminal", 1, "user", "uid", 0, "gid", 0, "args", "sh", "env",
-			 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm",
-			 "cwd", "/", "capabilities", "bounding", caps, "effective", caps, "permitted", caps,
-			 "rlimits", "type", "RLIMIT_NOFILE", "hard", 1024, "soft", 1024, "noNewPrivileges", 1,
-			 "root", "path", "rootfs", "readonly", 1,
-			 "hostname", "minidocker", "mounts", mounts, "linux", lx);
+			 "ociVersion", "1.2.0", "process", "terminal", 1, "user", "uid", 0, "gid", 0, "args",
+			 "sh", "env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			 "TERM=xterm", "cwd", "/", "capabilities", "bounding", caps, "effective", caps,
+			 "permitted", caps, "rlimits", "type", "RLIMIT_NOFILE", "hard", 1024, "soft", 1024,
+			 "noNewPrivileges", 1, "root", "path", "rootfs", "readonly", 1, "hostname",
+			 "minidocker", "mounts", mounts, "linux", lx);
 }
 
 int oci_spec_default(const char *bundle, int rootless)

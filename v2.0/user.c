@@ -135,7 +135,7 @@ static void switch_user(const char *spec, int may_setgroups)
 }
 
 /* Does /proc/self/setgroups say "allow"? (user_namespaces(7)) */
-static int setgroups_allowed(void)
+int setgroups_allowed(void)
 {
 	char buf[16] = "";
 	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
