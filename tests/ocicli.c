@@ -407,6 +407,37 @@ START_TEST(exec_and_ps_in_a_running_container)
 }
 END_TEST
 
+/* Only fds 0, 1 and 2 cross into the container, and --preserve-fds N
+ * more (3 to 2+N), as runc's and crun's tests check: never one of the
+ * caller's others, nor one of the runtime's own. */
+START_TEST(only_the_preserved_fds_cross)
+{
+	make_bundle("f1", "[\"/bin/probe\", \"fds\"]");
+	struct result r = oci("create --bundle \"%s\" --pid-file \"%s.pid\" --preserve-fds 1 f1 "
+			      "3<\"%s/config.json\" 4<\"%s/config.json\" >\"%s.out\" 2>&1",
+			      bundle("f1"), bundle("f1"), bundle("f1"), bundle("f1"), bundle("f1"));
+	ck_status(r, 0);
+	char *text = output_of("f1", "pid");
+	int pid = atoi(text);
+	free(text);
+	r = oci("start f1");
+	ck_status(r, 0);
+	ck_assert_int_eq(wait_exit(pid, 10), 0);
+	char *out = output_of("f1", "out"), want[4200];
+	snprintf(want, sizeof want, "\n3 %s/config.json\n", bundle("f1"));
+	ck_contains(out, want);
+	ck_lacks(out, "\n4 ");
+	int n = 0;
+	for (char *p = out; (p = strchr(p, '\n')); p++)
+		n++;
+	ck_assert_msg(n == 4, "fds 0 to 3, and no other:\n%s", out);
+	free(out);
+	r = oci("delete f1");
+	ck_status(r, 0);
+	ck_gone("f1");
+}
+END_TEST
+
 /* A namespace named by path is joined, not made: podman hands over the
  * network namespace its network backend set up so. */
 START_TEST(a_namespace_with_a_path_is_joined)
@@ -723,6 +754,16 @@ START_TEST(hooks_get_the_state_on_stdin)
 	ck_status(r, 1);
 	ck_contains(r.err, "createRuntime hook /bin/false: exit status 1");
 	ck_gone("h2");
+	/* A hook past its timeout is killed, and fails create. */
+	make_bundle_with("h3", "[\"true\"]", 0,
+			 "\"hooks\": {\"createRuntime\": [{\"path\": \"/bin/sleep\", "
+			 "\"args\": [\"sleep\", \"60\"], \"timeout\": 1}]}");
+	double t0 = seconds_now();
+	r = oci("create --bundle \"%s\" h3", bundle("h3"));
+	ck_status(r, 1);
+	ck_contains(r.err, "createRuntime hook /bin/sleep: timed out after 1 s");
+	ck_assert_msg(seconds_now() - t0 < 30, "the hook ran %.1f s", seconds_now() - t0);
+	ck_gone("h3");
 }
 END_TEST
 
@@ -740,6 +781,7 @@ void add_ocicli_tests(Suite *s)
 	add_root_test(tc, hooks_get_the_state_on_stdin);
 	add_root_test(tc, a_namespace_with_a_path_is_joined);
 	add_root_test(tc, pause_freezes_and_resume_thaws);
+	add_root_test(tc, only_the_preserved_fds_cross);
 	tc = tcase(s, "oci bad input");
 	add_root_test(tc, bad_bundles_are_refused_and_leave_nothing);
 	add_root_test(tc, duplicate_ids_and_unknown_ids);
