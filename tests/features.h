@@ -41,5 +41,8 @@ void add_ocicli_tests(Suite *s);
 /* v2.0: ociconfig.c; TCases "oci config" (podman's configs and spec's
  * accepted by minidocker-oci create) and "oci config bad input". */
 void add_ociconfig_tests(Suite *s);
+/* v2.0: ociattack.c; TCase "oci attacks": minidocker-oci driven by a
+ * careless or hostile caller (a create killed at any moment). */
+void add_ociattack_tests(Suite *s);
 
 #endif

@@ -36,5 +36,6 @@ int main(void)
 	add_imageconfig_tests(s);	/* v1.6: the image's config */
 	add_ocicli_tests(s);		/* v2.0: minidocker-oci, runc's command line */
 	add_ociconfig_tests(s);		/* v2.0: config.json */
+	add_ociattack_tests(s);		/* v2.0: a hostile or careless caller */
 	return run_suite(s);
 }
