@@ -399,7 +399,10 @@ static int prepare(struct create *cr)
 	snprintf(cr->st.id, sizeof cr->st.id, "%s", cr->id);
 	cr->st.annotations = json_incref(cr->spec.annotations);
 	cr->st.hooks = json_incref(json_object_get(cr->spec.json, "hooks"));
-	if (cgroup_setup(cr) < 0)
+	/* state.json names the cgroup as soon as it exists, with no pid yet: a
+	 * create killed from here on leaves what delete --force finds and
+	 * removes (tests/ociattack.c).  Saved again once the init has a pid. */
+	if (cgroup_setup(cr) < 0 || oci_state_save(&cr->st) < 0)
 		return -1;
 	if (pipe2(cr->go, O_CLOEXEC) < 0 || pipe2(cr->report, O_CLOEXEC) < 0 ||
 	    pipe2(cr->pidpipe, O_CLOEXEC) < 0)
