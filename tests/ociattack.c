@@ -17,6 +17,8 @@ static void sleeping_bundle(const char *name)
 			     "cat >\"$b/config.json\" <<'E'\n"
 			     "{\"ociVersion\": \"1.0.2\",\n"
 			     " \"process\": {\"user\": {\"uid\": 0, \"gid\": 0}, \"args\": [\"sleep\", \"100\"],\n"
+			     "   \"capabilities\": {\"bounding\": [\"CAP_CHOWN\"], \"effective\": [\"CAP_CHOWN\"],\n"
+			     "                    \"permitted\": [\"CAP_CHOWN\"]},\n"
 			     "   \"env\": [\"PATH=/bin:/sbin:/usr/bin\"], \"cwd\": \"/\"},\n"
 			     " \"root\": {\"path\": \"rootfs\"},\n"
 			     " \"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"}],\n"
@@ -57,8 +59,32 @@ START_TEST(a_killed_create_leaves_nothing_after_delete_force)
 }
 END_TEST
 
+/* An exec whose process file has no "capabilities" (the field is
+ * optional) runs with none, as runc's: before the fix it kept the
+ * runtime's own, root's full set, bounding set included, in a container
+ * whose config.json allowed CAP_CHOWN only. */
+START_TEST(exec_without_capabilities_gets_none)
+{
+	sleeping_bundle("nocaps");
+	struct result r = sh("set -e; cd \"$MINIDOCKER_ROOT\"; o=\"$MD-oci --root $MINIDOCKER_ROOT/oci\"\n"
+			     "$o create --bundle \"$MINIDOCKER_ROOT/nocaps\" nocaps </dev/null >/dev/null\n"
+			     "$o start nocaps\n"
+			     "cat >proc.json <<'E'\n"
+			     "{\"user\": {\"uid\": 0, \"gid\": 0}, \"cwd\": \"/\", \"env\": [\"PATH=/bin:/sbin\"],\n"
+			     " \"args\": [\"grep\", \"^Cap\", \"/proc/self/status\"]}\n"
+			     "E\n"
+			     "$o exec --process proc.json nocaps </dev/null; s=$?\n"
+			     "$o delete --force nocaps; exit $s\n");
+	ck_status(r, 0);
+	ck_assert_msg(strstr(r.out, "CapBnd:\t0000000000000000") && strstr(r.out, "CapEff:\t0000000000000000") &&
+			      strstr(r.out, "CapPrm:\t0000000000000000"),
+		      "exec without capabilities:\n%s", r.out);
+}
+END_TEST
+
 void add_ociattack_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "oci attacks");
 	add_root_test(tc, a_killed_create_leaves_nothing_after_delete_force);
+	add_root_test(tc, exec_without_capabilities_gets_none);
 }
