@@ -52,5 +52,8 @@ void add_ociconfig_tests(Suite *s);
 /* v2.0: ocipodman.c; TCase "podman runtime": podman 4.3 and conmon run
  * minidocker-oci as their OCI runtime (--runtime), compared with runc. */
 void add_ocipodman_tests(Suite *s);
+/* v2.0: ociattack.c; TCase "oci attacks": minidocker-oci driven by a
+ * careless or hostile caller (a create killed at any moment). */
+void add_ociattack_tests(Suite *s);
 
 #endif

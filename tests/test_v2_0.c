@@ -38,5 +38,6 @@ int main(void)
 	add_ocicli_tests(s);		/* v2.0: minidocker-oci, runc's command line */
 	add_ociconfig_tests(s);		/* v2.0: config.json */
 	add_ocipodman_tests(s);		/* v2.0: podman runs minidocker-oci */
+	add_ociattack_tests(s);		/* v2.0: a hostile or careless caller */
 	return run_suite(s);
 }

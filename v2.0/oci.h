@@ -81,7 +81,7 @@ struct oci_process {
 	gid_t *groups;
 	int ngroups;
 	int umask;		/* -1: not given */
-	int has_caps;		/* "capabilities" given; if not, the sets are left as they are */
+	int has_caps;		/* "capabilities" given; if not, every set is empty */
 	unsigned long long caps[5];	/* OCI_CAP_*: bits 1 << CAP_* */
 	struct oci_rlimit *rlimits;
 	int nrlimits;

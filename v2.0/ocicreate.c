@@ -270,7 +270,10 @@ static int cgroup_setup(struct create *cr)
 	l.pids = s->pids_limit > 0 ? s->pids_limit : 0;
 	if (s->cpu_quota > 0)
 		l.cpus = (double)s->cpu_quota / (s->cpu_period > 0 ? s->cpu_period : 100000);
-	if (cgroup_check(&l) < 0)
+	/* state.json names the cgroup before it exists, with no pid yet: a
+	 * create killed from here on leaves what delete --force finds and
+	 * removes (tests/ociattack.c).  Saved again once the init has a pid. */
+	if (cgroup_check(&l) < 0 || oci_state_save(&cr->st) < 0)
 		return -1;
 	return cgroup_create(cr->cg_parent, cr->cg_id, &l);
 }
@@ -434,7 +437,8 @@ static int launch(struct create *cr)
 	    (write_map(cr->st.pid, "uid_map", s->uidmap, s->nuidmap) < 0 ||
 	     write_map(cr->st.pid, "gid_map", s->gidmap, s->ngidmap) < 0))
 		return -1;
-	if (cgroup_join(cr->cg_parent, cr->cg_id, cr->st.pid) < 0 || oci_state_save(&cr->st) < 0)
+	/* The pid saved first: delete --force kills an init in the cgroup. */
+	if (oci_state_save(&cr->st) < 0 || cgroup_join(cr->cg_parent, cr->cg_id, cr->st.pid) < 0)
 		return -1;
 	json_t *state = oci_state_json(&cr->st, OCI_CREATING, 0);
 	json_t *hooks = cr->st.hooks;

@@ -466,13 +466,15 @@ int oci_init_process(const struct oci_spec *s, const struct oci_process *p)
 	 * in this process only). */
 	if (!p->no_new_privs)
 		seccomp_install(s->seccomp_fd);
-	if (p->has_caps)
-		caps_bound(c[OCI_CAP_BOUNDING]); /* caps.c: needs CAP_SETPCAP, first */
+	/* No "capabilities": every set empty (p->caps stays zero), as runc's.
+	 * Leaving the sets alone gave an exec the runtime's own, root's
+	 * full set, more than the container's bounding set allows
+	 * (tests/ociattack.c). */
+	caps_bound(c[OCI_CAP_BOUNDING]); /* caps.c: needs CAP_SETPCAP, first */
 	if (switch_user(p) < 0)
 		return -1;
-	if (p->has_caps)
-		caps_set_sets(c[OCI_CAP_EFFECTIVE], c[OCI_CAP_PERMITTED], c[OCI_CAP_INHERITABLE],
-			      c[OCI_CAP_AMBIENT]);
+	caps_set_sets(c[OCI_CAP_EFFECTIVE], c[OCI_CAP_PERMITTED], c[OCI_CAP_INHERITABLE],
+		      c[OCI_CAP_AMBIENT]);
 	if (p->no_new_privs) {
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 			md_warn("prctl PR_SET_NO_NEW_PRIVS");
