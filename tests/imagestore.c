@@ -5,6 +5,8 @@
  * the layer below (.wh.NAME), one makes a folder opaque (.wh..wh..opq). */
 #include "features.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -443,6 +445,50 @@ START_TEST(rmi_during_a_load_of_a_shared_layer)
 }
 END_TEST
 
+/* SIGKILL to a load reading its archive from a FIFO, which the test
+ * holds open: the child that unpacks and publishes goes with it.  It
+ * went on, and once the rest of the archive came, it published the
+ * image of a load that had been killed. */
+START_TEST(a_killed_load_publishes_nothing)
+{
+	char fifo[4200], tar[4200];
+	write_mk();
+	struct result r = sh(MK("docker d.tar k:1 L/l1.tar L/l2.tar; mkfifo fifo"));
+	ck_status(r, 0);
+	snprintf(fifo, sizeof fifo, "%s/fifo", state_root());
+	snprintf(tar, sizeof tar, "%s/d.tar", state_root());
+	int in = open(tar, O_RDONLY | O_CLOEXEC), out = -1;
+	ck_assert_int_ge(in, 0);
+	int pid = start_bg("exec \"$MD\" load -i \"$MINIDOCKER_ROOT/fifo\"");
+	/* Open for writing once the load has it open for reading. */
+	for (struct deadline d = deadline(10); out < 0 && keep_polling(&d);)
+		out = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	ck_assert_msg(out >= 0, "the load never opened its archive");
+	ck_assert_int_eq(fcntl(out, F_SETFL, 0), 0);
+	static char buf[1 << 16];
+	ssize_t n = read(in, buf, 20480);
+	ck_assert_int_eq(n, 20480);
+	ck_assert_int_eq(write(out, buf, n), n);
+	struct procs p = proc_tree(pid, NULL);
+	ck_assert_int_eq(p.n, 2);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(wait_exit(pid, 10), 137);
+	/* The rest, for a child still reading (EPIPE if none is). */
+	signal(SIGPIPE, SIG_IGN);
+	while ((n = read(in, buf, sizeof buf)) > 0 && write(out, buf, n) == n)
+		;
+	close(out);
+	close(in);
+	signal(SIGPIPE, SIG_DFL);
+	ck_assert_int_eq(wait_ended(&p, 10), 0);
+	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" images -q; ls layers | wc -l; ls imagedb | grep -c '^[0-9a-f]*$'");
+	ck_assert_str_eq(r.out, "base\n0\n0\n");
+	/* The next load removes the folder the killed one left. */
+	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" load -i d.tar && ls -A layers | grep -c '^\\.'");
+	ck_assert_str_eq(r.out, "Loaded image: k:1\n0\n");
+}
+END_TEST
+
 /* Ctrl-C during save -o FILE: no FILE.PID.tmp left beside FILE. */
 START_TEST(an_interrupted_save_leaves_no_file)
 {
@@ -571,6 +617,7 @@ void add_imagestore_tests(Suite *s)
 	add_root_test(tc, a_layer_listed_twice_is_mounted_once);
 	add_root_test(tc, rmi_during_a_load_of_a_shared_layer);
 	add_root_test(tc, an_interrupted_save_leaves_no_file);
+	add_root_test(tc, a_killed_load_publishes_nothing);
 	add_root_test(tc, save_then_load_round_trips);
 	add_root_test(tc, export_then_import_round_trips);
 }

@@ -3,6 +3,7 @@
  * these with add_layer_tests. */
 #include "layers.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -182,6 +183,35 @@ START_TEST(hostile_tarballs_are_refused)
 }
 END_TEST
 
+/* SIGKILL to an import, which minidocker cannot catch: the child that
+ * unpacks the tarball goes with it (PR_SET_PDEATHSIG), where it went on
+ * unpacking into a folder the next import removes as a dead one's.  The
+ * child is stopped first, by its pid, so that it cannot finish meanwhile
+ * (SIGKILL ends a stopped process too); the next import removes what
+ * the killed one left. */
+START_TEST(a_killed_import_takes_its_child_with_it)
+{
+	struct result r = sh("set -e; cd \"$MINIDOCKER_ROOT\"; mkdir big; (cd big && seq 30000 | xargs touch); "
+			     "tar -C big -cf big.tar .; rm -rf big; mkdir -p s/bin; cp images/base/bin/busybox s/bin/; "
+			     "tar -C s -cf small.tar .");
+	ck_status(r, 0);
+	int pid = start_bg("exec \"$MD\" import \"$MINIDOCKER_ROOT/big.tar\" big");
+	ck_assert_msg(wait_tree(pid, NULL, 2, 30) == 2, "the import's child was never seen");
+	struct procs p = proc_tree(pid, NULL);
+	ck_assert_int_eq(p.n, 2);
+	ck_assert_int_eq(kill(p.pid[1], SIGSTOP), 0);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(wait_exit(pid, 10), 137);
+	int left = wait_ended(&p, 5);
+	if (left)	/* the test's own, and the import's before the fix */
+		kill(p.pid[1], SIGKILL);
+	ck_assert_msg(left == 0, "the import's child outlived it");
+	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" import small.tar small > /dev/null && "
+	       "ls -A images layers 2>/dev/null | grep -c '^\\.import-'; \"$MD\" images | grep -c big");
+	ck_assert_str_eq(r.out, "0\n0\n");
+}
+END_TEST
+
 START_TEST(commit_makes_a_layer_and_run_shows_it)
 {
 	struct result r = md(NULL, "run", "--name", "cc", "base", "sh", "-c",
@@ -322,6 +352,7 @@ void add_layer_tests(Suite *s)
 	tc = tcase(s, "images");
 	add_root_test(tc, import_keeps_links_modes_owners_and_times);
 	add_root_test(tc, hostile_tarballs_are_refused);
+	add_root_test(tc, a_killed_import_takes_its_child_with_it);
 	add_root_test(tc, commit_makes_a_layer_and_run_shows_it);
 	add_root_test(tc, rmi_refuses_an_image_in_use);
 	add_root_test(tc, images_of_an_empty_root_is_its_header);
