@@ -175,6 +175,7 @@ struct image_in {
 
 struct load {
 	const char *input;	/* NULL: stdin */
+	pid_t parent;		/* the minidocker whose fill_temp child we are */
 	char work[PATH_MAX];
 	int quiet;
 	int x;			/* the unpacked archive: a folder fd */
@@ -627,6 +628,13 @@ static int publish_load(struct load *l)
 	struct stat st;
 	int lock = store_lock(LOCK_EX);
 
+	/* Only for a load that still runs.  Killed, it kills us too
+	 * (fill_temp), but a change of ids clears that (prctl(2),
+	 * PR_SET_PDEATHSIG), and the lock may have been long in coming. */
+	if (getppid() != l->parent) {
+		close(lock);
+		return -1;
+	}
 	/* A layer the store had when the archive was read may have gone
 	 * since (rmi of the last image listing it): unpacked now, under the
 	 * lock, from the archive still here. */
@@ -725,6 +733,7 @@ int cmd_load(int argc, char **argv)
 	if (!l.input && isatty(0))
 		md_diex("load: requested load from stdin, but stdin is a terminal: -i FILE, or < FILE");
 	temp_image(l.work, "load");
+	l.parent = getpid();
 	if (fill_temp(l.work, load_all, &l) < 0)
 		return MD_EXIT_FAILED;
 	md_remove_tree(l.work);	/* the archive, and the layers the store had */

@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,10 +149,16 @@ int fill_temp(const char *tmp, int (*fn)(void *), void *arg)	/* v1.6: load's too
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	signal(SIGCHLD, SIG_DFL);	/* ignored, the child would leave no status */
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 	if (pid < 0)
 		md_die("fork");
 	if (pid == 0) {
+		/* Killed with us: after a SIGKILL, which we cannot catch,
+		 * the child went on filling TMP, a folder the next command
+		 * removes as a dead process's.  Dead before the prctl, we
+		 * would not kill it: getppid(2) is then another's (prctl(2)). */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(1);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		_exit(fn(arg) == 0 ? 0 : 1);
 	}
