@@ -671,6 +671,26 @@ START_TEST(duplicate_ids_and_unknown_ids)
 }
 END_TEST
 
+START_TEST(help_and_unknown_flags_of_every_command)
+{
+	/* --help (or -h) prints the command's usage and is no error, as
+	 * runc's; a flag the command does not take is exit 1, naming it. */
+	static const char *const verbs[] = { "create", "start", "state", "kill", "delete", "ps", "exec", "spec" };
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+		struct result r = oci("%s --help", verbs[i]);
+		ck_status(r, 0);
+		ck_assert_msg(!strncmp(r.out, "usage: minidocker-oci ", 22) && strstr(r.out, verbs[i]),
+			      "%s --help: %s", verbs[i], r.out);
+		r = oci("%s -h", verbs[i]);
+		ck_status(r, 0);
+		r = oci("%s --bogus x", verbs[i]);
+		ck_status(r, 1);
+		ck_contains(r.err, "--bogus");
+		ck_contains(r.err, "usage: minidocker-oci ");
+	}
+}
+END_TEST
+
 START_TEST(global_flags_version_features_and_the_log)
 {
 	struct result r = oci("--version");
@@ -785,5 +805,6 @@ void add_ocicli_tests(Suite *s)
 	tc = tcase(s, "oci bad input");
 	add_root_test(tc, bad_bundles_are_refused_and_leave_nothing);
 	add_root_test(tc, duplicate_ids_and_unknown_ids);
+	add_root_test(tc, help_and_unknown_flags_of_every_command);
 	add_root_test(tc, global_flags_version_features_and_the_log);
 }

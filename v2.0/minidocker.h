@@ -764,6 +764,9 @@ int oci_exec(int argc, char **argv);
 void oci_debug(const char *fmt, ...) MD_PRINTF(1, 2);	/* --debug's lines */
 /* md_diex, but exit 1: a runtime's failure, as runc's, whatever it was. */
 noreturn void oci_fail(const char *fmt, ...) MD_PRINTF(1, 2);
+/* A flag COMMAND does not take: with --help or -h its USAGE on stdout
+ * and exit 0, as runc's; else say so, with USAGE, and exit 1. */
+noreturn void oci_bad_flag(const char *command, const char *flag, const char *usage);
 /* ocicreate.c: CMD found as execvp(3) would, in ENV's PATH, into OUT: 0,
  * or 126/127 after saying why in runc's words (exec: "CMD": ...). */
 int oci_find_command(const char *cmd, char **env, char *out, size_t size);

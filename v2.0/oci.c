@@ -175,12 +175,19 @@ static int opt(int argc, char **argv, const char *usage, const struct option *lo
 {
 	opterr = 0;
 	int c = getopt_long_only(argc, argv, "+", longopts, NULL);
-	if (c == '?' || c == ':') {
-		md_warnx("%s: flag provided but not defined or without its value: %s", argv[0],
-			 argv[optind - 1]);
-		oci_fail("usage: minidocker-oci %s", usage);
-	}
+	if (c == '?' || c == ':')
+		oci_bad_flag(argv[0], argv[optind - 1], usage);
 	return c;
+}
+
+noreturn void oci_bad_flag(const char *command, const char *flag, const char *usage)
+{
+	if (!strcmp(flag, "--help") || !strcmp(flag, "-help") || !strcmp(flag, "-h")) {
+		printf("usage: minidocker-oci %s\n", usage);
+		exit(0);
+	}
+	md_warnx("%s: flag provided but not defined or without its value: %s", command, flag);
+	oci_fail("usage: minidocker-oci %s", usage);
 }
 
 /* The one word left after the flags: the container's id. */

@@ -349,7 +349,7 @@ static void options(struct create *cr, int argc, char **argv)
 		else if (c == 'f' && (cr->preserve = atoi(optarg)) >= 0 && cr->preserve < 10000)
 			continue;
 		else
-			oci_fail("create: bad flag %s\nusage: minidocker-oci %s", argv[optind - 1], usage);
+			oci_bad_flag("create", argv[optind - 1], usage);
 	}
 	if (optind != argc - 1)
 		oci_fail("create: %s\nusage: minidocker-oci %s",

@@ -223,7 +223,7 @@ static void exec_options(struct exec_opts *o, int argc, char **argv)
 			o->env[o->nenv] = NULL;
 			break;
 		default:
-			oci_fail("exec: bad flag %s\nusage: minidocker-oci %s", argv[optind - 1], usage);
+			oci_bad_flag("exec", argv[optind - 1], usage);
 		}
 	}
 	if (optind >= argc || (!o->process && optind + 1 >= argc))
