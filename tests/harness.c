@@ -195,8 +195,24 @@ static int build_template(void)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* The tag of the TCase being filled (tcase()), and whether CASES selects
+ * it: a test CASES leaves out is neither run nor skipped. */
+static char current_tag[256];
+
+static int word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)); p++)
+		if ((p == list || p[-1] == ' ') && (!p[n] || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
 int skip_test(const char *test, const char *why)
 {
+	const char *cases = getenv("CASES");
+	if (cases && *cases && current_tag[0] && !word_in(cases, current_tag))
+		return 0;
 	skipped++;
 	size_t len = strlen(skip_list);
 	snprintf(skip_list + len, sizeof skip_list - len, "%s%s (%s)", len ? ", " : "", test, why);
@@ -306,12 +322,10 @@ TCase *tcase(Suite *s, const char *name)
 			*c = '-';
 	/* Check keeps its own copy of the tags (tcase_set_tags, check(3)). */
 	tcase_set_tags(tc, tag);
+	snprintf(current_tag, sizeof current_tag, "%s", tag);
 	/* A whole word of the list: "cp" is not in "cpu-share". */
-	size_t len = strlen(case_tags), n = strlen(tag);
-	const char *p = case_tags;
-	while ((p = strstr(p, tag)) && ((p > case_tags && p[-1] != ' ') || (p[n] && p[n] != ' ')))
-		p++;
-	if (!p)
+	size_t len = strlen(case_tags);
+	if (!word_in(case_tags, tag))
 		snprintf(case_tags + len, sizeof case_tags - len, "%s%s", len ? " " : "", tag);
 	tcase_set_timeout(tc, 120 * time_scale());
 	tcase_add_checked_fixture(tc, fresh_root, remove_root);
