@@ -521,7 +521,9 @@ static int remove_up(struct walk *w)
 	return rc;
 }
 
-int md_remove_tree(const char *path)
+/* One pass of md_remove_tree; -2 (nothing said) if the last rmdir found
+ * the folder not empty and RETRY allows another pass. */
+static int remove_tree_pass(const char *path, int retry)
 {
 	struct walk w = { .top = path };
 	struct level *l = push(&w);
@@ -551,9 +553,24 @@ int md_remove_tree(const char *path)
 	}
 	end_walk(&w);
 	if (rc == 0 && rmdir(path) < 0 && errno != ENOENT) {
+		if (errno == ENOTEMPTY && retry)
+			return -2;
 		md_warn("remove %s", path);
 		rc = -1;
 	}
+	return rc;
+}
+
+/* A file whose creation began before the folder was renamed away (rm of
+ * a container a monitor still writes into) lands in it after the walk
+ * has read it: the last rmdir then finds it not empty.  Such late
+ * entries are few; another pass removes them. */
+int md_remove_tree(const char *path)
+{
+	int rc;
+
+	for (int pass = 0; (rc = remove_tree_pass(path, pass < 4)) == -2; pass++)
+		;
 	return rc;
 }
 
