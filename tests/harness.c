@@ -856,3 +856,27 @@ const char *host_marker(void)
 	fclose(f);
 	return path;
 }
+
+/* minidocker-oci with the test's --root: `oci("state %s", id)`. */
+struct result oci(const char *fmt, ...)
+{
+	char args[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	return sh("cd \"$MINIDOCKER_ROOT\" && \"$MD-oci\" --root \"$MINIDOCKER_ROOT/oci\" %s", args);
+}
+
+/* The bundle folder of NAME: ROOT/NAME (four at a time). */
+const char *bundle(const char *name)
+{
+	static char path[4][4096];
+	static int next;
+	char *p = path[next++ % 4];
+
+	if (snprintf(p, 4096, "%s/%s", state_root(), name) >= 4096)
+		ck_abort_msg("bundle %s: path too long", name);
+	return p;
+}

@@ -40,6 +40,10 @@ struct result sh(const char *script, ...) __attribute__((format(printf, 1, 2)));
  * the probe in it as /bin/probe; image_dir() is ROOT/images/base. */
 extern int with_image;
 const char *state_root(void);
+/* v2.0: minidocker-oci with the test's own --root (ROOT/oci), run by sh in
+ * ROOT: `oci("state %s", id)`; and the bundle folder ROOT/NAME. */
+struct result oci(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *bundle(const char *name);
 /* From v1.4 on (the suite sets with_network): each test runs in network
  * and mount namespaces of its own, with lo up, made before its state
  * root; the network tests send traffic only to addresses in there. */

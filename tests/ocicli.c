@@ -19,31 +19,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-/* minidocker-oci with the test's --root: `oci("state %s", id)`. */
-static struct result oci(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static struct result oci(const char *fmt, ...)
-{
-	char args[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof args, fmt, ap);
-	va_end(ap);
-	return sh("cd \"$MINIDOCKER_ROOT\" && \"$MD-oci\" --root \"$MINIDOCKER_ROOT/oci\" %s", args);
-}
-
-/* The bundle folder of NAME: ROOT/NAME. */
-static const char *bundle(const char *name)
-{
-	static char path[4][4096];
-	static int next;
-	char *p = path[next++ % 4];
-
-	snprintf(p, 4096, "%s/%s", state_root(), name);
-	return p;
-}
-
 /* A bundle NAME whose process runs ARGS (a JSON array), with a terminal
  * if TERMINAL; its cgroup under the test's cgroup parent.  EXTRA: more
  * members of config.json's top object, or "". */

@@ -17,30 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* minidocker-oci with the test's --root. */
-static struct result oci(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static struct result oci(const char *fmt, ...)
-{
-	char args[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof args, fmt, ap);
-	va_end(ap);
-	return sh("cd \"$MINIDOCKER_ROOT\" && \"$MD-oci\" --root \"$MINIDOCKER_ROOT/oci\" %s", args);
-}
-
-static const char *bundle(const char *name)
-{
-	static char path[4][4096];
-	static int next;
-	char *p = path[next++ % 4];
-
-	snprintf(p, 4096, "%s/%s", state_root(), name);
-	return p;
-}
-
 /* The bundle NAME, with the base image as rootfs (COPY) or an empty one. */
 static void make_rootfs(const char *name, int copy)
 {
