@@ -565,6 +565,33 @@ START_TEST(save_then_load_round_trips)
 }
 END_TEST
 
+START_TEST(a_commit_on_a_folder_image_names_its_layers_by_digest)
+{
+	/* v1.1's folder base has no digest of its own; the config of an
+	 * image committed on it names every layer by the sha256 of its tar,
+	 * the one save writes: podman and Docker take no other. */
+	ck_status(md(NULL, "run", "--name", "fc", "--network", "none", "base", "touch", "/made", NULL), 0);
+	struct result r = md(NULL, "commit", "fc", "onbase", NULL);
+	ck_status(r, 0);
+	r = sh("cd \"$MINIDOCKER_ROOT\" && python3 -c 'import json, sys; "
+	       "print(\" \".join(json.load(open(sys.argv[1]))[\"rootfs\"][\"diff_ids\"]))' imagedb/%.64s/config.json",
+	       r.out + 7);
+	ck_status(r, 0);
+	char *ids = strdup(r.out);
+	ck_assert_msg(strlen(ids) == 2 * 71 + 1 + 1 && !strncmp(ids, "sha256:", 7) && !strncmp(ids + 72, "sha256:", 7) &&
+			      strspn(ids + 7, "0123456789abcdef") == 64 && strspn(ids + 79, "0123456789abcdef") == 64,
+		      "diff_ids: %s", ids);
+	/* The same digests as the layers save writes. */
+	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" save -o o.tar onbase && mkdir o && tar -C o -xf o.tar && "
+	       "for l in $(python3 -c 'import json; print(\" \".join(json.load(open(\"o/manifest.json\"))[0][\"Layers\"]))'); "
+	       "do printf 'sha256:%%s ' $(sha256sum o/$l | cut -c1-64); done");
+	ck_status(r, 0);
+	ids[strlen(ids) - 1] = ' ';
+	ck_assert_str_eq(r.out, ids);
+	free(ids);
+}
+END_TEST
+
 START_TEST(export_then_import_round_trips)
 {
 	write_mk();
@@ -619,5 +646,6 @@ void add_imagestore_tests(Suite *s)
 	add_root_test(tc, an_interrupted_save_leaves_no_file);
 	add_root_test(tc, a_killed_load_publishes_nothing);
 	add_root_test(tc, save_then_load_round_trips);
+	add_root_test(tc, a_commit_on_a_folder_image_names_its_layers_by_digest);
 	add_root_test(tc, export_then_import_round_trips);
 }

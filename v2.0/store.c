@@ -477,7 +477,17 @@ json_t *config_new(const struct record *r, json_t *parent)
 	json_t *c = parent ? json_deep_copy(parent) : json_object();
 	json_t *ids = json_array();
 	for (int i = 0; i < r->n; i++) {
-		snprintf(digest, sizeof digest, "sha256:%s", r->layer[i]);
+		char hex[65], path[PATH_MAX];
+		const char *id = r->layer[i];
+		/* A v1.1 folder has no digest of its own: the one of the tar
+		 * save writes of it, as for any layer. */
+		if (!strncmp(id, "folder:", 7)) {
+			layer_path(id, path);
+			if (layer_digest(path, hex) < 0)
+				md_diex("the digest of the layer %s", path);
+			id = hex;
+		}
+		snprintf(digest, sizeof digest, "sha256:%s", id);
 		json_array_append_new(ids, json_string(digest));
 	}
 	json_object_set_new(c, "architecture", json_string(MD_ARCH));
