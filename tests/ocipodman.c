@@ -87,6 +87,16 @@ static struct result pm_sh(const char *rt, const char *cmd)
 		  "localhost/base", "sh", "-c", cmd, NULL);
 }
 
+/* The same, for the one word CMD as the container's command. */
+static struct result pm_cmd(const char *rt, const char *cmd)
+{
+	char parent[4200];
+
+	snprintf(parent, sizeof parent, "/%s", cgroup_parent());
+	return pm("", rt, "run", "-i", "--rm", "--network", "none", "--cgroup-parent", parent, "localhost/base", cmd,
+		  NULL);
+}
+
 static char *trace(void)
 {
 	char path[4200];
@@ -95,6 +105,15 @@ static char *trace(void)
 	char *t = read_file(path);
 	ck_assert_ptr_nonnull(t);
 	return t;
+}
+
+/* The container's cgroup (PARENT/libpod-ID) is gone; conmon's own
+ * (PARENT/conmon, podman's) stays until the test's parent goes. */
+static void no_container_cgroup_left(void)
+{
+	char *left = cgroups_left();
+	ck_lacks(left, "libpod-");
+	free(left);
 }
 
 START_TEST(podman_run_prints_and_exits_as_with_runc)
@@ -139,24 +158,18 @@ START_TEST(podman_run_prints_and_exits_as_with_runc)
 	}
 	/* A command that is not there: podman shows the runtime's message,
 	 * which names it (podman reads "not found" to pick 127). */
-	r = pm("", "minidocker-oci", "run", "-i", "--rm", "--network", "none", "--cgroup-parent", parent,
-	       "localhost/base", "nosuch", NULL);
+	r = pm_cmd("minidocker-oci", "nosuch");
 	ck_status(r, 127);
 	ck_contains(r.err, "minidocker-oci");
 	ck_contains(r.err, "nosuch");
 	ck_contains(r.err, "not found");
 	free_result(&r);
-	r = pm("", "minidocker-oci", "run", "-i", "--rm", "--network", "none", "--cgroup-parent", parent,
-	       "localhost/base", "/etc/passwd", NULL);
+	r = pm_cmd("minidocker-oci", "/etc/passwd");
 	ck_status(r, 126);
 	ck_contains(r.err, "/etc/passwd");
 	ck_contains(r.err, "permission denied");
 	free_result(&r);
-	/* The container's cgroup (PARENT/libpod-ID) is gone; conmon's own
-	 * (PARENT/conmon, podman's) stays until the test's parent goes. */
-	char *left = cgroups_left();
-	ck_lacks(left, "libpod-");
-	free(left);
+	no_container_cgroup_left();
 	podman_end();
 }
 END_TEST
@@ -222,11 +235,7 @@ START_TEST(podman_detached_exec_logs_stop_rm)
 	ck_contains(t, " --process ");
 	ck_contains(t, " kill ");
 	free(t);
-	/* The container's cgroup (PARENT/libpod-ID) is gone; conmon's own
-	 * (PARENT/conmon, podman's) stays until the test's parent goes. */
-	char *left = cgroups_left();
-	ck_lacks(left, "libpod-");
-	free(left);
+	no_container_cgroup_left();
 	podman_end();
 }
 END_TEST
@@ -261,11 +270,7 @@ START_TEST(podman_run_options_reach_the_container)
 	       "BEGIN { s = \"x\"; while (1) s = s s }", NULL);
 	ck_status(r, 137);
 	free_result(&r);
-	/* The container's cgroup (PARENT/libpod-ID) is gone; conmon's own
-	 * (PARENT/conmon, podman's) stays until the test's parent goes. */
-	char *left = cgroups_left();
-	ck_lacks(left, "libpod-");
-	free(left);
+	no_container_cgroup_left();
 	podman_end();
 }
 END_TEST
