@@ -663,6 +663,18 @@ START_TEST(help_and_unknown_flags_of_every_command)
 		ck_contains(r.err, "--bogus");
 		ck_contains(r.err, "usage: minidocker-oci ");
 	}
+	/* --preserve-fds takes a count, the same in create and exec: "abc"
+	 * was 0 in create, and -5 nothing in exec. */
+	const char *counts[] = { "abc", "-5", "2x", "10000" };
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		struct result r = oci("create --preserve-fds %s x", counts[i]);
+		ck_status(r, 1);
+		ck_contains(r.err, "is not a number of fds");
+		r = oci("exec --preserve-fds %s x true", counts[i]);
+		ck_status(r, 1);
+		ck_contains(r.err, "is not a number of fds");
+	}
+	ck_gone("x");
 }
 END_TEST
 

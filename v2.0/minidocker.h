@@ -767,6 +767,8 @@ noreturn void oci_fail(const char *fmt, ...) MD_PRINTF(1, 2);
 /* A flag COMMAND does not take: with --help or -h its USAGE on stdout
  * and exit 0, as runc's; else say so, with USAGE, and exit 1. */
 noreturn void oci_bad_flag(const char *command, const char *flag, const char *usage);
+/* --preserve-fds N of create and exec: N, from 0 to 9999, or exit 1. */
+int oci_preserve_fds(const char *arg);
 /* ocicreate.c: CMD found as execvp(3) would, in ENV's PATH, into OUT: 0,
  * or 126/127 after saying why in runc's words (exec: "CMD": ...). */
 int oci_find_command(const char *cmd, char **env, char *out, size_t size);

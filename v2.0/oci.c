@@ -180,6 +180,16 @@ static int opt(int argc, char **argv, const char *usage, const struct option *lo
 	return c;
 }
 
+int oci_preserve_fds(const char *arg)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || n < 0 || n > 9999)
+		oci_fail("--preserve-fds: '%s' is not a number of fds from 0 to 9999", arg);
+	return (int)n;
+}
+
 noreturn void oci_bad_flag(const char *command, const char *flag, const char *usage)
 {
 	if (!strcmp(flag, "--help") || !strcmp(flag, "-help") || !strcmp(flag, "-h")) {

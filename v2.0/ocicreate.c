@@ -346,8 +346,8 @@ static void options(struct create *cr, int argc, char **argv)
 			cr->no_pivot = 1;
 		else if (c == 'K')
 			continue;
-		else if (c == 'f' && (cr->preserve = atoi(optarg)) >= 0 && cr->preserve < 10000)
-			continue;
+		else if (c == 'f')
+			cr->preserve = oci_preserve_fds(optarg);
 		else
 			oci_bad_flag("create", argv[optind - 1], usage);
 	}

@@ -216,7 +216,7 @@ static void exec_options(struct exec_opts *o, int argc, char **argv)
 		case 'P': o->pid_file = optarg; break;
 		case 'w': o->cwd = optarg; break;
 		case 'u': o->user = optarg; break;
-		case 'f': o->preserve = atoi(optarg); break;
+		case 'f': o->preserve = oci_preserve_fds(optarg); break;
 		case 'e':
 			o->env = md_realloc(o->env, (o->nenv + 2) * sizeof *o->env);
 			o->env[o->nenv++] = optarg;
