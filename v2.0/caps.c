@@ -96,17 +96,13 @@ void caps_bound(unsigned long long keep)
 			md_die("drop %s from the bounding set", cap_to_name(c));
 }
 
-/* The other four sets: inheritable and ambient empty (cap_iab(3)),
- * permitted and effective KEEP (cap_set_proc(3)).  After a switch to a
- * user other than root, execve empties permitted and effective anyway:
- * such a user gets capabilities only from a file that has them. */
-void caps_set(unsigned long long keep)
-{
-	caps_set_sets(keep, keep, 0, 0);
-}
-
-/* v2.0: config.json gives the four apart: EFF, PERM, INH and AMB (an
- * ambient one must be permitted and inheritable too, capabilities(7)). */
+/* The other four sets: run's keep inheritable and ambient empty
+ * (cap_iab(3)), permitted and effective the kept set (cap_set_proc(3)).
+ * After a switch to a user other than root, execve empties permitted
+ * and effective anyway: such a user gets capabilities only from a file
+ * that has them.  v2.0: config.json gives the four apart, and run gives
+ * them as config.json would (user.c): EFF, PERM, INH and AMB (an ambient
+ * one must be permitted and inheritable too, capabilities(7)). */
 void caps_set_sets(unsigned long long eff, unsigned long long perm, unsigned long long inh,
 		   unsigned long long amb)
 {

@@ -474,8 +474,8 @@ int cmd_exec(int argc, char **argv)
 		if (user)
 			snprintf(c.sec.user, sizeof c.sec.user, "%s", user);
 		userns_become_root(&c.map);
-		security_apply(&c.sec);
-		config_apply(&c.cfg, &extra, extra.workdir[0] ? extra.workdir : NULL);	/* v1.5 */
+		security_apply(&c.sec, extra.workdir[0] ? extra.workdir : c.cfg.workdir);	/* v1.5: -w */
+		config_apply(&c.cfg, &extra);	/* v1.5: -e */
 		exec_io_detach(&io);	/* v1.5: -d, once nothing but the exec is left */
 		md_exec_prepare();	/* only 0-2 cross; default signals */
 		execvp(argv[optind + 1], argv + optind + 1);

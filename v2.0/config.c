@@ -279,10 +279,9 @@ void config_make_workdir(const struct config *cfg)
 }
 
 /* The container's variables over the defaults container_env set, then
- * EXTRA's (exec -e) over those; and the working folder (WORKDIR, if not
- * NULL, else the container's).  As the command's user, after
- * security_apply: a folder it may not enter is an error, as in Docker. */
-void config_apply(const struct config *cfg, const struct config *extra, const char *workdir)
+ * EXTRA's (exec -e) over those.  v2.0: the working folder is entered by
+ * security_apply, with the user and its capabilities (ociinit.c). */
+void config_apply(const struct config *cfg, const struct config *extra)
 {
 	const struct config *sets[2] = { cfg, extra };
 
@@ -295,10 +294,4 @@ void config_apply(const struct config *cfg, const struct config *extra, const ch
 			if (rc < 0)
 				md_die("setenv %s", kv);
 		}
-	if (!workdir)
-		workdir = cfg->workdir;
-	if (workdir[0] && chdir(workdir) < 0) {
-		md_warn("chdir to the working directory %s", workdir);
-		exit(MD_EXIT_CANNOT_RUN);
-	}
 }

@@ -491,8 +491,10 @@ noreturn void container_init(int argc, char **argv)
 	volumes_receive(&cfg, sock);	/* v1.5: before the layers, as they were sent */
 	enter_rootfs(dir, lowers, sock, &mnt, tty, &cfg);
 	container_env();
-	security_apply(&sec);	/* v1.2: user, capabilities, no_new_privs */
-	config_apply(&cfg, NULL, NULL);	/* v1.5: -e, --env-file, -w */
+	/* v1.2: user, capabilities, no_new_privs; v1.5: -w; v2.0: as the
+	 * OCI path's process (user.c builds it, ociinit.c applies it) */
+	security_apply(&sec, cfg.workdir);
+	config_apply(&cfg, NULL);	/* v1.5: -e, --env-file */
 	/* Tell the runtime the root is ready: from now on the container may
 	 * be joined.  Then only 0, 1 and 2 cross, with default signals. */
 	if (write(REPORT_FD, "r", 1) != 1)

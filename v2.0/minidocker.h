@@ -416,9 +416,8 @@ unsigned long long caps_default(void);
 int caps_lookup(const char *name);	/* -2: ALL; -1: unknown */
 unsigned long long caps_compute(int privileged, const int *add, int nadd, const int *drop, int ndrop);
 void caps_bound(unsigned long long keep);
-void caps_set(unsigned long long keep);
 void caps_set_sets(unsigned long long eff, unsigned long long perm, unsigned long long inh,
-		   unsigned long long amb);	/* v2.0: config.json's */
+		   unsigned long long amb);	/* v2.0: config.json's four */
 
 int valid_user(const char *spec);
 /* run's -u, --cap-add, --cap-drop, --privileged, --security-opt. */
@@ -430,8 +429,10 @@ struct security_opts {
 void security_option(const struct command *cmd, int opt, const char *arg, struct security_opts *o,
 		     struct security *s);
 void security_finish(const struct security_opts *o, struct security *s);
-/* In the container, just before the command: user, capabilities, nnp. */
-void security_apply(const struct security *s);
+/* In the container, just before the command: user, capabilities, nnp,
+ * seccomp, and (v2.0) WORKDIR (-w, "" for none), as config.json's
+ * process (ociinit.c's oci_init_process). */
+void security_apply(const struct security *s, const char *workdir);
 /* Does /proc/self/setgroups say "allow"?  (v2.0: ociinit.c's too.) */
 int setgroups_allowed(void);
 /* SOCK: the layer socket's fd, or -1; FILTER (v1.3): the filter's. */
@@ -584,9 +585,10 @@ char *config_word(const struct container *c);
 void config_parse(char *word, struct config *cfg);
 int config_check(const struct config *cfg);	/* the word fits in one argument */
 /* In the init after pivot_root: -w made.  Just before execve, run's and
- * exec's: the variables over container_env's, and the working folder. */
+ * exec's: the variables over container_env's (v2.0: the working folder
+ * is security_apply's). */
 void config_make_workdir(const struct config *cfg);
-void config_apply(const struct config *cfg, const struct config *extra, const char *workdir);
+void config_apply(const struct config *cfg, const struct config *extra);
 void volume_host_path(const struct volume *v, char *buf);
 /* volume inspect's object for volume NAME (jansson's json_t), or NULL. */
 struct json_t *volume_json(const char *name);

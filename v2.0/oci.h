@@ -88,6 +88,11 @@ struct oci_process {
 	int no_new_privs;
 	int oom_score_adj, has_oom_score_adj;
 	unsigned short console_height, console_width;	/* consoleSize, 0 if not given */
+	/* Not config.json's: `run` and `exec` build this struct from their
+	 * flags (user.c, security_process) and set these; a file leaves 0. */
+	int from_flags;		/* cwd (-w) entered as the user, 126 if it may not be (v1.5's
+				 * rule); NULL cwd: stay; messages that name the flags */
+	char user_flag[64];	/* -u as given ("" for root), for those messages */
 };
 enum { OCI_CAP_BOUNDING, OCI_CAP_EFFECTIVE, OCI_CAP_INHERITABLE, OCI_CAP_PERMITTED, OCI_CAP_AMBIENT };
 
@@ -159,7 +164,9 @@ int oci_init_rootfs(const struct oci_spec *s, int no_pivot, void (*before_pivot)
  * not given), cwd, seccomp (here if no noNewPrivileges: loading it needs
  * CAP_SYS_ADMIN then), the bounding set, groups, gid, uid, the other
  * four capability sets, no_new_privs, seccomp (here with it).  P is
- * S's process, or exec --process's.  0 or -1 after saying why. */
+ * S's process, or exec --process's, or (from_flags) the one `run` and
+ * `exec` build from their flags; only S's seccomp_fd is read.  0 or -1
+ * after saying why. */
 int oci_init_process(const struct oci_spec *s, const struct oci_process *p);
 
 #endif

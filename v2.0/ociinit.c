@@ -13,7 +13,9 @@
  *   pivot_root (chroot with --no-pivot)
  *   sysctl, readonlyPaths, maskedPaths, hostname, the root read-only
  * and for the process: rlimits, oom_score_adj, umask, cwd, the user,
- * the five capability sets, no_new_privs, seccomp. */
+ * the five capability sets, no_new_privs, seccomp.  `run` and `exec`
+ * take that process sequence too, from a struct oci_process their flags
+ * made (user.c, security_apply). */
 #include "minidocker.h"
 #include "oci.h"
 
@@ -401,7 +403,9 @@ int oci_init_rootfs(const struct oci_spec *s, int no_pivot, void (*before_pivot)
 
 /* groups, gid, uid, in the one order in which each step still has the
  * right to the next (credentials(7)); the permitted set kept across it
- * (PR_SET_KEEPCAPS), for the sets set after. */
+ * (PR_SET_KEEPCAPS), so that the sets are still ours to set after it;
+ * execve then decides what a user other than root keeps.  The messages
+ * name -u for run and exec (from_flags), process.user for a file. */
 static int switch_user(const struct oci_process *p)
 {
 	if (prctl(PR_SET_KEEPCAPS, 1) < 0) {
@@ -410,7 +414,10 @@ static int switch_user(const struct oci_process *p)
 	}
 	if (setgroups_allowed()) { /* user.c */
 		if (setgroups(p->ngroups, p->groups) < 0) {
-			md_warn("setgroups (process.user.additionalGids)");
+			if (p->from_flags)
+				md_warn("setgroups for user %s", p->user_flag);
+			else
+				md_warn("setgroups (process.user.additionalGids)");
 			return -1;
 		}
 	} else if (p->ngroups) {
@@ -418,8 +425,15 @@ static int switch_user(const struct oci_process *p)
 		return -1;
 	}
 	if (setresgid(p->gid, p->gid, p->gid) < 0 || setresuid(p->uid, p->uid, p->uid) < 0) {
-		md_warn("become uid %u, gid %u (process.user)", (unsigned)p->uid, (unsigned)p->gid);
-		if (errno == EINVAL)
+		int err = errno;
+		if (p->from_flags)
+			md_warn("become user %s (uid %d, gid %d)", p->user_flag, (int)p->uid, (int)p->gid);
+		else
+			md_warn("become uid %u, gid %u (process.user)", (unsigned)p->uid, (unsigned)p->gid);
+		if (err == EINVAL && p->from_flags)
+			md_hint("the container's user namespace does not map that id: it maps 0-65535 "
+				"with a range (subuid(5)), only 0 without one");
+		else if (err == EINVAL)
 			md_hint("the container's user namespace does not map that id (linux.uidMappings)");
 		return -1;
 	}
@@ -449,11 +463,24 @@ static int set_limits(const struct oci_process *p)
 		}
 	}
 	umask(p->umask >= 0 ? p->umask : 022);
-	if (chdir(p->cwd) < 0) {
+	if (!p->from_flags && chdir(p->cwd) < 0) {
 		md_warn("chdir %s (process.cwd)", p->cwd);
 		return -1;
 	}
 	return 0;
+}
+
+/* run's and exec's -w, where v1.5 entered it: last, as the command's
+ * user with the container's capabilities, so that a folder it may not
+ * enter is an error (126, as a command it may not run).  process.cwd
+ * is entered before the switch of user (set_limits), as runc first
+ * tries it. */
+static void enter_workdir(const struct oci_process *p)
+{
+	if (p->cwd && chdir(p->cwd) < 0) {
+		md_warn("chdir to the working directory %s", p->cwd);
+		exit(MD_EXIT_CANNOT_RUN);
+	}
 }
 
 int oci_init_process(const struct oci_spec *s, const struct oci_process *p)
@@ -463,7 +490,11 @@ int oci_init_process(const struct oci_spec *s, const struct oci_process *p)
 	if (set_limits(p) < 0)
 		return -1;
 	/* seccomp.c's, as v1.3 loads its own; it closes the fd (a copy's,
-	 * in this process only). */
+	 * in this process only).  As late as possible, so that few calls of
+	 * ours must pass it; but loading one takes CAP_SYS_ADMIN unless
+	 * no_new_privs is set (seccomp(2)), so without it the filter goes in
+	 * here, while we still have every capability, as runc and crun do.
+	 * run's filter denies nothing of what follows (seccomp.c's table). */
 	if (!p->no_new_privs)
 		seccomp_install(s->seccomp_fd);
 	/* No "capabilities": every set empty (p->caps stays zero), as runc's.
@@ -471,10 +502,24 @@ int oci_init_process(const struct oci_spec *s, const struct oci_process *p)
 	 * full set, more than the container's bounding set allows
 	 * (tests/ociattack.c). */
 	caps_bound(c[OCI_CAP_BOUNDING]); /* caps.c: needs CAP_SETPCAP, first */
+	/* The switch of user clears the parent-death signal (prctl(2),
+	 * PR_SET_PDEATHSIG): run's init and exec's child have one (killed
+	 * with their minidocker, userns.c), and get it back; an OCI init,
+	 * which outlives create, has none. */
+	int pdeath = 0;
+	if (prctl(PR_GET_PDEATHSIG, &pdeath) < 0) {
+		md_warn("prctl PR_GET_PDEATHSIG");
+		return -1;
+	}
 	if (switch_user(p) < 0)
 		return -1;
+	if (pdeath)
+		userns_rearm_pdeathsig(); /* userns.c: SIGKILL, the only one set */
 	caps_set_sets(c[OCI_CAP_EFFECTIVE], c[OCI_CAP_PERMITTED], c[OCI_CAP_INHERITABLE],
 		      c[OCI_CAP_AMBIENT]);
+	/* no_new_privs (prctl(2), PR_SET_NO_NEW_PRIVS): execve never grants
+	 * anything again, neither setuid bits nor file capabilities; then
+	 * the filter, the last step. */
 	if (p->no_new_privs) {
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 			md_warn("prctl PR_SET_NO_NEW_PRIVS");
@@ -482,5 +527,7 @@ int oci_init_process(const struct oci_spec *s, const struct oci_process *p)
 		}
 		seccomp_install(s->seccomp_fd);
 	}
+	if (p->from_flags)
+		enter_workdir(p);
 	return 0;
 }

@@ -1,7 +1,10 @@
 /* Users (v1.2): -u/--user NAME|UID[:GROUP|GID], the image's own names, and
  * the last steps before the command runs: user, capabilities and
- * no_new_privs, the same for `run` and `exec`. */
+ * no_new_privs, the same for `run` and `exec`.  v2.0: those steps are
+ * config.json's "process" (oci.h), built here from the flags and applied
+ * by ociinit.c, the one sequence for both command lines. */
 #include "minidocker.h"
+#include "oci.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +12,6 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -107,30 +109,19 @@ static int find_groups(const char *spec, struct ids *u)
 	return 0;
 }
 
-/* Become SPEC ("" is root): groups, then gid, then uid, the only order in
- * which each step still has the right to the next (credentials(7)). */
-static void switch_user(const char *spec, int may_setgroups)
+/* SPEC ("" is root) found in the image: its ids, its groups, HOME. */
+static void find_ids(const char *spec, struct ids *u)
 {
 	char user[64];
-	struct ids u;
 
 	snprintf(user, sizeof user, "%s", spec[0] ? spec : "0");
 	char *group = strchr(user, ':');
 	if (group)
 		*group++ = '\0';
-	if (find_user(user, &u) < 0 || find_groups(group, &u) < 0)
+	if (find_user(user, u) < 0 || find_groups(group, u) < 0)
 		exit(MD_EXIT_FAILED);
-	u.groups[u.ngroups++] = u.gid;
-	if (may_setgroups && setgroups(u.ngroups, u.groups) < 0)
-		md_die("setgroups for user %s", spec);
-	if (setresgid(u.gid, u.gid, u.gid) < 0 || setresuid(u.uid, u.uid, u.uid) < 0) {
-		md_warn("become user %s (uid %d, gid %d)", spec, (int)u.uid, (int)u.gid);
-		if (errno == EINVAL)
-			md_hint("the container's user namespace does not map that id: it maps 0-65535 "
-				"with a range (subuid(5)), only 0 without one");
-		exit(MD_EXIT_FAILED);
-	}
-	if (setenv("HOME", u.home, 1) < 0)
+	u->groups[u->ngroups++] = u->gid;
+	if (setenv("HOME", u->home, 1) < 0)
 		md_die("setenv HOME");
 }
 
@@ -146,32 +137,49 @@ int setgroups_allowed(void)
 	return n > 0 && !strncmp(buf, "allow", 5);
 }
 
-void security_apply(const struct security *s)
+/* v2.0: run's and exec's flags as config.json's "process" would say
+ * them (oci.h), for the one sequence both take (ociinit.c,
+ * oci_init_process).  In the container's root, as its root: -u is
+ * looked up in the image's /etc/passwd and /etc/group.  WORKDIR: -w,
+ * "" for none.  P's groups are U's: P lives no longer than U. */
+static void security_process(const struct security *s, const char *workdir, struct ids *u,
+			     struct oci_process *p)
 {
-	caps_bound(s->caps);
-	/* v1.3: the seccomp filter as late as possible, so that few calls
-	 * of ours must pass it; but loading one takes CAP_SYS_ADMIN unless
-	 * no_new_privs is set (seccomp(2)), so without nnp it is loaded
-	 * here, while we still have every capability, as runc and crun do.
-	 * Nothing below makes a call it denies. */
-	if (!s->nnp)
-		seccomp_install(s->filter);
-	/* Keep the permitted set across the switch of user (prctl(2),
-	 * PR_SET_KEEPCAPS), so that the sets are still ours to set after it;
-	 * execve then decides what a user other than root keeps. */
-	if (prctl(PR_SET_KEEPCAPS, 1) < 0)
-		md_die("prctl PR_SET_KEEPCAPS");
-	switch_user(s->user, setgroups_allowed());
-	if (prctl(PR_SET_KEEPCAPS, 0) < 0)
-		md_die("prctl PR_SET_KEEPCAPS");
-	userns_rearm_pdeathsig();
-	caps_set(s->caps);
-	/* no_new_privs (prctl(2), PR_SET_NO_NEW_PRIVS): execve never grants
-	 * anything again, neither setuid bits nor file capabilities. */
-	if (s->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		md_die("prctl PR_SET_NO_NEW_PRIVS");
-	if (s->nnp)
-		seccomp_install(s->filter);	/* v1.3: the last step before exec */
+	find_ids(s->user, u);
+	mode_t mask = umask(022);
+
+	umask(mask);
+	*p = (struct oci_process){
+		.uid = u->uid, .gid = u->gid, .groups = u->groups, .ngroups = u->ngroups,
+		/* v1.5 left the umask alone (Docker's is 0022): so does this */
+		.umask = mask,
+		.has_caps = 1, .no_new_privs = s->nnp,
+		.cwd = workdir[0] ? (char *)workdir : NULL,
+		.from_flags = 1,
+	};
+	/* One set for bounding, permitted and effective; inheritable and
+	 * ambient empty (caps.c) */
+	p->caps[OCI_CAP_BOUNDING] = p->caps[OCI_CAP_PERMITTED] = p->caps[OCI_CAP_EFFECTIVE] = s->caps;
+	/* The image's groups are run's to give where they can be: in a
+	 * user namespace that denies setgroups, v1.2 left them out, where
+	 * process.user.additionalGids is an error (ociinit.c). */
+	if (!setgroups_allowed())
+		p->ngroups = 0;
+	snprintf(p->user_flag, sizeof p->user_flag, "%s", s->user);
+}
+
+/* The last steps before the command: user, capabilities, no_new_privs,
+ * seccomp (v1.3), -w (v1.5), in the order config.json's process takes
+ * them (v2.0). */
+void security_apply(const struct security *s, const char *workdir)
+{
+	struct ids u;
+	struct oci_process p;
+	struct oci_spec spec = { .seccomp_fd = s->filter };
+
+	security_process(s, workdir, &u, &p);
+	if (oci_init_process(&spec, &p) < 0)
+		exit(MD_EXIT_FAILED);
 }
 
 /* The security settings as one word of init's command line, and back:
