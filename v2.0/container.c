@@ -7,6 +7,7 @@
  * calls are marked "v1.4".  v1.5: the command's environment, working
  * folder and volumes, from config.c and volume.c, marked "v1.5". */
 #include "minidocker.h"
+#include "oci.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +21,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 /* The image's root filesystem, checked before anything is created. */
@@ -353,9 +353,10 @@ static noreturn void overlay_failed(const char *dir, const char *rootfs)
  * without touching the host's.  DIR is ROOT/containers/ID; LOWERS the
  * image's layers, top first, separated by ':'.  v1.3: and its /sys, /dev
  * (TTY: with the terminal as console), the masks, and M's mounts.
- * v1.5: and CFG's volumes, attached before pivot_root. */
+ * v1.5: and CFG's volumes, attached before pivot_root.  v2.0: and the
+ * hostname HOST, as the OCI path sets it, after pivot_root. */
 static void enter_rootfs(const char *dir, const char *lowers, int sock, const struct mounts *m, int tty,
-			 struct config *cfg)
+			 struct config *cfg, const char *host)
 {
 	char rootfs[PATH_MAX], opts[3 * PATH_MAX], sent[PATH_MAX];
 
@@ -406,27 +407,18 @@ static void enter_rootfs(const char *dir, const char *lowers, int sock, const st
 	volumes_attach(rootfs, cfg);
 	net_mount_files(dir, rootfs);	/* v1.4: /etc/hosts, hostname, resolv.conf */
 	/* pivot_root(2) swaps the root mount for the overlay, and unlike
-	 * chroot(2) leaves nothing above it to climb to.  pivot_root(".", ".")
-	 * stacks the old root on top of the new one; detaching it (after
-	 * making sure its unmount cannot propagate anywhere) leaves the
-	 * overlay alone at /.  This is runc's sequence. */
-	if (chdir(rootfs) < 0)
-		md_die("chdir %s", rootfs);
-	if (syscall(SYS_pivot_root, ".", ".") < 0) {
-		md_warn("pivot_root to %s", rootfs);
-		if (errno == EINVAL)
-			md_hint("pivot_root needs / and the new root's parent not shared, and the "
-				"new root a mount point");
+	 * chroot(2) leaves nothing above it to climb to.  v2.0: the OCI
+	 * path's code (ociinit.c), as is oci_finish_root below. */
+	if (oci_enter_root(rootfs, 0, "pivot_root needs / and the new root's parent not shared, and the "
+				      "new root a mount point") < 0)
 		exit(MD_EXIT_FAILED);
-	}
-	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-		md_die("make the old root a slave");
-	if (umount2(".", MNT_DETACH) < 0)
-		md_die("detach the old root");
-	if (chdir("/") < 0)
-		md_die("chdir /");
 	config_make_workdir(cfg);	/* v1.5: -w, while / may be written */
-	apply_mounts(m);	/* v1.3: --tmpfs, --read-only (mounts.c) */
+	apply_mounts(m);	/* v1.3: --tmpfs (mounts.c) */
+	/* v2.0: what run's flags say of the rest, as config.json would: the
+	 * hostname (v1.4) and --read-only (v1.3). */
+	struct oci_spec spec = { .hostname = (char *)host, .root_readonly = m->read_only };
+	if (oci_finish_root(&spec) < 0)
+		exit(MD_EXIT_FAILED);
 }
 
 /* The command's environment is the container's, not the host's: the
@@ -481,15 +473,14 @@ noreturn void container_init(int argc, char **argv)
 	 * "Sessions"; ioctl_tty(2), TIOCSCTTY). */
 	if (tty && ioctl(0, TIOCSCTTY, 0) < 0)
 		md_die("make the terminal the container's controlling terminal");
-	/* v1.4: the hostname run was given, and lo (and eth0) up, while
-	 * our folder is in view and our capabilities are all there. */
+	/* v1.4: the hostname run was given (set in enter_rootfs, v2.0), and
+	 * lo (and eth0) up, while our folder is in view and our
+	 * capabilities are all there. */
 	char host[64];
 	net_hostname(dir, host, sizeof host);
-	if (sethostname(host, strlen(host)) < 0)
-		md_die("sethostname %s", host);
 	net_inside(dir);
 	volumes_receive(&cfg, sock);	/* v1.5: before the layers, as they were sent */
-	enter_rootfs(dir, lowers, sock, &mnt, tty, &cfg);
+	enter_rootfs(dir, lowers, sock, &mnt, tty, &cfg, host);
 	container_env();
 	/* v1.2: user, capabilities, no_new_privs; v1.5: -w; v2.0: as the
 	 * OCI path's process (user.c builds it, ociinit.c applies it) */

@@ -471,7 +471,8 @@ long long parse_size(const char *s);
 void mounts_option(const struct command *cmd, int opt, const char *arg, struct mounts *m);
 void mounts_word(const struct mounts *m, char *buf, size_t len);	/* for init */
 void mounts_parse(const char *word, struct mounts *m);
-/* In the init, after pivot_root: the --tmpfs mounts, then --read-only. */
+/* In the init, after pivot_root: the --tmpfs mounts (v2.0: --read-only
+ * is oci_finish_root's). */
 void apply_mounts(const struct mounts *m);
 
 /* ---- endpoint.c, network.c, net.c, nft.c, ipam.c (v1.4) ------------ */

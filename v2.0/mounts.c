@@ -166,9 +166,12 @@ static void make_path(char *path)
 		}
 }
 
-/* In the container, after pivot_root: each --tmpfs, then --read-only.
- * The mount points are made first, while / may still be written (in the
- * upper layer, as Docker makes them in the container's layer). */
+/* In the container, after pivot_root: each --tmpfs.  The mount points
+ * are made first, while / may still be written (in the upper layer, as
+ * Docker makes them in the container's layer).  v2.0: --read-only is
+ * then the OCI path's root.readonly (container.c, oci_finish_root): the
+ * root alone, as a bind remount changes one mount, and /proc, /sys,
+ * /dev and the --tmpfs mounts are others (mount(2), MS_REMOUNT). */
 void apply_mounts(const struct mounts *m)
 {
 	char path[256], data[256], bad[256];
@@ -184,8 +187,4 @@ void apply_mounts(const struct mounts *m)
 		if (mount("tmpfs", path, "tmpfs", flags, data) < 0)
 			md_die("mount tmpfs on %s (--tmpfs %s)", path, m->tmpfs[i]);
 	}
-	/* The root alone: a bind remount changes one mount, and /proc, /sys,
-	 * /dev and the --tmpfs mounts are others (mount(2), MS_REMOUNT). */
-	if (m->read_only && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
-		md_die("remount / read-only (--read-only)");
 }

@@ -160,6 +160,13 @@ struct json_t *oci_seccomp_features(void);
  * 0, or -1 after saying why.  (Some steps are v1.x's functions, which
  * exit 125 after their message: the init is a process of its own.) */
 int oci_init_rootfs(const struct oci_spec *s, int no_pivot, void (*before_pivot)(void *), void *arg);
+/* Its last two parts, also run's (container.c), whose mounts before
+ * them are its own (the overlay, /proc, /sys, /dev, masks, volumes):
+ * pivot_root into ROOT (HINT: the advice if that is EINVAL), then S's
+ * steps in it (rootfsPropagation, sysctl, readonlyPaths, maskedPaths,
+ * hostname, domainname, the root read-only; those S leaves 0 skipped). */
+int oci_enter_root(const char *root, int no_pivot, const char *hint);
+int oci_finish_root(const struct oci_spec *s);
 /* Last before execve, in the root: rlimits, oom_score_adj, umask (0022 if
  * not given), cwd, seccomp (here if no noNewPrivileges: loading it needs
  * CAP_SYS_ADMIN then), the bounding set, groups, gid, uid, the other

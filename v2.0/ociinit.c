@@ -252,8 +252,10 @@ static int make_devices(int root, const struct oci_spec *s)
 /* pivot_root(2) as v1.1 does it, or with NO_PIVOT (a root on a ramfs,
  * where pivot_root is EINVAL) the root moved onto / and chroot(2) into
  * it, which leaves the old root reachable to a process that may chroot:
- * runc's --no-pivot warns of the same. */
-static int enter_root(const char *root, int no_pivot)
+ * runc's --no-pivot warns of the same.  HINT: the advice if pivot_root
+ * is EINVAL, the caller's, since the fix is: run's user can change only
+ * the host's mounts; a config's, rootfsPropagation or --no-pivot. */
+int oci_enter_root(const char *root, int no_pivot, const char *hint)
 {
 	if (chdir(root) < 0) {
 		md_warn("chdir %s", root);
@@ -266,11 +268,15 @@ static int enter_root(const char *root, int no_pivot)
 		}
 		return 0;
 	}
+	/* pivot_root(".", ".") stacks the old root on top of the new one;
+	 * detaching it (after making sure its unmount cannot propagate
+	 * anywhere) leaves the new root alone at /.  This is runc's
+	 * sequence. */
 	if (syscall(SYS_pivot_root, ".", ".") < 0) {
+		int err = errno;
 		md_warn("pivot_root to %s", root);
-		if (errno == EINVAL)
-			md_hint("pivot_root needs the root not on a ramfs and its parent mount not shared "
-				"(rootfsPropagation \"shared\"?); --no-pivot uses chroot instead");
+		if (err == EINVAL)
+			md_hint("%s", hint);
 		return -1;
 	}
 	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 || umount2(".", MNT_DETACH) < 0 ||
@@ -338,7 +344,7 @@ static int protect_paths(const struct oci_spec *s)
 	return 0;
 }
 
-static int finish_root(const struct oci_spec *s)
+int oci_finish_root(const struct oci_spec *s)
 {
 	if (s->rootfs_propagation && mount(NULL, "/", NULL, s->rootfs_propagation, NULL) < 0) {
 		md_warn("set / to rootfsPropagation");
@@ -396,9 +402,11 @@ int oci_init_rootfs(const struct oci_spec *s, int no_pivot, void (*before_pivot)
 		return -1;
 	if (before_pivot)
 		before_pivot(arg); /* the createContainer hooks (oci.c) */
-	if (enter_root(s->root, no_pivot) < 0)
+	if (oci_enter_root(s->root, no_pivot,
+			   "pivot_root needs the root not on a ramfs and its parent mount not shared "
+			   "(rootfsPropagation \"shared\"?); --no-pivot uses chroot instead") < 0)
 		return -1;
-	return finish_root(s);
+	return oci_finish_root(s);
 }
 
 /* groups, gid, uid, in the one order in which each step still has the

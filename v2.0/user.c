@@ -146,7 +146,7 @@ static void security_process(const struct security *s, const char *workdir, stru
 			     struct oci_process *p)
 {
 	find_ids(s->user, u);
-	mode_t mask = umask(022);
+	mode_t mask = umask(022);	/* umask(2) only sets: read it so */
 
 	umask(mask);
 	*p = (struct oci_process){
