@@ -11,6 +11,7 @@
  * the host's /proc and /sys into ours (mount_namespaces(7), "restrictions
  * on mount namespaces"), and a remount without them is EPERM. */
 #include "minidocker.h"
+#include "oci.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -95,27 +96,6 @@ void mount_sys(const char *rootfs)
 		md_die("bind the host's /sys read-only on %s", sys);
 }
 
-/* PATH bound onto itself, then remounted with FLAGS.  A bind's flags
- * change only by a remount (mount(2), "Creating a bind mount"). */
-static void bind_read_only(const char *path)
-{
-	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0 ||
-	    mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | LOCKED, NULL) < 0)
-		md_die("make %s read-only", path);
-}
-
-/* Is ROOTFS/REL there?  Missing on this kernel (no sound card, no
- * ACPI): nothing to hide, and no error. */
-static int present(const char *rootfs, const char *rel, char *path, struct stat *st)
-{
-	md_pathf(path, "%s/%s", rootfs, rel);
-	if (lstat(path, st) == 0)
-		return 1;
-	if (errno != ENOENT)
-		md_die("stat %s", path);
-	return 0;
-}
-
 /* PATH, whose lstat is ST, hidden (v2.0: also config.json's maskedPaths). */
 void mask_path(const char *path, const struct stat *st)
 {
@@ -127,16 +107,26 @@ void mask_path(const char *path, const struct stat *st)
 	}
 }
 
+/* v2.0: the tables as config.json's maskedPaths and readonlyPaths of
+ * an in-memory config, applied by the OCI path's code (ociinit.c,
+ * oci_protect_paths: a path this kernel lacks skipped, a read-only one
+ * bound onto itself and remounted with the flags locked on it).  Here,
+ * before pivot_root, on ROOTFS/proc and ROOTFS/sys, as v1.3 did: before
+ * the volumes (a -v there is the user's choice) and with the host's
+ * /dev/null, which a -v or --tmpfs on /dev cannot take away; a config's
+ * are applied after pivot_root, as runc does. */
 void mask_paths(const char *rootfs)
 {
-	char path[PATH_MAX];
-	struct stat st;
+	enum { NMASKED = sizeof masked / sizeof masked[0], NREAD_ONLY = sizeof read_only / sizeof read_only[0] };
+	static char paths[NMASKED + NREAD_ONLY][PATH_MAX];
+	char *list[NMASKED + NREAD_ONLY];
 
-	for (size_t i = 0; i < sizeof masked / sizeof masked[0]; i++)
-		if (present(rootfs, masked[i], path, &st))
-			mask_path(path, &st);
-	for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++) {
-		if (present(rootfs, read_only[i], path, &st))
-			bind_read_only(path);
+	for (size_t i = 0; i < NMASKED + NREAD_ONLY; i++) {
+		md_pathf(paths[i], "%s/%s", rootfs, i < NMASKED ? masked[i] : read_only[i - NMASKED]);
+		list[i] = paths[i];
 	}
+	struct oci_spec s = { .masked = list, .nmasked = NMASKED, .readonly = list + NMASKED,
+			      .nreadonly = NREAD_ONLY };
+	if (oci_protect_paths(&s) < 0)
+		exit(MD_EXIT_FAILED);
 }

@@ -167,6 +167,9 @@ int oci_init_rootfs(const struct oci_spec *s, int no_pivot, void (*before_pivot)
  * hostname, domainname, the root read-only; those S leaves 0 skipped). */
 int oci_enter_root(const char *root, int no_pivot, const char *hint);
 int oci_finish_root(const struct oci_spec *s);
+/* oci_finish_root's readonlyPaths and maskedPaths; run's masks.c applies
+ * Docker's with it, before pivot_root.  0, or -1 after saying why. */
+int oci_protect_paths(const struct oci_spec *s);
 /* Last before execve, in the root: rlimits, oom_score_adj, umask (0022 if
  * not given), cwd, seccomp (here if no noNewPrivileges: loading it needs
  * CAP_SYS_ADMIN then), the bounding set, groups, gid, uid, the other

@@ -316,8 +316,9 @@ static int write_sysctls(const struct oci_spec *s)
 
 /* readonlyPaths and maskedPaths, in the container (after pivot_root: a
  * symlink among them resolves inside its root).  A path it lacks is
- * skipped, as runc does. */
-static int protect_paths(const struct oci_spec *s)
+ * skipped, as runc does.  v2.0's run: Docker's, before pivot_root
+ * (masks.c). */
+int oci_protect_paths(const struct oci_spec *s)
 {
 	struct stat st;
 
@@ -350,7 +351,7 @@ int oci_finish_root(const struct oci_spec *s)
 		md_warn("set / to rootfsPropagation");
 		return -1;
 	}
-	if (write_sysctls(s) < 0 || protect_paths(s) < 0)
+	if (write_sysctls(s) < 0 || oci_protect_paths(s) < 0)
 		return -1;
 	if (s->hostname && *s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0) {
 		md_warn("sethostname %s", s->hostname);
