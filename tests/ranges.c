@@ -423,6 +423,31 @@ START_TEST(user_flag_sets_uid_gid_and_groups)
 }
 END_TEST
 
+/* The image's /etc/group and /etc/passwd are the image's: a user in more
+ * groups than minidocker gives, or with a name or home longer than it
+ * holds, is refused, never cut (a 65th group once wrote past the array). */
+START_TEST(a_user_in_too_many_groups_is_125)
+{
+	struct result r = md(NULL, "run", "--name", "many", "base", "sh", "-c",
+			     "echo 'bob:x:1001:1001::/home/bob:/bin/sh' >> /etc/passwd && "
+			     "echo 'carl:x:1002:1002::/:/bin/sh' >> /etc/passwd && "
+			     "echo \"$(printf 'l%.0s' $(seq 70)):x:1003:1003::/:/bin/sh\" >> /etc/passwd && "
+			     "for i in $(seq 64); do echo \"g$i:x:$((2000 + i)):bob,carl\"; done >> /etc/group && "
+			     "echo 'g65:x:2065:carl' >> /etc/group", NULL);
+	ck_status(r, 0);
+	ck_status(md(NULL, "commit", "many", "manygroups", NULL), 0);
+	r = md(NULL, "run", "--rm", "-u", "bob", "manygroups", "sh", "-c", "id -G | wc -w; id -G | tr ' ' '\\n' | tail -1", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "65\n2064\n");	/* 1001 and the 64 */
+	r = md(NULL, "run", "--rm", "-u", "carl", "manygroups", "id", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "user carl is in 65 groups of the image's /etc/group: at most 64");
+	r = md(NULL, "run", "--rm", "-u", "1003", "manygroups", "id", NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "user 1003: the image's /etc/passwd gives it a name or home too long");
+}
+END_TEST
+
 START_TEST(no_new_privileges_sets_the_flag)
 {
 	ck_assert_str_eq(status_line("", "NoNewPrivs"), "NoNewPrivs:\t0\n");
@@ -568,6 +593,7 @@ void add_range_tests(Suite *s)
 	tc = tcase(s, "bad input");
 	add_root_test(tc, unknown_capability_is_125);
 	add_root_test(tc, user_not_in_the_image_is_125);
+	add_root_test(tc, a_user_in_too_many_groups_is_125);
 	add_root_test(tc, a_range_holding_the_callers_own_id_is_125);
 	add_root_test(tc, a_range_without_newuidmap_is_125);
 	add_root_test(tc, a_state_root_the_range_cannot_reach_is_125);

@@ -13,11 +13,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Supplementary groups a -u user gets at most; more is an error. */
+#define MAX_GROUPS 64
+
 struct ids {
 	uid_t uid;
 	gid_t gid;
 	int ngroups;
-	gid_t groups[64];
+	gid_t groups[MAX_GROUPS + 1];	/* the supplementary ones, then the primary */
 	char name[64];
 	char home[256];
 };
@@ -61,6 +64,15 @@ static int find_user(const char *spec, struct ids *u)
 		if (numeric ? pw.pw_uid == n : !strcmp(pw.pw_name, spec)) {
 			u->uid = pw.pw_uid;
 			u->gid = pw.pw_gid;
+			/* The image's strings: cut, a name could match another's
+			 * groups, a home be another folder. */
+			if (strlen(pw.pw_name) >= sizeof u->name || strlen(pw.pw_dir) >= sizeof u->home) {
+				md_warnx("user %s: the image's /etc/passwd gives it a name or home too long "
+					 "(at most %zu and %zu characters)", spec, sizeof u->name - 1,
+					 sizeof u->home - 1);
+				fclose(f);
+				return -1;
+			}
 			snprintf(u->name, sizeof u->name, "%s", pw.pw_name);
 			snprintf(u->home, sizeof u->home, "%s", pw.pw_dir);
 			break;
@@ -93,12 +105,17 @@ static int find_groups(const char *spec, struct ids *u)
 			u->gid = gr.gr_gid;
 			found = 1;
 		}
-		for (char **m = gr.gr_mem; !spec && u->name[0] && *m && u->ngroups < 64; m++)
-			if (!strcmp(*m, u->name))
-				u->groups[u->ngroups++] = gr.gr_gid;
+		for (char **m = gr.gr_mem; !spec && u->name[0] && *m; m++)
+			if (!strcmp(*m, u->name) && u->ngroups++ < MAX_GROUPS)
+				u->groups[u->ngroups - 1] = gr.gr_gid;
 	}
 	if (f)
 		fclose(f);
+	if (u->ngroups > MAX_GROUPS) {
+		md_warnx("user %s is in %d groups of the image's /etc/group: at most %d", u->name,
+			 u->ngroups, MAX_GROUPS);
+		return -1;
+	}
 	if (!found) {
 		md_warnx("unable to find group %s: no matching entries in the image's /etc/group", spec);
 		md_hint("use a group the image has, or a number");
