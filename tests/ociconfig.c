@@ -319,6 +319,60 @@ START_TEST(no_pivot_chroots_into_the_same_root)
 }
 END_TEST
 
+/* create and start NAME's bundle, wait for its init: what it wrote. */
+static char *run_bundle(const char *name)
+{
+	char path[4200];
+
+	struct result r = oci("create --bundle \"%s\" --pid-file \"%s.pid\" %s >\"%s.out\" 2>\"%s.err\"",
+			      bundle(name), bundle(name), name, bundle(name), bundle(name));
+	snprintf(path, sizeof path, "%s.err", bundle(name));
+	ck_assert_msg(r.status == 0, "create: %d\n%s", r.status, read_file(path));
+	snprintf(path, sizeof path, "%s.pid", bundle(name));
+	char *pid = read_file(path);
+	ck_assert_ptr_nonnull(pid);
+	r = oci("start %s", name);
+	ck_status(r, 0);
+	ck_assert_int_eq(wait_exit(atoi(pid), 10), 0);
+	free(pid);
+	r = oci("delete %s", name);
+	ck_status(r, 0);
+	snprintf(path, sizeof path, "%s.out", bundle(name));
+	char *out = read_file(path);
+	ck_assert_ptr_nonnull(out);
+	return out;
+}
+
+/* podman and containerd write an unlimited rlimit as 2^64-1 (Go's
+ * uint64 RLIM_INFINITY), more than jansson's integers hold; and "no
+ * limit" for memory, swap, pids and CPU as -1. */
+START_TEST(unlimited_is_read_as_podman_writes_it)
+{
+	make_rootfs("unl", 1);
+	json_t *cfg = spec_config("unl");
+	json_t *p = json_object_get(cfg, "process");
+	json_object_set_new(p, "args", json_pack("[sss]", "sh", "-c", "ulimit -Sc; ulimit -Hc; ulimit -Ss"));
+	json_object_set_new(p, "rlimits",
+			    json_pack("[{ss ss ss} {ss ss si}]", "type", "RLIMIT_CORE", "soft", "@U64MAX@",
+				      "hard", "@U64MAX@", "type", "RLIMIT_STACK", "soft", "@U64MAX@", "hard",
+				      -1 /* replaced below */));
+	json_object_set_new(json_object_get(cfg, "linux"), "resources",
+			    json_pack("{s{sisi} s{si} s{si}}", "memory", "limit", -1, "swap", -1, "pids",
+				      "limit", -1, "cpu", "quota", -1));
+	write_config("unl", cfg);
+	json_decref(cfg);
+	/* As podman writes it: the number, not a string. */
+	struct result r = sh("sed -i 's/\"@U64MAX@\"/18446744073709551615/g; s/\"hard\": -1/\"hard\": 18446744073709551615/' "
+			     "\"%s/config.json\" && grep -o 18446744073709551615 \"%s/config.json\" | wc -l",
+			     bundle("unl"), bundle("unl"));
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "4\n");
+	char *out = run_bundle("unl");
+	ck_assert_str_eq(out, "unlimited\nunlimited\nunlimited\n");
+	free(out);
+}
+END_TEST
+
 /* ---- bad input ---------------------------------------------------------- */
 
 /* CFG's member at PATH ("process.args", "linux.namespaces[1].type") set
@@ -547,6 +601,7 @@ void add_ociconfig_tests(Suite *s)
 	add_root_test(tc, config_is_applied_in_the_container);
 	add_root_test(tc, podmans_exec_process_is_accepted);
 	add_root_test(tc, no_pivot_chroots_into_the_same_root);
+	add_root_test(tc, unlimited_is_read_as_podman_writes_it);
 	tc = tcase(s, "oci config bad input");
 	add_root_test(tc, each_bad_field_is_refused_naming_it);
 	add_root_test(tc, a_bundle_without_a_valid_config_is_refused);

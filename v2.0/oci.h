@@ -133,6 +133,11 @@ void oci_spec_free(struct oci_spec *s);
 /* exec --process FILE: a "process" object on its own. */
 int oci_process_load(const char *file, struct oci_process *p);
 
+/* An unsigned 64-bit number of config.json (V, in the file being read):
+ * 0 and *OUT, or -1 if V is not one.  2^64-1 included, which jansson's
+ * signed integers cannot hold (ocispec.c's load_json). */
+int oci_u64(struct json_t *v, unsigned long long *out);
+
 /* runc spec: a default config.json written into BUNDLE (ROOTLESS: with a
  * user namespace mapping the caller's ids), never over an existing one.
  * 0, or -1 after saying why. */
