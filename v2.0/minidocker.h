@@ -195,6 +195,10 @@ struct limits {
 	long long memory;	/* bytes */
 	double cpus;		/* CPUs' worth of time per period */
 	long pids;
+	/* v2.0, from minidocker-oci's config.json: memory+swap in bytes (the
+	 * OCI memory.swap, v1's memsw), -1 for no limit on swap; 0 (the
+	 * CLI's): no swap, memory and swap held together by MEMORY. */
+	long long swap;
 };
 
 /* v1.2: how the container's ids map to the host's: one or two extents,

@@ -267,6 +267,8 @@ static int cgroup_setup(struct create *cr)
 		md_die("strdup");
 	oci_cgroup_split(cr->st.cgroup, cr->cg_parent, sizeof cr->cg_parent, &cr->cg_id);
 	l.memory = s->mem_limit > 0 ? s->mem_limit : 0;
+	/* memory+swap; none (or 0, which runc reads as none): unlimited. */
+	l.swap = s->mem_swap > 0 ? s->mem_swap : -1;
 	l.pids = s->pids_limit > 0 ? s->pids_limit : 0;
 	if (s->cpu_quota > 0)
 		l.cpus = (double)s->cpu_quota / (s->cpu_period > 0 ? s->cpu_period : 100000);

@@ -785,6 +785,11 @@ static int read_resources(json_t *lx, struct oci_spec *s)
 		  get_int(v, "limit", "linux.resources.memory.limit", -1, LLONG_MAX, &s->mem_limit) < 0 ||
 		  get_int(v, "swap", "linux.resources.memory.swap", -1, LLONG_MAX, &s->mem_swap) < 0))
 		return -1;
+	/* swap is memory+swap (runc's words for what it refuses). */
+	if (s->mem_swap > 0 && s->mem_limit <= 0)
+		return oci_bad("linux.resources.memory.swap", "unable to set swap limit without memory limit");
+	if (s->mem_swap > 0 && s->mem_swap < s->mem_limit)
+		return oci_bad("linux.resources.memory.swap", "memory+swap limit should be >= memory limit");
 	if ((r = get(res, "cpu", JSON_OBJECT, "linux.resources.cpu", &v)) < 0)
 		return -1;
 	if (r && (unsupported(v, cpu_refused, "linux.resources.cpu.") < 0 ||
