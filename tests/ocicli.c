@@ -774,6 +774,48 @@ START_TEST(hooks_get_the_state_on_stdin)
 }
 END_TEST
 
+/* Until create is done, the container is "creating" (the runtime spec's
+ * status; runc says it does not exist): start, exec and delete without
+ * --force refuse it.  A createRuntime hook holds create there. */
+START_TEST(state_says_creating_until_create_is_done)
+{
+	char extra[9000], mark[4200];
+
+	snprintf(mark, sizeof mark, "%s/in-hook", state_root());
+	snprintf(extra, sizeof extra,
+		 "\"hooks\": {\"createRuntime\": [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", "
+		 "\"touch %s; while [ -e %s ]; do sleep 0.05; done\"]}]}",
+		 mark, mark);
+	make_bundle_with("cr", "[\"true\"]", 0, extra);
+	struct result r = oci("create --bundle \"%s\" --pid-file \"%s.pid\" cr >\"%s.out\" 2>\"%s.err\" & "
+			      "echo $!", bundle("cr"), bundle("cr"), bundle("cr"), bundle("cr"));
+	ck_status(r, 0);
+	int create_pid = atoi(r.out);
+	ck_assert_int_gt(create_pid, 0);
+	for (struct deadline d = deadline(10); keep_polling(&d);)
+		if (access(mark, F_OK) == 0)
+			break;
+	ck_assert_msg(access(mark, F_OK) == 0, "the createRuntime hook did not run");
+	ck_status_is("cr", "creating");
+	r = oci("start cr");
+	ck_status(r, 1);
+	ck_contains(r.err, "cannot start a container that is still being created");
+	r = oci("exec cr true");
+	ck_status(r, 1);
+	ck_contains(r.err, "cannot exec in a container that is still being created");
+	r = oci("delete cr");
+	ck_status(r, 1);
+	ck_contains(r.err, "cannot delete container cr that is not stopped: creating");
+	/* The hook ends: create finishes, and the container is created. */
+	ck_assert_int_eq(unlink(mark), 0);
+	ck_assert_int_eq(wait_exit(create_pid, 20), 0);
+	ck_status_is("cr", "created");
+	r = oci("delete cr");
+	ck_status(r, 0);
+	ck_gone("cr");
+}
+END_TEST
+
 void add_ocicli_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "oci lifecycle");
@@ -786,6 +828,7 @@ void add_ocicli_tests(Suite *s)
 	add_root_test(tc, exec_and_ps_in_a_running_container);
 	add_root_test(tc, console_socket_gets_the_terminal);
 	add_root_test(tc, hooks_get_the_state_on_stdin);
+	add_root_test(tc, state_says_creating_until_create_is_done);
 	add_root_test(tc, a_namespace_with_a_path_is_joined);
 	add_root_test(tc, pause_freezes_and_resume_thaws);
 	add_root_test(tc, only_the_preserved_fds_cross);

@@ -741,6 +741,8 @@ struct oci_state {
 	char *cgroup;		/* cgroupsPath, without its leading '/' */
 	pid_t pid;		/* the init, as the host sees it */
 	unsigned long long pid_start;
+	pid_t creator;		/* create, until it is done (0 then): "creating" */
+	unsigned long long creator_start;
 	struct json_t *annotations, *hooks;	/* config.json's */
 };
 void oci_set_root(const char *dir);

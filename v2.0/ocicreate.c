@@ -402,6 +402,8 @@ static int prepare(struct create *cr)
 	if (!cr->st.bundle || !cr->st.rootfs || !cr->st.created || !cr->st.version)
 		md_die("strdup");
 	snprintf(cr->st.id, sizeof cr->st.id, "%s", cr->id);
+	cr->st.creator = getpid();	/* "creating" until launch is done */
+	cr->st.creator_start = start_time(cr->st.creator);
 	cr->st.annotations = json_incref(cr->spec.annotations);
 	cr->st.hooks = json_incref(json_object_get(cr->spec.json, "hooks"));
 	if (cgroup_setup(cr) < 0)
@@ -452,6 +454,9 @@ static int launch(struct create *cr)
 	char ready;
 	if (read(cr->report[0], &ready, 1) != 1)
 		return -1;	/* the init said why, and exited */
+	cr->st.creator = 0;	/* created */
+	if (oci_state_save(&cr->st) < 0)
+		return -1;
 	if (cr->pid_file && oci_write_pid_file(oci_open_dir_of(cr->pid_file), cr->pid_file,
 						cr->st.pid) < 0)
 		return -1;

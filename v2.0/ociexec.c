@@ -325,6 +325,8 @@ int oci_exec(int argc, char **argv)
 	enum oci_status now = oci_status(&st);
 	if (now == OCI_PAUSED)
 		oci_fail("cannot exec in a paused container");
+	if (now == OCI_CREATING)
+		oci_fail("cannot exec in a container that is still being created");
 	if (now != OCI_RUNNING && now != OCI_CREATED)
 		oci_fail("cannot exec in a stopped container");
 	if (oci_spec_load(st.bundle, &s) < 0)
