@@ -816,6 +816,29 @@ START_TEST(state_says_creating_until_create_is_done)
 }
 END_TEST
 
+/* The freezer cgroup (v1) is minidocker-oci's, for pause: the CLI, which
+ * has no pause, makes none, as in v1.6, and leaves none. */
+START_TEST(the_cli_makes_no_freezer_cgroup)
+{
+	const char *parent = cgroup_parent();
+	struct result r = md(NULL, "run", "-d", "--cgroup-parent", parent, "--name", "fz", "-m", "32m", "base",
+			     "sleep", "45", NULL);
+	ck_status(r, 0);
+	/* Its cgroup in the memory tree (v1) or the one tree (v2); none in
+	 * v1's freezer tree, not even the parent. */
+	r = sh("find /sys/fs/cgroup/memory/%s /sys/fs/cgroup/%s -mindepth 1 -type d 2>/dev/null | wc -l; "
+	       "ls -A /sys/fs/cgroup/freezer/%s 2>/dev/null | wc -l", parent, parent, parent);
+	ck_assert_str_eq(r.out, "1\n0\n");
+	r = md(NULL, "rm", "-f", "fz", NULL);
+	ck_status(r, 0);
+	r = md(NULL, "run", "--rm", "--cgroup-parent", parent, "-m", "32m", "base", "true", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(cgroups_left(), "");
+	r = sh("ls -A /sys/fs/cgroup/freezer/%s 2>/dev/null | wc -l", parent);
+	ck_assert_str_eq(r.out, "0\n");
+}
+END_TEST
+
 void add_ocicli_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "oci lifecycle");
@@ -831,6 +854,7 @@ void add_ocicli_tests(Suite *s)
 	add_root_test(tc, state_says_creating_until_create_is_done);
 	add_root_test(tc, a_namespace_with_a_path_is_joined);
 	add_root_test(tc, pause_freezes_and_resume_thaws);
+	add_root_test(tc, the_cli_makes_no_freezer_cgroup);
 	add_root_test(tc, only_the_preserved_fds_cross);
 	tc = tcase(s, "oci bad input");
 	add_root_test(tc, bad_bundles_are_refused_and_leave_nothing);

@@ -41,7 +41,8 @@ static struct {
 } cg;
 
 /* v1: the trees minidocker uses; cpuacct only for `stats`; (v2.0) the
- * freezer, last, for minidocker-oci's pause, where the host mounts it. */
+ * freezer, last, for minidocker-oci's pause, where the host mounts it
+ * (only if asked for: the CLI has no pause). */
 static const char *const v1_trees[] = { "memory", "cpu", "cpuacct", "pids", "freezer" };
 enum { NTREES = sizeof v1_trees / sizeof v1_trees[0], FREEZER = NTREES - 1 };
 
@@ -328,8 +329,8 @@ static int create_v1(const char *parent, const char *id, const struct limits *l)
 	char dir[PATH_MAX], path[PATH_MAX], value[64];
 
 	for (int t = 0; t < NTREES; t++) {
-		if (tree_missing(t))
-			continue;
+		if (t == FREEZER && (!l->freezer || tree_missing(t)))
+			continue;	/* the CLI's, as v1.6: none */
 		if (make_parent(v1_trees[t], parent, NULL, 0) < 0)
 			return -1;
 		cg_path(dir, v1_trees[t], parent, id, NULL);

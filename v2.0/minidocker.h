@@ -199,6 +199,7 @@ struct limits {
 	 * OCI memory.swap, v1's memsw), -1 for no limit on swap; 0 (the
 	 * CLI's): no swap, memory and swap held together by MEMORY. */
 	long long swap;
+	int freezer;		/* v2.0: a v1 freezer cgroup too (minidocker-oci's pause) */
 };
 
 /* v1.2: how the container's ids map to the host's: one or two extents,

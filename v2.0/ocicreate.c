@@ -270,6 +270,7 @@ static int cgroup_setup(struct create *cr)
 	/* memory+swap; none (or 0, which runc reads as none): unlimited. */
 	l.swap = s->mem_swap > 0 ? s->mem_swap : -1;
 	l.pids = s->pids_limit > 0 ? s->pids_limit : 0;
+	l.freezer = 1;	/* for pause */
 	if (s->cpu_quota > 0)
 		l.cpus = (double)s->cpu_quota / (s->cpu_period > 0 ? s->cpu_period : 100000);
 	/* state.json names the cgroup before it exists, with no pid yet: a
