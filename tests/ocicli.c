@@ -839,6 +839,54 @@ START_TEST(the_cli_makes_no_freezer_cgroup)
 }
 END_TEST
 
+/* Each container has a session keyring of its own, "_ses.ID", as runc
+ * gives it (searchable by its user); exec joins the same one; with
+ * --no-new-keyring, the container keeps its caller's. */
+START_TEST(a_container_has_a_session_keyring_of_its_own)
+{
+	struct result host = sh("\"$PROBE\" keyring");
+	ck_status(host, 0);
+	make_bundle("kr", "[\"sh\", \"-c\", \"/bin/probe keyring; exec sleep 30\"]");
+	create("kr");
+	struct result r = oci("start kr");
+	ck_status(r, 0);
+	char *out = NULL;
+	for (struct deadline d = deadline(10); keep_polling(&d);) {
+		free(out);
+		out = output_of("kr", "out");
+		if (*out)
+			break;
+	}
+	ck_assert_str_eq(out, "keyring;0;0;3f1b0000;_ses.kr\n");
+	ck_assert_str_ne(out, host.out);
+	free(out);
+	r = oci("exec kr /bin/probe keyring");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "keyring;0;0;3f1b0000;_ses.kr\n");
+	r = oci("delete --force kr");
+	ck_status(r, 0);
+	/* --no-new-keyring: the caller's, in the container and in exec. */
+	make_bundle("kc", "[\"sh\", \"-c\", \"/bin/probe keyring; exec sleep 30\"]");
+	r = oci("create --no-new-keyring --bundle \"%s\" kc >\"%s.out\" 2>&1 && \"$MD-oci\" --root \"$MINIDOCKER_ROOT/oci\" start kc",
+		bundle("kc"), bundle("kc"));
+	ck_status(r, 0);
+	out = NULL;
+	for (struct deadline d = deadline(10); keep_polling(&d);) {
+		free(out);
+		out = output_of("kc", "out");
+		if (*out)
+			break;
+	}
+	ck_assert_str_eq(out, host.out);
+	free(out);
+	r = oci("exec kc /bin/probe keyring");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, host.out);
+	r = oci("delete --force kc");
+	ck_status(r, 0);
+}
+END_TEST
+
 void add_ocicli_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "oci lifecycle");
@@ -855,6 +903,7 @@ void add_ocicli_tests(Suite *s)
 	add_root_test(tc, a_namespace_with_a_path_is_joined);
 	add_root_test(tc, pause_freezes_and_resume_thaws);
 	add_root_test(tc, the_cli_makes_no_freezer_cgroup);
+	add_root_test(tc, a_container_has_a_session_keyring_of_its_own);
 	add_root_test(tc, only_the_preserved_fds_cross);
 	tc = tcase(s, "oci bad input");
 	add_root_test(tc, bad_bundles_are_refused_and_leave_nothing);

@@ -744,6 +744,7 @@ struct oci_state {
 	unsigned long long pid_start;
 	pid_t creator;		/* create, until it is done (0 then): "creating" */
 	unsigned long long creator_start;
+	int no_new_keyring;	/* create --no-new-keyring: exec keeps its caller's too */
 	struct json_t *annotations, *hooks;	/* config.json's */
 };
 void oci_set_root(const char *dir);

@@ -144,6 +144,10 @@ static void init_prepare(struct create *cr)
 		md_warn("become root in the new user namespace");
 		_exit(1);
 	}
+	/* Before the createContainer hooks, as runc: theirs too. */
+	if (!cr->st.no_new_keyring &&
+	    oci_join_session_keyring(cr->id, cr->spec.ns[OCI_NS_USER].wanted) < 0)
+		_exit(1);
 	if (oci_init_rootfs(&cr->spec, cr->no_pivot, create_container_hooks, cr) < 0)
 		_exit(1);
 	if (cr->console_fd >= 0 && oci_console_setup(cr->console_fd, 1, &cr->spec.process) < 0)
@@ -328,9 +332,8 @@ static void options(struct create *cr, int argc, char **argv)
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "no-pivot", no_argument, NULL, 'P' },
 		{ "preserve-fds", required_argument, NULL, 'f' },
-		/* runc makes a session keyring per container unless told not
-		 * to; we never make one (keyrings(7)): the container keeps
-		 * the caller's, which is what this flag asks of runc. */
+		/* The container keeps its caller's session keyring, instead
+		 * of one of its own (oci_join_session_keyring). */
 		{ "no-new-keyring", no_argument, NULL, 'K' },
 		{ 0 },
 	};
@@ -348,7 +351,7 @@ static void options(struct create *cr, int argc, char **argv)
 		else if (c == 'P')
 			cr->no_pivot = 1;
 		else if (c == 'K')
-			continue;
+			cr->st.no_new_keyring = 1;
 		else if (c == 'f')
 			cr->preserve = oci_preserve_fds(optarg);
 		else

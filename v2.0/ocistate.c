@@ -115,6 +115,7 @@ int oci_state_load(const char *id, struct oci_state *st)
 	st->pid_start = json_integer_value(json_object_get(j, "pid_start"));
 	st->creator = json_integer_value(json_object_get(j, "creator"));
 	st->creator_start = json_integer_value(json_object_get(j, "creator_start"));
+	st->no_new_keyring = json_is_true(json_object_get(j, "noNewKeyring"));
 	st->bundle = dup_string(j, "bundle");
 	st->rootfs = dup_string(j, "rootfs");
 	st->created = dup_string(j, "created");
@@ -140,6 +141,8 @@ int oci_state_save(const struct oci_state *st)
 		json_object_set_new(j, "creator", json_integer(st->creator));
 		json_object_set_new(j, "creator_start", json_integer(st->creator_start));
 	}
+	if (st->no_new_keyring)
+		json_object_set_new(j, "noNewKeyring", json_true());
 	if (st->annotations)
 		json_object_set(j, "annotations", st->annotations);
 	if (st->hooks)
