@@ -554,6 +554,8 @@ static const struct {
 	  "config.json: linux.mountLabel: not supported by minidocker" },
 	{ "linux.resources.memory", "{\"reservation\": 1048576}",
 	  "config.json: linux.resources.memory.reservation: not supported by minidocker" },
+	{ "linux.cgroupsPath", "\"machine.slice:libpod:abc\"",
+	  "cgroupsPath machine.slice:libpod:abc: systemd's form (slice:prefix:name) needs --systemd-cgroup" },
 	{ "linux.resources.memory", "{\"limit\": 67108864, \"swap\": 1048576}",
 	  "config.json: linux.resources.memory.swap: memory+swap limit should be >= memory limit" },
 	{ "linux.resources.memory", "{\"swap\": 1048576}",

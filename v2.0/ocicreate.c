@@ -255,9 +255,16 @@ static int cgroup_setup(struct create *cr)
 	struct limits l = { 0 };
 	char path[PATH_MAX];
 
+	/* systemd's form, for --systemd-cgroup (which we refuse).  runc
+	 * without it takes the whole as one folder's name, "a:b:c", below
+	 * its own cgroup: a caller set up for systemd (kubelet's
+	 * cgroupDriver) and a runtime for cgroupfs; say so instead. */
 	if (s->cgroups_path && strchr(s->cgroups_path, ':')) {
-		md_warnx("cgroupsPath %s: the systemd form (slice:prefix:name) is not supported, only "
-			 "cgroupfs paths", s->cgroups_path);
+		md_warnx("cgroupsPath %s: systemd's form (slice:prefix:name) needs --systemd-cgroup, "
+			 "which minidocker-oci does not support; a cgroupfs path is /PARENT/NAME",
+			 s->cgroups_path);
+		md_hint("use the cgroupfs driver: podman --cgroup-manager cgroupfs; containerd's runc "
+			"options SystemdCgroup = false, with the kubelet's cgroupDriver: cgroupfs");
 		return -1;
 	}
 	/* No cgroupsPath: one named by the id at the root, as runc's. */
