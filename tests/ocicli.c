@@ -839,6 +839,20 @@ START_TEST(the_cli_makes_no_freezer_cgroup)
 }
 END_TEST
 
+/* NAME's stdout, once it has written something (or after 10 s). */
+static char *first_output(const char *name)
+{
+	char *out = NULL;
+
+	for (struct deadline d = deadline(10); keep_polling(&d);) {
+		free(out);
+		out = output_of(name, "out");
+		if (*out)
+			break;
+	}
+	return out;
+}
+
 /* Each container has a session keyring of its own, "_ses.ID", as runc
  * gives it (searchable by its user); exec joins the same one; with
  * --no-new-keyring, the container keeps its caller's. */
@@ -850,13 +864,7 @@ START_TEST(a_container_has_a_session_keyring_of_its_own)
 	create("kr");
 	struct result r = oci("start kr");
 	ck_status(r, 0);
-	char *out = NULL;
-	for (struct deadline d = deadline(10); keep_polling(&d);) {
-		free(out);
-		out = output_of("kr", "out");
-		if (*out)
-			break;
-	}
+	char *out = first_output("kr");
 	ck_assert_str_eq(out, "keyring;0;0;3f1b0000;_ses.kr\n");
 	ck_assert_str_ne(out, host.out);
 	free(out);
@@ -870,13 +878,7 @@ START_TEST(a_container_has_a_session_keyring_of_its_own)
 	r = oci("create --no-new-keyring --bundle \"%s\" kc >\"%s.out\" 2>&1 && \"$MD-oci\" --root \"$MINIDOCKER_ROOT/oci\" start kc",
 		bundle("kc"), bundle("kc"));
 	ck_status(r, 0);
-	out = NULL;
-	for (struct deadline d = deadline(10); keep_polling(&d);) {
-		free(out);
-		out = output_of("kc", "out");
-		if (*out)
-			break;
-	}
+	out = first_output("kc");
 	ck_assert_str_eq(out, host.out);
 	free(out);
 	r = oci("exec kc /bin/probe keyring");
