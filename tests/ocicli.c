@@ -889,6 +889,35 @@ START_TEST(a_container_has_a_session_keyring_of_its_own)
 }
 END_TEST
 
+/* A container whose root is another uid on the host (a user namespace,
+ * 0 as 100000): its init, which cannot search --root's 0700 folders,
+ * still waits on exec.fifo and starts (it opens it through
+ * /proc/self/fd, as runc); its keyring is searchable by others, and exec
+ * joins it. */
+START_TEST(a_user_namespaced_container_starts)
+{
+	make_bundle("un", "[\"sh\", \"-c\", \"/bin/probe keyring; exec sleep 30\"]");
+	struct result r = sh("sed -i 's/\"namespaces\": \\[/\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}], "
+			     "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}], "
+			     "\"namespaces\": [{\"type\": \"user\"}, /' \"%s/config.json\" && grep -c '\"user\"}' \"%s/config.json\"",
+			     bundle("un"), bundle("un"));
+	ck_status(r, 0);
+	create("un");
+	r = oci("start un");
+	ck_status(r, 0);
+	char *out = first_output("un");
+	ck_assert_str_eq(out, "keyring;0;0;3f130008;_ses.un\n");
+	free(out);
+	ck_status_is("un", "running");
+	r = oci("exec un /bin/probe keyring");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "keyring;0;0;3f130008;_ses.un\n");
+	r = oci("delete --force un");
+	ck_status(r, 0);
+	ck_gone("un");
+}
+END_TEST
+
 void add_ocicli_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "oci lifecycle");
@@ -906,6 +935,7 @@ void add_ocicli_tests(Suite *s)
 	add_root_test(tc, pause_freezes_and_resume_thaws);
 	add_root_test(tc, the_cli_makes_no_freezer_cgroup);
 	add_root_test(tc, a_container_has_a_session_keyring_of_its_own);
+	add_root_test(tc, a_user_namespaced_container_starts);
 	add_root_test(tc, only_the_preserved_fds_cross);
 	tc = tcase(s, "oci bad input");
 	add_root_test(tc, bad_bundles_are_refused_and_leave_nothing);

@@ -166,9 +166,9 @@ int oci_init_rootfs(const struct oci_spec *s, int no_pivot, void (*before_pivot)
  * four capability sets, no_new_privs, seccomp (here with it).  P is
  * S's process, or exec --process's.  0 or -1 after saying why. */
 int oci_init_process(const struct oci_spec *s, const struct oci_process *p);
-/* The session keyring "_ses.ID", joined (made if missing) and made
- * searchable; no keyrings on this kernel is fine.  0 or -1 after saying
- * why. */
-int oci_join_session_keyring(const char *id, int userns);
+/* The session keyring "_ses.ID", joined (made if missing) and, by the
+ * INIT, made searchable (by everyone with USERNS); no keyrings on this
+ * kernel is fine.  0 or -1 after saying why. */
+int oci_join_session_keyring(const char *id, int userns, int init);
 
 #endif

@@ -60,7 +60,7 @@ struct create {
 	char cg_parent[PATH_MAX];
 	const char *cg_id;
 	int go[2], report[2], pidpipe[2];
-	int dirfd, console_fd;
+	int dirfd, fifo_fd, console_fd;
 };
 
 /* ---- the init ---------------------------------------------------------- */
@@ -146,7 +146,7 @@ static void init_prepare(struct create *cr)
 	}
 	/* Before the createContainer hooks, as runc: theirs too. */
 	if (!cr->st.no_new_keyring &&
-	    oci_join_session_keyring(cr->id, cr->spec.ns[OCI_NS_USER].wanted) < 0)
+	    oci_join_session_keyring(cr->id, cr->spec.ns[OCI_NS_USER].wanted, 1) < 0)
 		_exit(1);
 	if (oci_init_rootfs(&cr->spec, cr->no_pivot, create_container_hooks, cr) < 0)
 		_exit(1);
@@ -167,14 +167,22 @@ static noreturn void init_main(struct create *cr)
 		_exit(1);
 	close(cr->report[1]);
 	/* Blocks until `start` opens the fifo for reading (fifo(7)); the
-	 * byte tells start that we are on our way. */
-	int fifo = openat(cr->dirfd, "exec.fifo", O_WRONLY | O_CLOEXEC);
+	 * byte tells start that we are on our way.  Through /proc/self/fd,
+	 * as runc: the fifo's own mode (0622) decides, not ROOT/ID's 0700,
+	 * which a root that is another uid on the host (a user namespace)
+	 * cannot search.  By name where the container has no /proc. */
+	char via[64];
+	snprintf(via, sizeof via, "/proc/self/fd/%d", cr->fifo_fd);
+	int fifo = open(via, O_WRONLY | O_CLOEXEC);
+	if (fifo < 0 && errno == ENOENT)
+		fifo = openat(cr->dirfd, "exec.fifo", O_WRONLY | O_CLOEXEC);
 	if (fifo < 0 || write(fifo, &byte, 1) != 1) {
 		md_warn("open exec.fifo to wait for start");
 		_exit(1);
 	}
 	close(fifo);
 	close(cr->dirfd);
+	close(cr->fifo_fd);
 	json_t *state = oci_state_json(&cr->st, OCI_RUNNING, 0);
 	if (oci_run_hooks(json_object_get(cr->spec.json, "hooks"), "startContainer", state) < 0)
 		_exit(1);
@@ -395,7 +403,9 @@ static int prepare(struct create *cr)
 	if (cr->console && (cr->console_fd = oci_console_connect(cr->console)) < 0)
 		return -1;
 	oci_path(path, cr->id, "exec.fifo");
-	if (mkfifo(path, 0622) < 0) {
+	/* 0622 whatever our umask: writable by the container's root. */
+	if (mkfifo(path, 0622) < 0 || chmod(path, 0622) < 0 ||
+	    (cr->fifo_fd = open(path, O_PATH | O_CLOEXEC)) < 0) {
 		md_warn("create %s", path);
 		return -1;
 	}
@@ -488,7 +498,7 @@ static void undo(struct create *cr)
 
 int oci_create(int argc, char **argv)
 {
-	struct create cr = { .console_fd = -1, .dirfd = -1 };
+	struct create cr = { .console_fd = -1, .dirfd = -1, .fifo_fd = -1 };
 	char dir[PATH_MAX];
 
 	options(&cr, argc, argv);

@@ -280,7 +280,7 @@ static noreturn void exec_child(const struct exec_opts *o, const struct oci_stat
 	int rc = 1;
 
 	/* The container's session keyring, not our caller's (as runc). */
-	if (!st->no_new_keyring && oci_join_session_keyring(st->id, s->ns[OCI_NS_USER].wanted) < 0)
+	if (!st->no_new_keyring && oci_join_session_keyring(st->id, s->ns[OCI_NS_USER].wanted, 0) < 0)
 		goto fail;
 
 	if (console >= 0 && oci_console_setup(console, 0, p) < 0)

@@ -490,15 +490,16 @@ int oci_init_process(const struct oci_spec *s, const struct oci_process *p)
  * runc gives each one: without it the container shares its caller's
  * (conmon's, a shell's), whose keys any of them can read.  Named
  * "_ses.ID", so that exec joins the same one (a name is looked up among
- * the keyrings the caller may search); made searchable by the user, or
- * with a user namespace by everyone, as runc's.  Keyrings are a
+ * the keyrings the caller may search); made searchable by the init (INIT)
+ * for the user, or with a user namespace (USERNS) for everyone, as
+ * runc's.  Keyrings are a
  * best-effort isolation (runc: "marginal protection"): ENOSYS (no
  * keyrings) goes on, as runc's, and so does EPERM (keyctl blocked by a
  * seccomp filter around the runtime, for the container too).  Where the
  * name cannot be joined (EACCES: someone else's), an anonymous one. */
 enum { KEY_USR_SEARCH = 0x00080000, KEY_OTH_SEARCH = 0x00000008 };	/* the kernel's key.h */
 
-int oci_join_session_keyring(const char *id, int userns)
+int oci_join_session_keyring(const char *id, int userns, int init)
 {
 	char name[1100], desc[1200];
 	unsigned int perm;
@@ -513,6 +514,8 @@ int oci_join_session_keyring(const char *id, int userns)
 		md_warn("join a session keyring of the container's own (keyctl)");
 		return -1;
 	}
+	if (!init)
+		return 0;	/* exec's: the init's, whose owner we may not be */
 	/* "type;uid;gid;perm;description": its permissions, in hex. */
 	long n = syscall(SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof desc - 1);
 	if (n < 0 || n >= (long)sizeof desc ||
