@@ -774,6 +774,150 @@ START_TEST(hooks_get_the_state_on_stdin)
 }
 END_TEST
 
+/* Until create is done, the container is "creating" (the runtime spec's
+ * status; runc says it does not exist): start, exec and delete without
+ * --force refuse it.  A createRuntime hook holds create there. */
+START_TEST(state_says_creating_until_create_is_done)
+{
+	char extra[9000], mark[4200];
+
+	snprintf(mark, sizeof mark, "%s/in-hook", state_root());
+	snprintf(extra, sizeof extra,
+		 "\"hooks\": {\"createRuntime\": [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", "
+		 "\"touch %s; while [ -e %s ]; do sleep 0.05; done\"]}]}",
+		 mark, mark);
+	make_bundle_with("cr", "[\"true\"]", 0, extra);
+	struct result r = oci("create --bundle \"%s\" --pid-file \"%s.pid\" cr >\"%s.out\" 2>\"%s.err\" & "
+			      "echo $!", bundle("cr"), bundle("cr"), bundle("cr"), bundle("cr"));
+	ck_status(r, 0);
+	int create_pid = atoi(r.out);
+	ck_assert_int_gt(create_pid, 0);
+	for (struct deadline d = deadline(10); keep_polling(&d);)
+		if (access(mark, F_OK) == 0)
+			break;
+	ck_assert_msg(access(mark, F_OK) == 0, "the createRuntime hook did not run");
+	ck_status_is("cr", "creating");
+	r = oci("start cr");
+	ck_status(r, 1);
+	ck_contains(r.err, "cannot start a container that is still being created");
+	r = oci("exec cr true");
+	ck_status(r, 1);
+	ck_contains(r.err, "cannot exec in a container that is still being created");
+	r = oci("delete cr");
+	ck_status(r, 1);
+	ck_contains(r.err, "cannot delete container cr that is not stopped: creating");
+	/* The hook ends: create finishes, and the container is created. */
+	ck_assert_int_eq(unlink(mark), 0);
+	ck_assert_int_eq(wait_exit(create_pid, 20), 0);
+	ck_status_is("cr", "created");
+	r = oci("delete cr");
+	ck_status(r, 0);
+	ck_gone("cr");
+}
+END_TEST
+
+/* The freezer cgroup (v1) is minidocker-oci's, for pause: the CLI, which
+ * has no pause, makes none, as in v1.6, and leaves none. */
+START_TEST(the_cli_makes_no_freezer_cgroup)
+{
+	const char *parent = cgroup_parent();
+	struct result r = md(NULL, "run", "-d", "--cgroup-parent", parent, "--name", "fz", "-m", "32m", "base",
+			     "sleep", "45", NULL);
+	ck_status(r, 0);
+	/* Its cgroup in the memory tree (v1) or the one tree (v2); none in
+	 * v1's freezer tree, not even the parent. */
+	r = sh("find /sys/fs/cgroup/memory/%s /sys/fs/cgroup/%s -mindepth 1 -type d 2>/dev/null | wc -l; "
+	       "ls -A /sys/fs/cgroup/freezer/%s 2>/dev/null | wc -l", parent, parent, parent);
+	ck_assert_str_eq(r.out, "1\n0\n");
+	r = md(NULL, "rm", "-f", "fz", NULL);
+	ck_status(r, 0);
+	r = md(NULL, "run", "--rm", "--cgroup-parent", parent, "-m", "32m", "base", "true", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(cgroups_left(), "");
+	r = sh("ls -A /sys/fs/cgroup/freezer/%s 2>/dev/null | wc -l", parent);
+	ck_assert_str_eq(r.out, "0\n");
+}
+END_TEST
+
+/* NAME's stdout, once it has written something (or after 10 s). */
+static char *first_output(const char *name)
+{
+	char *out = NULL;
+
+	for (struct deadline d = deadline(10); keep_polling(&d);) {
+		free(out);
+		out = output_of(name, "out");
+		if (*out)
+			break;
+	}
+	return out;
+}
+
+/* Each container has a session keyring of its own, "_ses.ID", as runc
+ * gives it (searchable by its user); exec joins the same one; with
+ * --no-new-keyring, the container keeps its caller's. */
+START_TEST(a_container_has_a_session_keyring_of_its_own)
+{
+	struct result host = sh("\"$PROBE\" keyring");
+	ck_status(host, 0);
+	make_bundle("kr", "[\"sh\", \"-c\", \"/bin/probe keyring; exec sleep 30\"]");
+	create("kr");
+	struct result r = oci("start kr");
+	ck_status(r, 0);
+	char *out = first_output("kr");
+	ck_assert_str_eq(out, "keyring;0;0;3f1b0000;_ses.kr\n");
+	ck_assert_str_ne(out, host.out);
+	free(out);
+	r = oci("exec kr /bin/probe keyring");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "keyring;0;0;3f1b0000;_ses.kr\n");
+	r = oci("delete --force kr");
+	ck_status(r, 0);
+	/* --no-new-keyring: the caller's, in the container and in exec. */
+	make_bundle("kc", "[\"sh\", \"-c\", \"/bin/probe keyring; exec sleep 30\"]");
+	r = oci("create --no-new-keyring --bundle \"%s\" kc >\"%s.out\" 2>&1 && \"$MD-oci\" --root \"$MINIDOCKER_ROOT/oci\" start kc",
+		bundle("kc"), bundle("kc"));
+	ck_status(r, 0);
+	out = first_output("kc");
+	ck_assert_str_eq(out, host.out);
+	free(out);
+	r = oci("exec kc /bin/probe keyring");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, host.out);
+	r = oci("delete --force kc");
+	ck_status(r, 0);
+}
+END_TEST
+
+/* A container whose root is another uid on the host (a user namespace,
+ * 0 as 100000): its init, which cannot search --root's 0700 folders,
+ * still waits on exec.fifo and starts (it opens it through
+ * /proc/self/fd, as runc); its keyring is searchable by others, and exec
+ * joins it. */
+START_TEST(a_user_namespaced_container_starts)
+{
+	make_bundle("un", "[\"sh\", \"-c\", \"/bin/probe keyring; exec sleep 30\"]");
+	struct result r = sh("sed -i 's/\"namespaces\": \\[/\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}], "
+			     "\"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}], "
+			     "\"namespaces\": [{\"type\": \"user\"}, /' \"%s/config.json\" && grep -c '\"user\"}' \"%s/config.json\"",
+			     bundle("un"), bundle("un"));
+	ck_status(r, 0);
+	create("un");
+	r = oci("start un");
+	ck_status(r, 0);
+	char *out = first_output("un");
+	ck_assert_str_eq(out, "keyring;0;0;3f130008;_ses.un\n");
+	free(out);
+	ck_status_is("un", "running");
+	r = oci("exec un /bin/probe keyring");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "keyring;0;0;3f130008;_ses.un\n");
+	r = oci("delete --force un");
+	ck_status(r, 0);
+	ck_gone("un");
+}
+END_TEST
+
 void add_ocicli_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "oci lifecycle");
@@ -786,8 +930,12 @@ void add_ocicli_tests(Suite *s)
 	add_root_test(tc, exec_and_ps_in_a_running_container);
 	add_root_test(tc, console_socket_gets_the_terminal);
 	add_root_test(tc, hooks_get_the_state_on_stdin);
+	add_root_test(tc, state_says_creating_until_create_is_done);
 	add_root_test(tc, a_namespace_with_a_path_is_joined);
 	add_root_test(tc, pause_freezes_and_resume_thaws);
+	add_root_test(tc, the_cli_makes_no_freezer_cgroup);
+	add_root_test(tc, a_container_has_a_session_keyring_of_its_own);
+	add_root_test(tc, a_user_namespaced_container_starts);
 	add_root_test(tc, only_the_preserved_fds_cross);
 	tc = tcase(s, "oci bad input");
 	add_root_test(tc, bad_bundles_are_refused_and_leave_nothing);

@@ -319,6 +319,130 @@ START_TEST(no_pivot_chroots_into_the_same_root)
 }
 END_TEST
 
+/* create and start NAME's bundle, wait for its init: what it wrote. */
+static char *run_bundle(const char *name)
+{
+	char path[4200];
+
+	struct result r = oci("create --bundle \"%s\" --pid-file \"%s.pid\" %s >\"%s.out\" 2>\"%s.err\"",
+			      bundle(name), bundle(name), name, bundle(name), bundle(name));
+	snprintf(path, sizeof path, "%s.err", bundle(name));
+	ck_assert_msg(r.status == 0, "create: %d\n%s", r.status, read_file(path));
+	snprintf(path, sizeof path, "%s.pid", bundle(name));
+	char *pid = read_file(path);
+	ck_assert_ptr_nonnull(pid);
+	r = oci("start %s", name);
+	ck_status(r, 0);
+	ck_assert_int_eq(wait_exit(atoi(pid), 10), 0);
+	free(pid);
+	r = oci("delete %s", name);
+	ck_status(r, 0);
+	snprintf(path, sizeof path, "%s.out", bundle(name));
+	char *out = read_file(path);
+	ck_assert_ptr_nonnull(out);
+	return out;
+}
+
+/* podman and containerd write an unlimited rlimit as 2^64-1 (Go's
+ * uint64 RLIM_INFINITY), more than jansson's integers hold; and "no
+ * limit" for memory, swap, pids and CPU as -1. */
+START_TEST(unlimited_is_read_as_podman_writes_it)
+{
+	make_rootfs("unl", 1);
+	json_t *cfg = spec_config("unl");
+	json_t *p = json_object_get(cfg, "process");
+	json_object_set_new(p, "args", json_pack("[sss]", "sh", "-c", "ulimit -Sc; ulimit -Hc; ulimit -Ss"));
+	json_object_set_new(p, "rlimits",
+			    json_pack("[{ss ss ss} {ss ss si}]", "type", "RLIMIT_CORE", "soft", "@U64MAX@",
+				      "hard", "@U64MAX@", "type", "RLIMIT_STACK", "soft", "@U64MAX@", "hard",
+				      -1 /* replaced below */));
+	json_object_set_new(json_object_get(cfg, "linux"), "resources",
+			    json_pack("{s{sisi} s{si} s{si}}", "memory", "limit", -1, "swap", -1, "pids",
+				      "limit", -1, "cpu", "quota", -1));
+	write_config("unl", cfg);
+	json_decref(cfg);
+	/* As podman writes it: the number, not a string. */
+	struct result r = sh("sed -i 's/\"@U64MAX@\"/18446744073709551615/g; s/\"hard\": -1/\"hard\": 18446744073709551615/' "
+			     "\"%s/config.json\" && grep -o 18446744073709551615 \"%s/config.json\" | wc -l",
+			     bundle("unl"), bundle("unl"));
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "4\n");
+	char *out = run_bundle("unl");
+	ck_assert_str_eq(out, "unlimited\nunlimited\nunlimited\n");
+	free(out);
+}
+END_TEST
+
+/* linux.resources.memory.swap is memory+swap (cgroup v1's memsw), as
+ * runc has it: written as memory.memsw.limit_in_bytes on v1, and as
+ * memory.swap.max = swap - limit on v2.  No swap given: no limit on swap
+ * (runc leaves the knob alone), unlike the CLI's -m, which allows none.
+ * Run on both cgroup versions (make test-cgroup2 for v2). */
+static void create_swap_pair(void)
+{
+	static const char *const names[] = { "sw", "nosw" };
+
+	for (int i = 0; i < 2; i++) {
+		make_rootfs(names[i], 1);
+		json_t *cfg = spec_config(names[i]);
+		json_t *mem = json_pack("{sI}", "limit", (json_int_t)64 << 20);
+		if (i == 0)
+			json_object_set_new(mem, "swap", json_integer((json_int_t)128 << 20));
+		json_object_set_new(json_object_get(cfg, "linux"), "resources", json_pack("{so}", "memory", mem));
+		write_config(names[i], cfg);
+		json_decref(cfg);
+		struct result r = oci("create --bundle \"%s\" %s >/dev/null 2>\"%s.err\"", bundle(names[i]),
+				      names[i], bundle(names[i]));
+		ck_status(r, 0);
+	}
+}
+
+static void delete_swap_pair(void)
+{
+	struct result r = oci("delete --force sw");
+	ck_status(r, 0);
+	r = oci("delete --force nosw");
+	ck_status(r, 0);
+}
+
+START_TEST(memory_swap_is_memory_plus_swap)
+{
+	create_swap_pair();
+	struct result r = sh("for c in sw nosw; do d=/sys/fs/cgroup/memory/%s/$c; "
+			     "if [ -d $d ]; then echo $(cat $d/memory.limit_in_bytes $d/memory.memsw.limit_in_bytes); "
+			     "else d=/sys/fs/cgroup/%s/$c; echo $(cat $d/memory.max $d/memory.swap.max); fi; done",
+			     cgroup_parent(), cgroup_parent());
+	ck_status(r, 0);
+	if (!access("/sys/fs/cgroup/memory", F_OK))
+		/* 9223372036854771712: v1's "no limit", a page below 2^63. */
+		ck_assert_str_eq(r.out, "67108864 134217728\n67108864 9223372036854771712\n");
+	else
+		ck_assert_str_eq(r.out, "67108864 67108864\n67108864 max\n");
+	delete_swap_pair();
+}
+END_TEST
+
+/* The same on v2, here: in a scratch folder laid out as a v2 root. */
+START_TEST(memory_swap_is_written_as_runc_does_on_v2)
+{
+	char value[4200];
+
+	struct result r = sh("mkdir \"$MINIDOCKER_ROOT/cg\" && echo 'cpu memory pids' >\"$MINIDOCKER_ROOT/cg/cgroup.controllers\" && "
+			     ": >\"$MINIDOCKER_ROOT/cg/cgroup.subtree_control\"");
+	ck_status(r, 0);
+	snprintf(value, sizeof value, "v2:%s/cg", state_root());
+	setenv("MINIDOCKER_CGROUP", value, 1);
+	create_swap_pair();
+	r = sh("cd \"$MINIDOCKER_ROOT/cg/%s\" && for f in sw/memory.max sw/memory.swap.max nosw/memory.max nosw/memory.swap.max; "
+	       "do echo \"$(cat $f)\"; done",
+	       cgroup_parent());
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "67108864\n67108864\n67108864\nmax\n");
+	delete_swap_pair();
+	unsetenv("MINIDOCKER_CGROUP");
+}
+END_TEST
+
 /* ---- bad input ---------------------------------------------------------- */
 
 /* CFG's member at PATH ("process.args", "linux.namespaces[1].type") set
@@ -430,6 +554,12 @@ static const struct {
 	  "config.json: linux.mountLabel: not supported by minidocker" },
 	{ "linux.resources.memory", "{\"reservation\": 1048576}",
 	  "config.json: linux.resources.memory.reservation: not supported by minidocker" },
+	{ "linux.cgroupsPath", "\"machine.slice:libpod:abc\"",
+	  "cgroupsPath machine.slice:libpod:abc: systemd's form (slice:prefix:name) needs --systemd-cgroup" },
+	{ "linux.resources.memory", "{\"limit\": 67108864, \"swap\": 1048576}",
+	  "config.json: linux.resources.memory.swap: memory+swap limit should be >= memory limit" },
+	{ "linux.resources.memory", "{\"swap\": 1048576}",
+	  "config.json: linux.resources.memory.swap: unable to set swap limit without memory limit" },
 	{ "linux.resources.pids", "{\"limit\": \"ten\"}",
 	  "config.json: linux.resources.pids.limit: must be an integer" },
 	{ "linux.resources.devices[0].access", "\"rwx\"",
@@ -547,6 +677,10 @@ void add_ociconfig_tests(Suite *s)
 	add_root_test(tc, config_is_applied_in_the_container);
 	add_root_test(tc, podmans_exec_process_is_accepted);
 	add_root_test(tc, no_pivot_chroots_into_the_same_root);
+	add_root_test(tc, unlimited_is_read_as_podman_writes_it);
+	add_root_test(tc, memory_swap_is_written_as_runc_does_on_v2);
+	tc = tcase(s, "oci cgroups");
+	add_root_test(tc, memory_swap_is_memory_plus_swap);
 	tc = tcase(s, "oci config bad input");
 	add_root_test(tc, each_bad_field_is_refused_naming_it);
 	add_root_test(tc, a_bundle_without_a_valid_config_is_refused);

@@ -29,6 +29,8 @@
  *                     print "CALL: ok" or "CALL: ENAME" (the errno's name)
  *   probe int80 CALL [ARG...]  the same through the 32-bit (i386) entry,
  *                     int $0x80, with the i386 call numbers
+ *   probe keyring     the session keyring, as keyctl(2) describes it:
+ *                     "keyring;UID;GID;PERM;NAME"
  *   probe filter PID  (on the host, as root) write the first seccomp filter
  *                     of process PID, its raw BPF, to stdout, for
  *                     scmp_bpf_disasm(1); its length in instructions on stderr
@@ -322,6 +324,21 @@ static int sys(int i386, int argc, char **argv);
 static int filter(int pid);
 static int openw(const char *path);
 
+static int keyring(void)
+{
+	char desc[2048];
+	/* KEYCTL_DESCRIBE (6) of KEY_SPEC_SESSION_KEYRING (-3). */
+	long n = syscall(SYS_keyctl, 6, -3, desc, sizeof desc - 1);
+
+	if (n < 0 || n >= (long)sizeof desc) {
+		perror("keyctl describe");
+		return 1;
+	}
+	desc[n] = '\0';
+	printf("%s\n", desc);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -359,9 +376,11 @@ int main(int argc, char **argv)
 		return filter(atoi(argv[2]));
 	if (!strcmp(what, "openw") && argc > 2)
 		return openw(argv[2]);
+	if (!strcmp(what, "keyring"))
+		return keyring();
 	fprintf(stderr, "usage: probe ns|fds|caps|ids|cgroup|eat MB|fork N|spin SECS|escape PATH"
 		"|exe PATH|depth DIR|exewatch SECS|exe-watch SECS|sti|sys CALL [ARG...]"
-		"|int80 CALL [ARG...]|filter PID|openw PATH\n");
+		"|int80 CALL [ARG...]|filter PID|openw PATH|keyring\n");
 	return 2;
 }
 

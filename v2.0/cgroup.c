@@ -41,7 +41,8 @@ static struct {
 } cg;
 
 /* v1: the trees minidocker uses; cpuacct only for `stats`; (v2.0) the
- * freezer, last, for minidocker-oci's pause, where the host mounts it. */
+ * freezer, last, for minidocker-oci's pause, where the host mounts it
+ * (only if asked for: the CLI has no pause). */
 static const char *const v1_trees[] = { "memory", "cpu", "cpuacct", "pids", "freezer" };
 enum { NTREES = sizeof v1_trees / sizeof v1_trees[0], FREEZER = NTREES - 1 };
 
@@ -265,6 +266,14 @@ static int make_parent(const char *tree, const char *parent, const char **names,
 	}
 }
 
+/* v2.0: swap to limit, and no knob for it. */
+static int no_swap_accounting(const char *knob)
+{
+	md_warnx("a swap limit needs the kernel to account swap, and %s is missing", knob);
+	md_hint("boot with swapaccount=1 (cgroup v1), or give no swap limit");
+	return -1;
+}
+
 static int create_v2(const char *parent, const char *id, const struct limits *l)
 {
 	const char *names[3];
@@ -280,16 +289,24 @@ static int create_v2(const char *parent, const char *id, const struct limits *l)
 	if (mkdir_ok(dir) < 0)
 		return -1;
 	if (l->memory) {
-		/* memory.swap.max 0: the limit holds memory and swap together,
-		 * so a hog is killed instead of swapping. */
+		/* memory.swap.max 0 (the CLI's): the limit holds memory and
+		 * swap together, so a hog is killed instead of swapping. */
 		snprintf(value, sizeof value, "%lld", l->memory);
 		md_pathf(path, "%s/memory.max", dir);
 		if (write_file(path, value) < 0)
 			return -1;
 		md_pathf(path, "%s/memory.swap.max", dir);
+		/* v2.0: the OCI swap is memory+swap, swap.max swap alone: the
+		 * difference, as runc writes it; -1, "max". */
+		if (l->swap < 0)
+			snprintf(value, sizeof value, "max");
+		else
+			snprintf(value, sizeof value, "%lld", l->swap ? l->swap - l->memory : 0);
 		/* Absent where the kernel does not account swap: nothing to hold. */
-		if ((access(path, F_OK) == 0 || !cg.real) && write_file(path, "0") < 0)
+		if ((access(path, F_OK) == 0 || !cg.real) && write_file(path, value) < 0)
 			return -1;
+		if (access(path, F_OK) < 0 && cg.real && l->swap > l->memory)
+			return no_swap_accounting(path);
 	}
 	if (l->cpus > 0) {
 		/* cpu.max "QUOTA PERIOD": QUOTA µs of CPU time per PERIOD µs. */
@@ -312,8 +329,8 @@ static int create_v1(const char *parent, const char *id, const struct limits *l)
 	char dir[PATH_MAX], path[PATH_MAX], value[64];
 
 	for (int t = 0; t < NTREES; t++) {
-		if (tree_missing(t))
-			continue;
+		if (t == FREEZER && (!l->freezer || tree_missing(t)))
+			continue;	/* the CLI's, as v1.6: none */
 		if (make_parent(v1_trees[t], parent, NULL, 0) < 0)
 			return -1;
 		cg_path(dir, v1_trees[t], parent, id, NULL);
@@ -326,10 +343,15 @@ static int create_v1(const char *parent, const char *id, const struct limits *l)
 		if (write_file(path, value) < 0)
 			return -1;
 		/* memsw: memory plus swap, where the kernel accounts swap; it
-		 * may not be below the memory limit, so it comes second. */
+		 * may not be below the memory limit, so it comes second.
+		 * v2.0: the OCI swap is that sum (-1: no limit), as runc has it. */
+		if (l->swap)
+			snprintf(value, sizeof value, "%lld", l->swap);
 		cg_path(path, "memory", parent, id, "memory.memsw.limit_in_bytes");
 		if (access(path, F_OK) == 0 && write_file(path, value) < 0)
 			return -1;
+		if (access(path, F_OK) < 0 && cg.real && l->swap > l->memory)
+			return no_swap_accounting(path);
 	}
 	if (l->cpus > 0) {
 		cg_path(path, "cpu", parent, id, "cpu.cfs_period_us");

@@ -195,6 +195,11 @@ struct limits {
 	long long memory;	/* bytes */
 	double cpus;		/* CPUs' worth of time per period */
 	long pids;
+	/* v2.0, from minidocker-oci's config.json: memory+swap in bytes (the
+	 * OCI memory.swap, v1's memsw), -1 for no limit on swap; 0 (the
+	 * CLI's): no swap, memory and swap held together by MEMORY. */
+	long long swap;
+	int freezer;		/* v2.0: a v1 freezer cgroup too (minidocker-oci's pause) */
 };
 
 /* v1.2: how the container's ids map to the host's: one or two extents,
@@ -740,6 +745,9 @@ struct oci_state {
 	char *cgroup;		/* cgroupsPath, without its leading '/' */
 	pid_t pid;		/* the init, as the host sees it */
 	unsigned long long pid_start;
+	pid_t creator;		/* create, until it is done (0 then): "creating" */
+	unsigned long long creator_start;
+	int no_new_keyring;	/* create --no-new-keyring: exec keeps its caller's too */
 	struct json_t *annotations, *hooks;	/* config.json's */
 };
 void oci_set_root(const char *dir);

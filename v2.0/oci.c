@@ -266,6 +266,8 @@ static int cmd_oci_start(int argc, char **argv)
 		oci_fail("cannot start a container that has stopped");
 	case OCI_PAUSED:
 		oci_fail("cannot start a container in the paused state");
+	case OCI_CREATING:
+		oci_fail("cannot start a container that is still being created");
 	default:
 		break;
 	}
@@ -390,7 +392,7 @@ static int cmd_oci_delete(int argc, char **argv)
 	if (oci_state_load(id, &st) < 0)
 		return 1;
 	enum oci_status s = oci_status(&st);
-	if ((s == OCI_RUNNING || s == OCI_PAUSED) && !force)
+	if ((s == OCI_RUNNING || s == OCI_PAUSED || s == OCI_CREATING) && !force)
 		oci_fail("cannot delete container %s that is not stopped: %s", id, oci_status_name(s));
 	/* A created container goes without --force, as runc's: nothing of
 	 * the user's has run in it yet. */

@@ -138,6 +138,11 @@ void oci_spec_free(struct oci_spec *s);
 /* exec --process FILE: a "process" object on its own. */
 int oci_process_load(const char *file, struct oci_process *p);
 
+/* An unsigned 64-bit number of config.json (V, in the file being read):
+ * 0 and *OUT, or -1 if V is not one.  2^64-1 included, which jansson's
+ * signed integers cannot hold (ocispec.c's load_json). */
+int oci_u64(struct json_t *v, unsigned long long *out);
+
 /* runc spec: a default config.json written into BUNDLE (ROOTLESS: with a
  * user namespace mapping the caller's ids), never over an existing one.
  * 0, or -1 after saying why. */
@@ -178,5 +183,9 @@ int oci_protect_paths(const struct oci_spec *s);
  * `exec` build from their flags; only S's seccomp_fd is read.  0 or -1
  * after saying why. */
 int oci_init_process(const struct oci_spec *s, const struct oci_process *p);
+/* The session keyring "_ses.ID", joined (made if missing) and, by the
+ * INIT, made searchable (by everyone with USERNS); no keyrings on this
+ * kernel is fine.  0 or -1 after saying why. */
+int oci_join_session_keyring(const char *id, int userns, int init);
 
 #endif

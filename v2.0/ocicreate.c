@@ -60,7 +60,7 @@ struct create {
 	char cg_parent[PATH_MAX];
 	const char *cg_id;
 	int go[2], report[2], pidpipe[2];
-	int dirfd, console_fd;
+	int dirfd, fifo_fd, console_fd;
 };
 
 /* ---- the init ---------------------------------------------------------- */
@@ -144,6 +144,10 @@ static void init_prepare(struct create *cr)
 		md_warn("become root in the new user namespace");
 		_exit(1);
 	}
+	/* Before the createContainer hooks, as runc: theirs too. */
+	if (!cr->st.no_new_keyring &&
+	    oci_join_session_keyring(cr->id, cr->spec.ns[OCI_NS_USER].wanted, 1) < 0)
+		_exit(1);
 	if (oci_init_rootfs(&cr->spec, cr->no_pivot, create_container_hooks, cr) < 0)
 		_exit(1);
 	if (cr->console_fd >= 0 && oci_console_setup(cr->console_fd, 1, &cr->spec.process) < 0)
@@ -163,14 +167,22 @@ static noreturn void init_main(struct create *cr)
 		_exit(1);
 	close(cr->report[1]);
 	/* Blocks until `start` opens the fifo for reading (fifo(7)); the
-	 * byte tells start that we are on our way. */
-	int fifo = openat(cr->dirfd, "exec.fifo", O_WRONLY | O_CLOEXEC);
+	 * byte tells start that we are on our way.  Through /proc/self/fd,
+	 * as runc: the fifo's own mode (0622) decides, not ROOT/ID's 0700,
+	 * which a root that is another uid on the host (a user namespace)
+	 * cannot search.  By name where the container has no /proc. */
+	char via[64];
+	snprintf(via, sizeof via, "/proc/self/fd/%d", cr->fifo_fd);
+	int fifo = open(via, O_WRONLY | O_CLOEXEC);
+	if (fifo < 0 && errno == ENOENT)
+		fifo = openat(cr->dirfd, "exec.fifo", O_WRONLY | O_CLOEXEC);
 	if (fifo < 0 || write(fifo, &byte, 1) != 1) {
 		md_warn("open exec.fifo to wait for start");
 		_exit(1);
 	}
 	close(fifo);
 	close(cr->dirfd);
+	close(cr->fifo_fd);
 	json_t *state = oci_state_json(&cr->st, OCI_RUNNING, 0);
 	if (oci_run_hooks(json_object_get(cr->spec.json, "hooks"), "startContainer", state) < 0)
 		_exit(1);
@@ -251,9 +263,16 @@ static int cgroup_setup(struct create *cr)
 	struct limits l = { 0 };
 	char path[PATH_MAX];
 
+	/* systemd's form, for --systemd-cgroup (which we refuse).  runc
+	 * without it takes the whole as one folder's name, "a:b:c", below
+	 * its own cgroup: a caller set up for systemd (kubelet's
+	 * cgroupDriver) and a runtime for cgroupfs; say so instead. */
 	if (s->cgroups_path && strchr(s->cgroups_path, ':')) {
-		md_warnx("cgroupsPath %s: the systemd form (slice:prefix:name) is not supported, only "
-			 "cgroupfs paths", s->cgroups_path);
+		md_warnx("cgroupsPath %s: systemd's form (slice:prefix:name) needs --systemd-cgroup, "
+			 "which minidocker-oci does not support; a cgroupfs path is /PARENT/NAME",
+			 s->cgroups_path);
+		md_hint("use the cgroupfs driver: podman --cgroup-manager cgroupfs; containerd's runc "
+			"options SystemdCgroup = false, with the kubelet's cgroupDriver: cgroupfs");
 		return -1;
 	}
 	/* No cgroupsPath: one named by the id at the root, as runc's. */
@@ -267,7 +286,10 @@ static int cgroup_setup(struct create *cr)
 		md_die("strdup");
 	oci_cgroup_split(cr->st.cgroup, cr->cg_parent, sizeof cr->cg_parent, &cr->cg_id);
 	l.memory = s->mem_limit > 0 ? s->mem_limit : 0;
+	/* memory+swap; none (or 0, which runc reads as none): unlimited. */
+	l.swap = s->mem_swap > 0 ? s->mem_swap : -1;
 	l.pids = s->pids_limit > 0 ? s->pids_limit : 0;
+	l.freezer = 1;	/* for pause */
 	if (s->cpu_quota > 0)
 		l.cpus = (double)s->cpu_quota / (s->cpu_period > 0 ? s->cpu_period : 100000);
 	/* state.json names the cgroup before it exists, with no pid yet: a
@@ -325,9 +347,8 @@ static void options(struct create *cr, int argc, char **argv)
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "no-pivot", no_argument, NULL, 'P' },
 		{ "preserve-fds", required_argument, NULL, 'f' },
-		/* runc makes a session keyring per container unless told not
-		 * to; we never make one (keyrings(7)): the container keeps
-		 * the caller's, which is what this flag asks of runc. */
+		/* The container keeps its caller's session keyring, instead
+		 * of one of its own (oci_join_session_keyring). */
 		{ "no-new-keyring", no_argument, NULL, 'K' },
 		{ 0 },
 	};
@@ -345,7 +366,7 @@ static void options(struct create *cr, int argc, char **argv)
 		else if (c == 'P')
 			cr->no_pivot = 1;
 		else if (c == 'K')
-			continue;
+			cr->st.no_new_keyring = 1;
 		else if (c == 'f')
 			cr->preserve = oci_preserve_fds(optarg);
 		else
@@ -382,7 +403,9 @@ static int prepare(struct create *cr)
 	if (cr->console && (cr->console_fd = oci_console_connect(cr->console)) < 0)
 		return -1;
 	oci_path(path, cr->id, "exec.fifo");
-	if (mkfifo(path, 0622) < 0) {
+	/* 0622 whatever our umask: writable by the container's root. */
+	if (mkfifo(path, 0622) < 0 || chmod(path, 0622) < 0 ||
+	    (cr->fifo_fd = open(path, O_PATH | O_CLOEXEC)) < 0) {
 		md_warn("create %s", path);
 		return -1;
 	}
@@ -400,6 +423,8 @@ static int prepare(struct create *cr)
 	if (!cr->st.bundle || !cr->st.rootfs || !cr->st.created || !cr->st.version)
 		md_die("strdup");
 	snprintf(cr->st.id, sizeof cr->st.id, "%s", cr->id);
+	cr->st.creator = getpid();	/* "creating" until launch is done */
+	cr->st.creator_start = start_time(cr->st.creator);
 	cr->st.annotations = json_incref(cr->spec.annotations);
 	cr->st.hooks = json_incref(json_object_get(cr->spec.json, "hooks"));
 	if (cgroup_setup(cr) < 0)
@@ -450,6 +475,9 @@ static int launch(struct create *cr)
 	char ready;
 	if (read(cr->report[0], &ready, 1) != 1)
 		return -1;	/* the init said why, and exited */
+	cr->st.creator = 0;	/* created */
+	if (oci_state_save(&cr->st) < 0)
+		return -1;
 	if (cr->pid_file && oci_write_pid_file(oci_open_dir_of(cr->pid_file), cr->pid_file,
 						cr->st.pid) < 0)
 		return -1;
@@ -470,7 +498,7 @@ static void undo(struct create *cr)
 
 int oci_create(int argc, char **argv)
 {
-	struct create cr = { .console_fd = -1, .dirfd = -1 };
+	struct create cr = { .console_fd = -1, .dirfd = -1, .fifo_fd = -1 };
 	char dir[PATH_MAX];
 
 	options(&cr, argc, argv);

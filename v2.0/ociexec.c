@@ -272,11 +272,16 @@ static int exec_process(const struct exec_opts *o, struct oci_process *p, char *
 /* In the container: the terminal, the process's settings, its exec.  A
  * failure's status (126, 127, 1) goes on REPORT; a successful exec
  * closes it (O_CLOEXEC). */
-static noreturn void exec_child(const struct exec_opts *o, const struct oci_spec *s,
-				const struct oci_process *p, int console, int report)
+static noreturn void exec_child(const struct exec_opts *o, const struct oci_state *st,
+				const struct oci_spec *s, const struct oci_process *p, int console,
+				int report)
 {
 	char cmd[PATH_MAX];
 	int rc = 1;
+
+	/* The container's session keyring, not our caller's (as runc). */
+	if (!st->no_new_keyring && oci_join_session_keyring(st->id, s->ns[OCI_NS_USER].wanted, 0) < 0)
+		goto fail;
 
 	if (console >= 0 && oci_console_setup(console, 0, p) < 0)
 		goto fail;
@@ -325,6 +330,8 @@ int oci_exec(int argc, char **argv)
 	enum oci_status now = oci_status(&st);
 	if (now == OCI_PAUSED)
 		oci_fail("cannot exec in a paused container");
+	if (now == OCI_CREATING)
+		oci_fail("cannot exec in a container that is still being created");
 	if (now != OCI_RUNNING && now != OCI_CREATED)
 		oci_fail("cannot exec in a stopped container");
 	if (oci_spec_load(st.bundle, &s) < 0)
@@ -357,7 +364,7 @@ int oci_exec(int argc, char **argv)
 		md_die("fork");
 	if (pid == 0) {
 		close(report[0]);
-		exec_child(&o, &s, p, console, report[1]);
+		exec_child(&o, &st, &s, p, console, report[1]);
 	}
 	close(report[1]);
 	if (console >= 0)

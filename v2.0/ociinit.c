@@ -31,6 +31,7 @@
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/keyctl.h>
 #include <linux/openat2.h>
 
 /* An fd's path for mount(2): the magic link names exactly what the fd
@@ -538,5 +539,46 @@ int oci_init_process(const struct oci_spec *s, const struct oci_process *p)
 	}
 	if (p->from_flags)
 		enter_workdir(p);
+	return 0;
+}
+
+/* A session keyring of the container's own (keyrings(7), keyctl(2)), as
+ * runc gives each one: without it the container shares its caller's
+ * (conmon's, a shell's), whose keys any of them can read.  Named
+ * "_ses.ID", so that exec joins the same one (a name is looked up among
+ * the keyrings the caller may search); made searchable by the init (INIT)
+ * for the user, or with a user namespace (USERNS) for everyone, as
+ * runc's.  Keyrings are a
+ * best-effort isolation (runc: "marginal protection"): ENOSYS (no
+ * keyrings) goes on, as runc's, and so does EPERM (keyctl blocked by a
+ * seccomp filter around the runtime, for the container too).  Where the
+ * name cannot be joined (EACCES: someone else's), an anonymous one. */
+enum { KEY_USR_SEARCH = 0x00080000, KEY_OTH_SEARCH = 0x00000008 };	/* the kernel's key.h */
+
+int oci_join_session_keyring(const char *id, int userns, int init)
+{
+	char name[1100], desc[1200];
+	unsigned int perm;
+
+	snprintf(name, sizeof name, "_ses.%s", id);
+	long key = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
+	if (key < 0 && errno == EACCES)
+		key = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL);
+	if (key < 0 && (errno == ENOSYS || errno == EPERM))
+		return 0;
+	if (key < 0) {
+		md_warn("join a session keyring of the container's own (keyctl)");
+		return -1;
+	}
+	if (!init)
+		return 0;	/* exec's: the init's, whose owner we may not be */
+	/* "type;uid;gid;perm;description": its permissions, in hex. */
+	long n = syscall(SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof desc - 1);
+	if (n < 0 || n >= (long)sizeof desc ||
+	    (desc[n] = '\0', sscanf(desc, "%*[^;];%*[^;];%*[^;];%x", &perm) != 1) ||
+	    syscall(SYS_keyctl, KEYCTL_SETPERM, key, perm | (userns ? KEY_OTH_SEARCH : KEY_USR_SEARCH)) < 0) {
+		md_warn("make the session keyring searchable (keyctl)");
+		return -1;
+	}
 	return 0;
 }

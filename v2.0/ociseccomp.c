@@ -102,10 +102,12 @@ static int read_arg(json_t *a, const char *at, struct scmp_arg_cmp *c)
 	if (!json_is_integer(idx) || json_integer_value(idx) < 0 || json_integer_value(idx) > 5)
 		return oci_bad(at, "its index must be a number from 0 to 5");
 	/* The values are unsigned 64 bits; jansson's integers are signed,
-	 * so 2^63 and above cannot be read (a limit of this reader). */
-	if (!json_is_integer(val) || json_integer_value(val) < 0)
+	 * so 2^63 to 2^64-2 cannot be read (a limit of this reader);
+	 * 2^64-1 can (oci_u64). */
+	unsigned long long a_val, b_val = 0;
+	if (oci_u64(val, &a_val) < 0)
 		return oci_bad(at, "its value must be a number from 0 up");
-	if (two && !json_is_null(two) && (!json_is_integer(two) || json_integer_value(two) < 0))
+	if (two && !json_is_null(two) && oci_u64(two, &b_val) < 0)
 		return oci_bad(at, "its valueTwo must be a number from 0 up");
 	for (k = 0; k < sizeof ops / sizeof ops[0]; k++)
 		if (json_is_string(op) && !strcmp(json_string_value(op), ops[k].name))
@@ -115,8 +117,8 @@ static int read_arg(json_t *a, const char *at, struct scmp_arg_cmp *c)
 			       json_string_value(op));
 	c->arg = json_integer_value(idx);
 	c->op = ops[k].op;
-	c->datum_a = json_integer_value(val);
-	c->datum_b = two && json_is_integer(two) ? json_integer_value(two) : 0;
+	c->datum_a = a_val;
+	c->datum_b = b_val;
 	return 0;
 }
 

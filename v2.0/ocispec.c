@@ -86,6 +86,85 @@ static int get_bool(json_t *obj, const char *key, const char *where, int *out)
 	return r;
 }
 
+/* 2^64-1, the largest unsigned 64-bit number: what podman and containerd
+ * (Go's uint64) write for an unlimited rlimit, RLIM_INFINITY.  jansson's
+ * integers are signed 64 bits, and it refuses the whole document for it
+ * ("too big integer").  So load_json rewrites that number, outside
+ * strings, into INT64_MIN, the same 20 characters, and remembers it did:
+ * oci_u64 reads INT64_MIN back as 2^64-1 then.  A file that already holds
+ * INT64_MIN is left as it is (one of the two is then refused). */
+#define U64_MAX_TEXT "18446744073709551615"
+#define U64_MAX_STANDIN "-9223372036854775808"
+static int u64_max_rewritten;
+
+/* Each number of TEXT (outside strings) that is 20 characters long and
+ * is WHAT: replaced by WITH if not NULL.  How many there are. */
+static int each_number(char *text, size_t len, const char *what, const char *with)
+{
+	int n = 0, in_string = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (in_string) {
+			if (text[i] == '\\')
+				i++;
+			else if (text[i] == '"')
+				in_string = 0;
+		} else if (text[i] == '"') {
+			in_string = 1;
+		} else if (len - i >= 20 && (!i || strchr(":,[ \t\r\n", text[i - 1])) &&
+			   (i + 20 == len || strchr(",]} \t\r\n", text[i + 20])) &&
+			   !memcmp(text + i, what, 20)) {
+			if (with)
+				memcpy(text + i, with, 20);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* PATH's JSON, 2^64-1 rewritten as said above. */
+static json_t *load_json(const char *path, json_error_t *err)
+{
+	size_t len = 0, size = 0;
+	char *text = NULL;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	u64_max_rewritten = 0;
+	if (fd < 0)
+		return json_load_file(path, 0, err);	/* its words for why */
+	do {
+		if (len == size)
+			text = md_realloc(text, size = size ? size * 2 : 65536);
+		n = read(fd, text + len, size - len);
+		len += n > 0 ? n : 0;
+	} while (n > 0 || (n < 0 && errno == EINTR));
+	close(fd);
+	if (n < 0) {
+		free(text);
+		return json_load_file(path, 0, err);
+	}
+	if (!each_number(text, len, U64_MAX_STANDIN, NULL))
+		u64_max_rewritten = each_number(text, len, U64_MAX_TEXT, U64_MAX_STANDIN) > 0;
+	json_t *j = json_loadb(text, len, 0, err);
+	free(text);
+	return j;
+}
+
+int oci_u64(json_t *v, unsigned long long *out)
+{
+	if (!json_is_integer(v))
+		return -1;
+	json_int_t n = json_integer_value(v);
+	if (n == INT64_MIN && u64_max_rewritten)
+		*out = UINT64_MAX;
+	else if (n >= 0)
+		*out = n;
+	else
+		return -1;
+	return 0;
+}
+
 /* An integer KEY of OBJ, from MIN to MAX: 1, 0 absent, -1. */
 static int get_int(json_t *obj, const char *key, const char *where, long long min, long long max, long long *out)
 {
@@ -94,9 +173,23 @@ static int get_int(json_t *obj, const char *key, const char *where, long long mi
 
 	if (r == 1) {
 		*out = json_integer_value(v);
+		if (*out == INT64_MIN && u64_max_rewritten)
+			return oci_bad(where, "%s is out of range (%lld to %lld)", U64_MAX_TEXT, min, max);
 		if (*out < min || *out > max)
 			return oci_bad(where, "%lld is out of range (%lld to %lld)", *out, min, max);
 	}
+	return r;
+}
+
+/* An unsigned 64-bit KEY of OBJ (2^64-1 included): 1, 0 absent, -1. */
+static int get_u64(json_t *obj, const char *key, const char *where, unsigned long long *out)
+{
+	json_t *v;
+	int r = get(obj, key, JSON_INTEGER, where, &v);
+
+	if (r == 1 && oci_u64(v, out) < 0)
+		return oci_bad(where, "%lld is out of range (0 to %s)", (long long)json_integer_value(v),
+			       U64_MAX_TEXT);
 	return r;
 }
 
@@ -195,7 +288,7 @@ static int read_rlimits(json_t *proc, struct oci_process *p)
 	json_array_foreach(v, i, e)
 	{
 		char *type = NULL;
-		long long soft, hard;
+		unsigned long long soft, hard;
 		size_t k;
 
 		snprintf(at, sizeof at, "process.rlimits[%zu]", i);
@@ -217,16 +310,17 @@ static int read_rlimits(json_t *proc, struct oci_process *p)
 			if (p->rlimits[j].resource == rlimit_names[k].resource)
 				return oci_bad(w, "%s given twice", rlimit_names[k].name);
 		snprintf(w, sizeof w, "%s.soft", at);
-		if (get_int(e, "soft", w, 0, LLONG_MAX, &soft) <= 0)
+		/* 2^64-1 is RLIM_INFINITY (unlimited), as podman writes it. */
+		if (get_u64(e, "soft", w, &soft) <= 0)
 			return json_object_get(e, "soft") ? -1 : oci_bad(w, "required");
 		snprintf(w, sizeof w, "%s.hard", at);
-		if (get_int(e, "hard", w, 0, LLONG_MAX, &hard) <= 0)
+		if (get_u64(e, "hard", w, &hard) <= 0)
 			return json_object_get(e, "hard") ? -1 : oci_bad(w, "required");
 		if (soft > hard)
-			return oci_bad(at, "soft limit %lld is above the hard limit %lld", soft, hard);
+			return oci_bad(at, "soft limit %llu is above the hard limit %llu", soft, hard);
 		p->rlimits[p->nrlimits].resource = rlimit_names[k].resource;
-		p->rlimits[p->nrlimits].lim.rlim_cur = soft;
-		p->rlimits[p->nrlimits++].lim.rlim_max = hard;
+		p->rlimits[p->nrlimits].lim.rlim_cur = soft == UINT64_MAX ? RLIM_INFINITY : soft;
+		p->rlimits[p->nrlimits++].lim.rlim_max = hard == UINT64_MAX ? RLIM_INFINITY : hard;
 	}
 	return 1;
 }
@@ -691,6 +785,11 @@ static int read_resources(json_t *lx, struct oci_spec *s)
 		  get_int(v, "limit", "linux.resources.memory.limit", -1, LLONG_MAX, &s->mem_limit) < 0 ||
 		  get_int(v, "swap", "linux.resources.memory.swap", -1, LLONG_MAX, &s->mem_swap) < 0))
 		return -1;
+	/* swap is memory+swap (runc's words for what it refuses). */
+	if (s->mem_swap > 0 && s->mem_limit <= 0)
+		return oci_bad("linux.resources.memory.swap", "unable to set swap limit without memory limit");
+	if (s->mem_swap > 0 && s->mem_swap < s->mem_limit)
+		return oci_bad("linux.resources.memory.swap", "memory+swap limit should be >= memory limit");
 	if ((r = get(res, "cpu", JSON_OBJECT, "linux.resources.cpu", &v)) < 0)
 		return -1;
 	if (r && (unsupported(v, cpu_refused, "linux.resources.cpu.") < 0 ||
@@ -1039,7 +1138,7 @@ int oci_spec_load(const char *bundle, struct oci_spec *s)
 		oci_spec_free(s);
 		return -1;
 	}
-	s->json = json_load_file(path, 0, &err);
+	s->json = load_json(path, &err);
 	if (!s->json) {
 		md_warnx("config.json: line %d, column %d: %s", err.line, err.column, err.text);
 		oci_spec_free(s);
@@ -1055,7 +1154,7 @@ int oci_spec_load(const char *bundle, struct oci_spec *s)
 int oci_process_load(const char *file, struct oci_process *p)
 {
 	json_error_t err;
-	json_t *v = json_load_file(file, 0, &err);
+	json_t *v = load_json(file, &err);
 
 	memset(p, 0, sizeof *p);
 	if (!v) {

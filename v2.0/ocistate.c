@@ -11,6 +11,10 @@
  * The status is never stored, it is seen (as runc does): the init gone
  * (or a zombie, or another process that got its PID) is "stopped"; alive
  * with the fifo still there, "created"; alive without it, "running".
+ * While create is at work, state.json names it ("creator"): "creating",
+ * the runtime spec's status for that (runc says "does not exist" then);
+ * a create that died before it was done left a container that never
+ * was: "stopped".
  *
  * Hooks (the runtime spec's config.md, "POSIX-platform Hooks") are
  * programs run with the container's state as JSON on their stdin; a
@@ -109,6 +113,9 @@ int oci_state_load(const char *id, struct oci_state *st)
 	snprintf(st->id, sizeof st->id, "%s", id);
 	st->pid = json_integer_value(json_object_get(j, "pid"));
 	st->pid_start = json_integer_value(json_object_get(j, "pid_start"));
+	st->creator = json_integer_value(json_object_get(j, "creator"));
+	st->creator_start = json_integer_value(json_object_get(j, "creator_start"));
+	st->no_new_keyring = json_is_true(json_object_get(j, "noNewKeyring"));
 	st->bundle = dup_string(j, "bundle");
 	st->rootfs = dup_string(j, "rootfs");
 	st->created = dup_string(j, "created");
@@ -130,6 +137,12 @@ int oci_state_save(const struct oci_state *st)
 
 	if (!j)
 		oci_fail("state of %s: not valid UTF-8", st->id);
+	if (st->creator) {
+		json_object_set_new(j, "creator", json_integer(st->creator));
+		json_object_set_new(j, "creator_start", json_integer(st->creator_start));
+	}
+	if (st->no_new_keyring)
+		json_object_set_new(j, "noNewKeyring", json_true());
 	if (st->annotations)
 		json_object_set(j, "annotations", st->annotations);
 	if (st->hooks)
@@ -163,6 +176,8 @@ enum oci_status oci_status(const struct oci_state *st)
 {
 	char fifo[PATH_MAX];
 
+	if (st->creator)
+		return alive(st->creator, st->creator_start) ? OCI_CREATING : OCI_STOPPED;
 	if (!alive(st->pid, st->pid_start))
 		return OCI_STOPPED;
 	oci_path(fifo, st->id, "exec.fifo");
