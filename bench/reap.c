@@ -7,8 +7,10 @@
  * (PR_SET_CHILD_SUBREAPER, prctl(2)), which is what conmon is to podman's
  * containers.  bench/podman times `create` + `start` + the container's
  * exit + `delete` of each runtime alone: reap stands in for conmon, so
- * that the time includes the container's whole life.  It exits with
- * CMD's status once every process CMD left behind has exited. */
+ * that the time includes the container's whole life.  Once every
+ * process CMD left behind has exited, it exits with CMD's status or, if
+ * that is 0, the first failure among the others (a container's init
+ * that died before its command ran), so that the timer counts it. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -18,7 +20,7 @@
 
 int main(int argc, char **argv)
 {
-	int status, code = 125;
+	int status, code = 125, other = 0;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: reap CMD [ARGS...]\n");
@@ -44,8 +46,11 @@ int main(int argc, char **argv)
 			continue;
 		if (p < 0)
 			break;
+		int c = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 		if (p == pid)
-			code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+			code = c;
+		else if (!other)
+			other = c;
 	}
-	return code;
+	return code ? code : other;
 }
