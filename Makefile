@@ -51,7 +51,7 @@ endif
 CMD ?= /bin/sh
 PREFIX ?= /usr/local
 
-.PHONY: all deps image test run diff exercise check check-notes doctor lint clean install help bench format \
+.PHONY: all deps image test run diff exercise check check-notes doctor lint clean install help bench bench-podman format \
 	$(STAGES:%=test-%)
 
 all: $(BINS) tests/probe
@@ -68,6 +68,7 @@ help:
 	@echo "make doctor        what this host can do, and what to do about it"
 	@echo "make check-notes [NOTE=notes/vX.Y.md]  run the notes' transcripts, compare (as root)"
 	@echo "make bench [QUICK=1] [PEERS=1]   what each lesson costs (bench/results.md)"
+	@echo "make bench-podman [QUICK=1]   only its row of podman + minidocker-oci against runc, crun"
 	@echo "make lint          cppcheck over all the C code"
 	@echo "make format        what clang-format would change (FIX=1: change it)"
 	@echo "make compile_commands.json   for clangd and editors (bear)"
@@ -201,6 +202,11 @@ check: deps
 bench: deps all
 	@scripts/install-deps $(if $(PEERS),bubblewrap crun runc gnuplot-nox)
 	@QUICK=$(QUICK) bench/run
+
+# Its podman row alone (bench/podman: podman + minidocker-oci, runc, crun;
+# each runtime alone), rewritten in place in bench/results.md: a minute.
+bench-podman: $(lastword $(OCI_BINS))
+	@QUICK=$(QUICK) bench/podman
 
 doctor:
 	@scripts/doctor
