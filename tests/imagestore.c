@@ -133,28 +133,114 @@ START_TEST(rmi_untags_then_deletes_as_docker_does)
 	r = md(NULL, "rmi", "one", NULL);
 	ck_status(r, 125);
 	ck_contains(r.err, "conflict: unable to remove repository reference \"one\" (must force) - container");
-	/* -f: the name goes; the image stays, nameless, for the container,
-	 * which still starts. */
+	/* -f: as Docker's (moby/moby#5063), the image is deleted: no name,
+	 * no image for any command, but the container still starts from
+	 * its layers, kept while it exists. */
+	ck_status(sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" save -o one-saved.tar one"), 0);
 	r = md(NULL, "rmi", "-f", "one", NULL);
 	ck_status(r, 0);
-	ck_assert_str_eq(r.out, "Untagged: one:latest\n");
-	r = md(NULL, "images", NULL);
 	char want[200];
-	snprintf(want, sizeof want, "\n<none>       <none>     %.12s   ", id);
-	ck_contains(r.out, want);
-	ck_status(md(NULL, "start", "-a", "stopped", NULL), 0);
-	/* Once the container is gone, rmi by ID removes the image and its
-	 * layer, which no other image lists. */
-	ck_status(md(NULL, "rm", "stopped", NULL), 0);
-	r = md(NULL, "rmi", id, NULL);
-	ck_status(r, 0);
-	snprintf(want, sizeof want, "Deleted: sha256:%s\n", id);
+	snprintf(want, sizeof want, "Untagged: one:latest\nDeleted: sha256:%s\n", id);
 	ck_assert_str_eq(r.out, want);
-	r = sh("ls -A \"$MINIDOCKER_ROOT/layers\"; ls \"$MINIDOCKER_ROOT/imagedb\"; cat \"$MINIDOCKER_ROOT/imagedb/tags\"");
-	ck_assert_str_eq(r.out, "tags\n");
+	r = md(NULL, "images", "-q", NULL);
+	ck_assert_str_eq(r.out, "base\n");
+	r = md(NULL, "rmi", id, NULL);
+	ck_status(r, 125);
+	ck_contains(r.err, "No such image");
+	r = md(NULL, "run", "--rm", id, "true", NULL);
+	ck_status(r, 125);
+	ck_status(md(NULL, "start", "-a", "stopped", NULL), 0);
+	r = sh("ls \"$MINIDOCKER_ROOT/layers\" | wc -l");
+	ck_assert_str_eq(r.out, "1\n");
+	/* The same image again (load of its archive) takes it back... */
+	r = sh("cd \"$MINIDOCKER_ROOT\" && \"$MD\" load -i one-saved.tar && \"$MD\" images -q");
+	ck_status(r, 0);
+	snprintf(want, sizeof want, "Loaded image: one:latest\n%.12s\nbase\n", id);
+	ck_assert_str_eq(r.out, want);
+	/* ...and the container's removal leaves it. */
+	ck_status(md(NULL, "rm", "stopped", NULL), 0);
+	r = md(NULL, "images", "-q", NULL);
+	snprintf(want, sizeof want, "%.12s\nbase\n", id);
+	ck_assert_str_eq(r.out, want);
+	/* Deleted again: rm of the container takes the image and its
+	 * layer, which no other image lists. */
+	ck_status(md(NULL, "run", "--name", "stopped", "one", "true", NULL), 0);
+	ck_status(md(NULL, "rmi", "-f", "one", NULL), 0);
+	ck_status(md(NULL, "rm", "stopped", NULL), 0);
+	r = sh("LC_ALL=C ls -A \"$MINIDOCKER_ROOT/layers\" \"$MINIDOCKER_ROOT/imagedb\" | grep -v :$ | grep .; cat \"$MINIDOCKER_ROOT/imagedb/tags\"");
+	ck_assert_str_eq(r.out, ".lock\ntags\n");
 	r = md(NULL, "rmi", "one", NULL);
 	ck_status(r, 125);
 	ck_contains(r.err, "No such image: one");
+	/* An image with no container and no name: rmi by ID removes it. */
+	free(id);
+	id = import_one("one");
+	ck_status(md(NULL, "tag", "one", "two", NULL), 0);
+	ck_status(md(NULL, "rmi", "one", "two", NULL), 0);
+	r = sh("LC_ALL=C ls -A \"$MINIDOCKER_ROOT/layers\" \"$MINIDOCKER_ROOT/imagedb\" | grep -v :$ | grep .");
+	ck_assert_str_eq(r.out, ".lock\ntags\n");
+	free(id);
+}
+END_TEST
+
+/* An rm killed after its container went, before the image rmi -f had
+ * deleted went with it: the next rm or rmi ends what it began. */
+START_TEST(a_deleted_image_goes_even_after_a_killed_rm)
+{
+	char *id = import_one("one");
+	ck_status(md(NULL, "run", "--name", "stopped", "one", "true", NULL), 0);
+	ck_status(md(NULL, "rmi", "-f", "one", NULL), 0);
+	/* What a SIGKILL between rm's two steps leaves: no container, the
+	 * image still in the store, hidden by its marker. */
+	ck_status(sh("rm -rf \"$MINIDOCKER_ROOT\"/containers/*"), 0);
+	struct result r = sh("ls \"$MINIDOCKER_ROOT/imagedb/%s\"; \"$MD\" images -q", id);
+	ck_assert_str_eq(r.out, "config.json\ndeleted\nimage\nbase\n");
+	r = md(NULL, "rmi", "nosuch", NULL);
+	ck_status(r, 125);
+	r = sh("LC_ALL=C ls -A \"$MINIDOCKER_ROOT/layers\" \"$MINIDOCKER_ROOT/imagedb\" | grep -v :$ | grep .");
+	ck_assert_str_eq(r.out, ".lock\ntags\n");
+	/* A removal killed halfway, its record renamed out of sight: swept. */
+	free(id);
+	id = import_one("one");
+	r = sh("cd \"$MINIDOCKER_ROOT/imagedb\" && mv %s .gone-%s && \"$MD\" images -q && "
+	       "\"$MD\" rmi nosuch 2>/dev/null; LC_ALL=C ls -A; ls -A ../layers", id, id);
+	ck_assert_str_eq(r.out, "base\n.lock\ntags\n");
+	free(id);
+}
+END_TEST
+
+/* A record that cannot be written whole (here its config, past a file
+ * size limit: write(2) fails with EFBIG) leaves nothing: no empty
+ * record, no layer that no image lists, no half folder. */
+START_TEST(a_failed_record_leaves_no_image_and_no_layer)
+{
+	char *id = import_one("one");
+	const char *big = "big=$(head -c 20000 /dev/zero | tr '\\0' x)";
+	struct result r = sh("cd \"$MINIDOCKER_ROOT\" && mkdir tiny && echo hi > tiny/f && tar -C tiny -cf tiny.tar . && "
+			     "%s && (ulimit -f 8; trap '' XFSZ; exec \"$MD\" import -c \"LABEL big=$big\" tiny.tar tiny)",
+			     big);
+	ck_status(r, 125);
+	ck_contains(r.err, "minidocker: write ");
+	ck_contains(r.err, "config.json");
+	ck_contains(r.err, ": File too large");
+	/* commit: the same. */
+	ck_status(md(NULL, "run", "--name", "cc", "one", "sh", "-c", "echo x > /x", NULL), 0);
+	r = sh("%s && (ulimit -f 8; trap '' XFSZ; exec \"$MD\" commit -c \"LABEL big=$big\" cc two)", big);
+	ck_status(r, 125);
+	ck_contains(r.err, ": File too large");
+	r = md(NULL, "images", "-q", NULL);
+	char want[200];
+	snprintf(want, sizeof want, "%.12s\nbase\n", id);
+	ck_assert_str_eq(r.out, want);
+	r = sh("cd \"$MINIDOCKER_ROOT\" && LC_ALL=C ls -A imagedb; ls layers | wc -l");
+	snprintf(want, sizeof want, ".lock\n%s\ntags\n1\n", id);
+	ck_assert_str_eq(r.out, want);
+	/* Without the limit, both work. */
+	r = sh("cd \"$MINIDOCKER_ROOT\" && %s && \"$MD\" import -c \"LABEL big=$big\" tiny.tar tiny >/dev/null && "
+	       "\"$MD\" commit -c \"LABEL big=$big\" cc two >/dev/null && \"$MD\" images -q | wc -l", big);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "4\n");
+	free(id);
 }
 END_TEST
 
@@ -635,6 +721,8 @@ void add_imagestore_tests(Suite *s)
 	TCase *tc = tcase(s, "image store");
 	add_root_test(tc, names_and_tags_point_at_one_image);
 	add_root_test(tc, rmi_untags_then_deletes_as_docker_does);
+	add_root_test(tc, a_deleted_image_goes_even_after_a_killed_rm);
+	add_root_test(tc, a_failed_record_leaves_no_image_and_no_layer);
 	add_root_test(tc, commit_shares_the_layers_below);
 	tc = tcase(s, "image archives");
 	add_root_test(tc, load_applies_whiteouts_the_overlay_way);

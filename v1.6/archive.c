@@ -659,12 +659,8 @@ static int publish_load(struct load *l)
 		}
 		snprintf(r.id, sizeof r.id, "%s", img->id);
 		r.created = config_created(img->cfg);
-		record_path(to, r.id, "");
-		if (mkdir(to, 0700) < 0 && errno != EEXIST)
-			md_die("mkdir %s", to);
-		if (image_config_write(r.id, img->cfg) < 0)
+		if (record_make(&r, img->cfg) < 0)
 			exit(MD_EXIT_FAILED);
-		record_write(&r);
 		int named = 0;
 		for (int t = 0; t < img->ntags; t++)
 			if (ref_normalize(img->tags[t], name) == 0) {

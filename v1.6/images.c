@@ -73,7 +73,12 @@ int image_layers(const char *image, char *lowers)
 	char name[256], parent[256], path[PATH_MAX];
 	time_t created;
 	size_t len = 0;
+	struct record r;
 
+	/* v1.6: a container's image, by its ID: even one rmi -f deleted,
+	 * which is kept for its containers (store.c, record_delete). */
+	if (is_hex64(image) && !legacy_image(image) && record_read(image, &r) == 0)
+		return store_layers(image, lowers);
 	if (image_resolve(image, name) == 1)	/* v1.6: an image of the store */
 		return store_layers(name, lowers);
 	snprintf(name, sizeof name, "%s", image);

@@ -115,14 +115,11 @@ json_t *image_config_read(const char *image)
 	return conf;
 }
 
-int image_config_write(const char *image, json_t *config)
+int image_config_write(const char *dir, json_t *config)
 {
-	char path[PATH_MAX], dir[PATH_MAX], tmp[PATH_MAX];
+	char path[PATH_MAX], tmp[PATH_MAX];
 
-	if (config_file(image, path, dir) < 0) {
-		md_warnx("image %s: no such image in the store for its config", image);
-		return -1;
-	}
+	md_pathf(path, "%s/config.json", dir);
 	md_pathf(tmp, "%s.XXXXXX", path);
 	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
@@ -131,9 +128,25 @@ int image_config_write(const char *image, json_t *config)
 	}
 	/* The bytes on disk are the file's fsync(2) before its name is:
 	 * after a crash, the old config or the new one, never a torn one. */
-	if (json_dumpfd(config, fd, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0 || fsync(fd) < 0 ||
-	    close(fd) < 0) {
+	/* The text first, then write(2) itself: json_dumpfd's -1 leaves
+	 * errno as it finds it, and a full disk (ENOSPC) or a file size
+	 * limit (EFBIG) is worth its words. */
+	char *text = json_dumps(config, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	size_t len = text ? strlen(text) : 0, done = 0;
+	ssize_t w;
+	if (!text)
+		errno = ENOMEM;
+	while (text && done < len && (w = write(fd, text + done, len - done)) > 0)
+		done += w;
+	int ok = text && done == len && fsync(fd) == 0;
+	free(text);
+	if (!ok)
 		md_warn("write %s", tmp);
+	if (close(fd) < 0 && ok) {
+		md_warn("write %s", tmp);
+		ok = 0;
+	}
+	if (!ok) {
 		unlink(tmp);
 		return -1;
 	}

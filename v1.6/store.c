@@ -204,19 +204,16 @@ void record_path(char *path, const char *id, const char *file)
 	md_pathf(path, "%s/imagedb/%s/%s", md_state_root(), id, file);
 }
 
-/* Read image ID's record into R: 0, or -1 (none). */
-int record_read(const char *id, struct record *r)
+/* Read the record FILE (an "image" file) into R, its ID left empty: 0,
+ * or -1 (none). */
+static int record_load(const char *file, struct record *r)
 {
-	char path[PATH_MAX], line[512];
+	char line[512];
 
 	memset(r, 0, sizeof *r);
-	if (!is_hex64(id))
-		return -1;
-	record_path(path, id, "image");
-	FILE *f = fopen(path, "re");
+	FILE *f = fopen(file, "re");
 	if (!f)
 		return -1;
-	snprintf(r->id, sizeof r->id, "%s", id);
 	while (fgets(line, sizeof line, f)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (!strncmp(line, "created=", 8))
@@ -231,22 +228,53 @@ int record_read(const char *id, struct record *r)
 	return 0;
 }
 
-/* Write R as the record of its ID (the folder exists): temp and rename. */
-void record_write(const struct record *r)
+/* Read image ID's record into R: 0, or -1 (none). */
+int record_read(const char *id, struct record *r)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
+	char path[PATH_MAX];
 
-	record_path(path, r->id, "image");
-	md_pathf(tmp, "%s.new", path);
-	FILE *f = fopen(tmp, "we");
+	memset(r, 0, sizeof *r);
+	if (!is_hex64(id))
+		return -1;
+	record_path(path, id, "image");
+	if (record_load(path, r) < 0)
+		return -1;
+	snprintf(r->id, sizeof r->id, "%s", id);
+	return 0;
+}
+
+/* Did rmi -f delete image ID while a stopped container used it?  Its
+ * folder then holds "deleted": the image is gone for every command, its
+ * record and layers kept for the container (image_release). */
+static int record_deleted(const char *id)
+{
+	char path[PATH_MAX];
+
+	record_path(path, id, "deleted");
+	return access(path, F_OK) == 0;
+}
+
+/* Write R as DIR/image: 0, or -1 after saying why. */
+static int record_file(const char *dir, const struct record *r)
+{
+	char path[PATH_MAX];
+
+	md_pathf(path, "%s/image", dir);
+	FILE *f = fopen(path, "wxe");
 	int ok = f && fprintf(f, "created=%lld\nparent=%s\n", (long long)r->created, r->parent) > 0;
 	for (int i = 0; ok && i < r->n; i++)
 		ok = fprintf(f, "layer=%s\n", r->layer[i]) > 0;
-	if (!f || fflush(f) != 0 || fsync(fileno(f)) < 0 || !ok || fclose(f) != 0 || rename(tmp, path) < 0) {
+	if (!f || fflush(f) != 0 || fsync(fileno(f)) < 0 || !ok) {
 		md_warn("write %s", path);
-		unlink(tmp);
-		exit(MD_EXIT_FAILED);
+		if (f)
+			fclose(f);
+		return -1;
 	}
+	if (fclose(f) != 0) {
+		md_warn("write %s", path);
+		return -1;
+	}
+	return 0;
 }
 
 /* A layer's folder: ROOT/layers/HEX, or a v1.1 image's ROOT/images/NAME. */
@@ -314,7 +342,7 @@ int image_resolve(const char *ref, char *id)
 	if (d)
 		closedir(d);
 	struct record r;
-	return n == 1 && record_read(id, &r) == 0 ? 1 : -1;
+	return n == 1 && record_read(id, &r) == 0 && !record_deleted(id) ? 1 : -1;
 }
 
 /* resolve, or exit 125 with Docker's words. */
@@ -441,13 +469,172 @@ int cmd_tag(int argc, char **argv)
 #define MD_ARCH "unknown"
 #endif
 
-/* Record a new image: its CONFIG (the OCI image config object) written
- * by image_config_write, in the folder of its ID, the sha256 of CONFIG as
- * written; R's layers and parent, already in the store.  The ID in R->id.
- * The caller holds the store's lock. */
+/* Every record's ID, in IDS (freed by the caller): their number. */
+static int record_ids(char (**ids)[65])
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	int n = 0;
+
+	*ids = NULL;
+	db_path(path, NULL);
+	DIR *d = opendir(path);
+	while (d && (e = readdir(d)))
+		if (is_hex64(e->d_name)) {
+			*ids = md_realloc(*ids, (n + 1) * sizeof **ids);
+			snprintf((*ids)[n++], 65, "%s", e->d_name);
+		}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Is LAYER listed by a record of the store? */
+static int layer_used(const char *layer)
+{
+	char (*ids)[65];
+	int n = record_ids(&ids), used = 0;
+	struct record r;
+
+	for (int i = 0; i < n && !used; i++)
+		if (record_read(ids[i], &r) == 0)
+			for (int j = 0; j < r.n; j++)
+				used |= !strcmp(r.layer[j], layer);
+	free(ids);
+	return used;
+}
+
+/* R's layers no record lists any more, out of the store (the caller
+ * holds the store's lock): 0, or -1 after saying why. */
+static int layers_drop(const struct record *r)
+{
+	char path[PATH_MAX];
+
+	for (int i = 0; i < r->n; i++) {
+		if (!is_hex64(r->layer[i]) || layer_used(r->layer[i]))
+			continue;
+		layer_path(r->layer[i], path);
+		if (md_remove_tree(path) < 0)
+			return -1;
+		shifted_remove(r->layer[i]);	/* v1.2's copies of it */
+	}
+	return 0;
+}
+
+/* A record out of the store, DIR (no reader's: not 64 hex digits), and
+ * then the layers it listed that no record lists: 0, or -1. */
+static int record_drop(const char *dir)
+{
+	char path[PATH_MAX];
+	struct record r;
+
+	md_pathf(path, "%s/image", dir);
+	record_load(path, &r);	/* none yet: no layer of its own */
+	if (md_remove_tree(dir) < 0)
+		return -1;
+	return layers_drop(&r);
+}
+
+/* What a killed command left in imagedb: a record it was making
+ * (.new-XXXXXX) or removing (.gone-ID), and their layers no image lists.
+ * Only for a caller holding the store's lock exclusive: every command
+ * that makes or removes a record holds it until it is done, so what is
+ * there now is a dead one's. */
+static void store_sweep(void)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+
+	db_path(path, NULL);
+	DIR *d = opendir(path);
+	while (d && (e = readdir(d)))
+		if (!strncmp(e->d_name, ".new-", 5) || !strncmp(e->d_name, ".gone-", 6)) {
+			db_path(path, e->d_name);
+			record_drop(path);
+		}
+	if (d)
+		closedir(d);
+}
+
+/* Remove image ID's record, then the layers no other image lists (the
+ * caller holds the store's lock).  The folder is first renamed out of
+ * the readers' sight, whole: killed after that, the next store_sweep
+ * ends the removal.  SAY: Docker's "Deleted:" line. */
+static int record_remove(const char *id, int say)
+{
+	char path[PATH_MAX], gone[PATH_MAX];
+	struct record r;
+
+	if (record_read(id, &r) < 0)
+		return -1;
+	md_pathf(path, "%s/imagedb/%s", md_state_root(), id);
+	md_pathf(gone, "%s/imagedb/.gone-%s", md_state_root(), id);
+	if (rename(path, gone) < 0) {
+		md_warn("remove %s", path);
+		return -1;
+	}
+	if (say)
+		printf("Deleted: sha256:%s\n", id);
+	return record_drop(gone);
+}
+
+/* Put image R->id, of R's layers (in the store already) and CONFIG, in
+ * the store whole or not at all: the record is made in imagedb/.new-XXXXXX
+ * (a name no reader takes: not 64 hex digits), its layers listed first,
+ * and renamed into place complete.  An image the store has already stays
+ * as it is (its ID is the digest of its config: the same), taken back
+ * from rmi -f if it was deleted (its marker goes).  On a failure the
+ * folder goes, and so do R's layers no image lists: those this command
+ * brought.  The caller holds the store's lock exclusive.  0, or -1 after
+ * saying why. */
+int record_make(struct record *r, json_t *config)
+{
+	char tmp[PATH_MAX], path[PATH_MAX];
+	struct record old;
+
+	store_sweep();
+	md_state_dir(path, "imagedb", 0700);
+	db_path(tmp, ".new-XXXXXX");
+	if (!mkdtemp(tmp)) {
+		md_warn("mkdir %s", tmp);
+		layers_drop(r);
+		return -1;
+	}
+	md_pathf(path, "%s/imagedb/%s", md_state_root(), r->id);
+	if (record_file(tmp, r) < 0 || image_config_write(tmp, config) < 0)
+		goto fail;
+	/* rename(2) takes the place of an empty folder (an older
+	 * minidocker's, killed after its mkdir), not of a full one. */
+	if (rename(tmp, path) == 0)
+		return 0;
+	if (errno != EEXIST && errno != ENOTEMPTY) {
+		md_warn("rename %s to %s", tmp, path);
+		goto fail;
+	}
+	md_remove_tree(tmp);
+	if (record_read(r->id, &old) < 0) {
+		md_warnx("image %.12s: %s is there but holds no record: remove it", r->id, path);
+		layers_drop(r);
+		return -1;
+	}
+	record_path(path, r->id, "deleted");
+	if (unlink(path) < 0 && errno != ENOENT) {
+		md_warn("remove %s", path);
+		return -1;
+	}
+	return 0;
+fail:
+	record_drop(tmp);
+	return -1;
+}
+
+/* Record a new image: its CONFIG (the OCI image config object) and R's
+ * layers and parent, already in the store (record_make); its ID, the
+ * sha256 of CONFIG as written, in R->id.  The caller holds the store's
+ * lock.  Exits 125 if it cannot. */
 void record_new(struct record *r, json_t *config)
 {
-	char path[PATH_MAX], *text = json_dumps(config, JSON_COMPACT | JSON_SORT_KEYS);
+	char *text = json_dumps(config, JSON_COMPACT | JSON_SORT_KEYS);
 
 	if (!text)
 		md_diex("image config: cannot write it as JSON");
@@ -455,13 +642,8 @@ void record_new(struct record *r, json_t *config)
 	sha256_add(h, text, strlen(text));
 	sha256_end(h, r->id);
 	free(text);
-	md_state_dir(path, "imagedb", 0700);
-	md_pathf(path, "%s/imagedb/%s", md_state_root(), r->id);
-	if (mkdir(path, 0700) < 0 && errno != EEXIST)
-		md_die("mkdir %s", path);
-	if (image_config_write(r->id, config) < 0)
+	if (record_make(r, config) < 0)
 		exit(MD_EXIT_FAILED);
-	record_write(r);
 }
 
 /* The OCI config of an image made here (import, commit) from R's layers,
@@ -560,26 +742,6 @@ static long long record_bytes(const struct record *r)
 	return sum;
 }
 
-/* Every record's ID, in IDS (freed by the caller): their number. */
-static int record_ids(char (**ids)[65])
-{
-	char path[PATH_MAX];
-	struct dirent *e;
-	int n = 0;
-
-	*ids = NULL;
-	db_path(path, NULL);
-	DIR *d = opendir(path);
-	while (d && (e = readdir(d)))
-		if (is_hex64(e->d_name)) {
-			*ids = md_realloc(*ids, (n + 1) * sizeof **ids);
-			snprintf((*ids)[n++], 65, "%s", e->d_name);
-		}
-	if (d)
-		closedir(d);
-	return n;
-}
-
 /* v1.1's folder images, sorted, in NAMES: their number. */
 static int legacy_names(char ***names)
 {
@@ -657,7 +819,7 @@ int cmd_images(int argc, char **argv)
 		int named = 0;
 		for (int j = 0; j < t.n; j++)
 			named |= !strcmp(t.id[j].hex, ids[i]);
-		if (named || record_read(ids[i], &r) < 0)
+		if (named || record_read(ids[i], &r) < 0 || record_deleted(ids[i]))
 			continue;
 		if (quiet)
 			printf("%.12s\n", r.id);
@@ -705,41 +867,27 @@ static int image_user(const char *id, char *who)
 	return used;
 }
 
-/* Is LAYER listed by a record of the store? */
-static int layer_used(const char *layer)
-{
-	char (*ids)[65];
-	int n = record_ids(&ids), used = 0;
-	struct record r;
-
-	for (int i = 0; i < n && !used; i++)
-		if (record_read(ids[i], &r) == 0)
-			for (int j = 0; j < r.n; j++)
-				used |= !strcmp(r.layer[j], layer);
-	free(ids);
-	return used;
-}
-
-/* Remove image ID's record, then the layers no other image lists. */
-static int record_remove(const char *id)
+/* rmi -f of image ID, used by a stopped container: deleted, as Docker
+ * deletes it (moby/moby#5063), for every command but that container,
+ * which still starts from its layers.  The marker "deleted" in its
+ * folder hides it; the last rm of a container using it removes it
+ * (image_release); a new image of the same ID takes it back
+ * (record_make).  The names went first: killed before the marker, the
+ * image is a nameless one, still there.  0, or -1 after saying why. */
+static int record_delete(const char *id)
 {
 	char path[PATH_MAX];
-	struct record r;
 
-	if (record_read(id, &r) < 0)
+	record_path(path, id, "deleted");
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || fsync(fd) < 0) {
+		md_warn("create %s", path);
+		if (fd >= 0)
+			close(fd);
 		return -1;
-	md_pathf(path, "%s/imagedb/%s", md_state_root(), id);
-	if (md_remove_tree(path) < 0)
-		return -1;
-	printf("Deleted: sha256:%s\n", id);
-	for (int i = 0; i < r.n; i++) {
-		if (!is_hex64(r.layer[i]) || layer_used(r.layer[i]))
-			continue;
-		layer_path(r.layer[i], path);
-		if (md_remove_tree(path) < 0)
-			return -1;
-		shifted_remove(r.layer[i]);	/* v1.2's copies of it */
 	}
+	close(fd);
+	printf("Deleted: sha256:%s\n", id);
 	return 0;
 }
 
@@ -803,7 +951,31 @@ static int rmi_one(const char *arg, int force)
 		}
 	tags_write(&t);
 	tags_free(&t);
-	return keep ? 0 : record_remove(id);
+	return keep ? record_delete(id) : record_remove(id, 1);
+}
+
+/* The images rmi -f deleted (record_delete) that no container uses any
+ * more, out of the store, and what killed commands left (store_sweep).
+ * The caller holds the containers' lock, then the store's, as rmi. */
+static void release_locked(void)
+{
+	char (*ids)[65], who[65];
+	int n = record_ids(&ids);
+
+	store_sweep();
+	for (int i = 0; i < n; i++)
+		if (record_deleted(ids[i]) && image_user(ids[i], who) == 0)
+			record_remove(ids[i], 0);
+	free(ids);
+}
+
+void image_release(void)
+{
+	int lock = lock_containers(), store = store_lock(LOCK_EX);
+
+	release_locked();
+	close(store);
+	close(lock);
 }
 
 int cmd_rmi(int argc, char **argv)
@@ -825,6 +997,7 @@ int cmd_rmi(int argc, char **argv)
 		if (rc == 0 ? legacy_rmi(argv[i]) < 0 : rmi_one(argv[i], force) < 0)
 			status = MD_EXIT_FAILED;
 	}
+	release_locked();
 	close(store);
 	close(lock);
 	return status;

@@ -862,12 +862,18 @@ int cmd_rm(int argc, char **argv)
 			force = 1;
 	if (optind >= argc)
 		usage_error(cmd, NULL, "no container given");
+	int removed = 0;
 	for (int i = optind; i < argc; i++) {
-		if (rm_one(argv[i], force) < 0)
+		if (rm_one(argv[i], force) < 0) {
 			status = MD_EXIT_FAILED;
-		else
+		} else {
 			printf("%s\n", argv[i]);
+			removed = 1;
+		}
 	}
+	/* v1.6: with the last container of an image rmi -f deleted, the image. */
+	if (removed)
+		image_release();
 	return status;
 }
 

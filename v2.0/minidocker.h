@@ -658,8 +658,10 @@ void tags_free(struct tags *t);
 void tag_set(const char *name, const char *id);	/* under the lock */
 void record_path(char *path, const char *id, const char *file);
 int record_read(const char *id, struct record *r);
-void record_write(const struct record *r);
-/* A new image of R's layers and CONFIG: its ID in R->id (under the lock). */
+/* Image R->id of R's layers and CONFIG into the store, whole or not at
+ * all (under the lock): 0, or -1 after saying why, R's layers no image
+ * lists removed.  record_new: its ID in R->id, the digest of CONFIG. */
+int record_make(struct record *r, struct json_t *config);
 void record_new(struct record *r, struct json_t *config);
 /* An OCI config for R's layers, from PARENT's (or NULL). */
 struct json_t *config_new(const struct record *r, struct json_t *parent);
@@ -675,6 +677,9 @@ int lowers_add(char *lowers, size_t *len, const char *path, const char *image);	
 struct json_t *store_image_json(const char *ref);
 int image_config_path(const char *image, char *path);
 int legacy_rmi(const char *name);	/* images.c: v1.1's rmi of a folder */
+/* rm: the images rmi -f deleted that no container uses now, out of the
+ * store (takes the containers' lock, then the store's). */
+void image_release(void);
 /* images.c: a temporary folder in ROOT/layers for WHAT ("load"); FN(ARG)
  * run in a child to fill TMP, removed if it fails or we are stopped. */
 void temp_image(char *tmp, const char *what);
@@ -705,9 +710,10 @@ int layer_digest(const char *dir, char *hex);
  * and no message if it has none, else after saying why (errno set). */
 struct json_t *image_config_read(const char *image);
 const char *image_config_bad(struct json_t *config);	/* the bad field, or NULL */
-/* CONFIG as IMAGE's, atomically (a temporary file, fsync, rename): 0, or
- * -1 after saying why. */
-int image_config_write(const char *image, struct json_t *config);
+/* CONFIG as DIR/config.json, DIR the folder of a record being made
+ * (store.c's record_make), atomically (a temporary file, fsync, rename):
+ * 0, or -1 after saying why. */
+int image_config_write(const char *dir, struct json_t *config);
 /* run: the command from IMAGE's Entrypoint and Cmd and the words CMD (N
  * of them) as Docker combines them, with its Env, User and WorkingDir
  * under -e, -u and -w, into C; a new array, its length in *N. */
