@@ -7,7 +7,7 @@
 
 function dur(s) { return match(s, /<[0-9]+\.[0-9]+>$/) ? substr(s, RSTART + 1, RLENGTH - 2) * 1000 : 0 }
 
-function add(phase, ms) { if (!(phase in n)) order[++np] = phase; n[phase]++; t[phase] += ms }
+function add(phase, ms, gap) { if (!(phase in n)) order[++np] = phase; n[phase]++; t[phase] += ms; g[phase] += gap }
 
 function classify(name, a,   c) {
 	if (name == "wait4" || name == "waitid")
@@ -61,8 +61,13 @@ function account(pid, ts, a,   name) {
 	if (name == "execve" && a ~ /^execve\("\/bin\/true"/) { cmdpid = pid; t_exec = ts }
 	if (name == "exit_group" && pid == cmdpid && !t_exit) t_exit = ts
 	d = dur(a)
-	add(classify(name, a), d)
-	if (t_exit && ts > t_exit && pid != cmdpid && classify(name, a) !~ /^~/) { tn++; tt += d }
+	ph = classify(name, a)
+	gap = (pid in end) ? (ts - end[pid]) * 1000 : 0
+	end[pid] = ts + d / 1000
+	if (gap < 0) gap = 0
+	if (ph ~ /^~/) { add("other (signals, pipes, stat, /proc reads)", 0, gap); n["other (signals, pipes, stat, /proc reads)"]--; gap = 0 }
+	add(ph, d, gap)
+	if (t_exit && ts > t_exit && pid != cmdpid && ph !~ /^~/) { tn++; tt += d; tg += gap }
 }
 
 {
@@ -84,10 +89,10 @@ function account(pid, ts, a,   name) {
 }
 
 END {
-	for (i = 1; i <= np; i++) printf "%s\t%d\t%.3f\n", order[i], n[order[i]], t[order[i]]
-	printf "~after the command's exit (teardown), inside system calls\t%d\t%.3f\n", tn, tt
-	printf "=wall, traced: start to the exec of the command\t0\t%.3f\n", (t_exec - t_first) * 1000
-	printf "=wall, traced: the command, exec to exit\t0\t%.3f\n", (t_exit - t_exec) * 1000
-	printf "=wall, traced: the command's exit_group to its end (the kernel takes down its namespaces and mounts)\t0\t%.3f\n", (t_gone - t_exit) * 1000
-	printf "=wall, traced: the command's exit to the runtime's (teardown, the above included)\t0\t%.3f\n", (t_last - t_exit) * 1000
+	for (i = 1; i <= np; i++) printf "%s\t%d\t%.3f\t%.3f\n", order[i], n[order[i]], t[order[i]], g[order[i]]
+	printf "~after the command's exit (teardown): the runtime's calls\t%d\t%.3f\t%.3f\n", tn, tt, tg
+	printf "=wall, traced: start to the exec of the command\t0\t%.3f\t0\n", (t_exec - t_first) * 1000
+	printf "=wall, traced: the command, exec to exit\t0\t%.3f\t0\n", (t_exit - t_exec) * 1000
+	printf "=wall, traced: the command's exit_group to its end (the kernel takes down its namespaces and mounts)\t0\t%.3f\t0\n", (t_gone - t_exit) * 1000
+	printf "=wall, traced: the command's exit to the runtime's (teardown, the above included)\t0\t%.3f\t0\n", (t_last - t_exit) * 1000
 }
