@@ -1,5 +1,6 @@
 # bench/phases.awk: sort one `strace -f -ttt -T -y` trace of a minidocker
-# run into phases.  Input: the trace; -v root=STATE_ROOT.  Output, one
+# run into phases.  Input: the trace (strace -yy: a socket's
+# descriptor shows its kind); -v root=STATE_ROOT.  Output, one
 # line a phase, tab-separated: phase, system calls, ms inside them (the
 # sum of strace's -T).  Phases whose name starts with "~" overlap the
 # others (waiting) and are not in the total; "=" lines are wall-clock
@@ -12,7 +13,9 @@ function add(phase, ms, gap) { if (!(phase in n)) order[++np] = phase; n[phase]+
 function classify(name, a,   c) {
 	if (name == "wait4" || name == "waitid")
 		return "~waiting for a child (overlaps the rest)"
-	if (name ~ /^(read|recvmsg|recvfrom|poll|ppoll|pselect6|select|epoll_wait|epoll_pwait)$/ && a ~ /(pipe|socket):\[/)
+	if (a ~ /NETLINK/ || name == "socket" && a ~ /AF_NETLINK/)
+		return "network: netlink (lo up; links, addresses, routes, nftables)"
+	if (name ~ /^(read|recvmsg|recvfrom|poll|ppoll|pselect6|select|epoll_wait|epoll_pwait)$/ && a ~ /(pipe|socket|UNIX[A-Z-]*):\[/)
 		return "~waiting on a pipe or socket (overlaps the rest)"
 	if (name == "execve" || name == "execveat")
 		return a ~ /^execve\("\/bin\/true"/ ? "exec of the command (/bin/true)" : "exec of the runtime (main, then the re-exec for init)"
@@ -50,8 +53,8 @@ function classify(name, a,   c) {
 		return "network files, lock"
 	if (index(a, root "/images") || index(a, root "/layers"))
 		return "image lookup"
-	if (a ~ /AF_NETLINK|SIOC[GS]IF|NETLINK/)
-		return "network: lo up"
+	if (a ~ /SIOC[GS]IF/ || name == "socket")
+		return "network: netlink (lo up; links, addresses, routes, nftables)"
 	return "other (signals, pipes, stat, /proc reads)"
 }
 
