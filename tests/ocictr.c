@@ -1,0 +1,268 @@
+/* v2.0 driven by containerd: Debian's containerd 1.6 and its runc shim
+ * (containerd-shim-runc-v2) run the stage's minidocker-oci, chosen with
+ * `ctr run --runc-binary`: the shim's BinaryName option, which is also
+ * what a Kubernetes RuntimeClass names through containerd's CRI plugin.
+ *
+ * Each test starts a containerd of its own and stops it at the end:
+ *   - its --root, --state and socket under the test's state root
+ *     (ROOT/containerd), its own config.toml (no CRI, no /opt/containerd);
+ *   - a tmpfs on /run, in the test's mount namespace: the shims' sockets
+ *     (/run/containerd/s/HASH) and ctr's fifos (/run/containerd/fifo)
+ *     have no flag to move them;
+ *   - in PID and mount namespaces of its own below the test's
+ *     (unshare --pid --mount-proc, killed with the test's process:
+ *     PR_SET_PDEATHSIG): a test that fails half-way leaves no shim, container
+ *     or rootfs mount behind, since they all die with the namespace.
+ * The runtime's root (the shim's Root option, --runc-root) is
+ * ROOT/containerd/oci; the shim adds the namespace's name to it.  An
+ * empty trace.log there turns minidocker-oci's MINIDOCKER_DEBUG trace of
+ * each call's argv on.  Containers get cgroups under the test's own
+ * cgroup parent (ctr run --cgroup). */
+#include "features.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define IMAGE "docker.io/library/base:latest"
+#define NS "md"
+
+static char dir[4096];
+static int daemon_pid;
+
+static int need_containerd(const char *test)
+{
+	if (geteuid() != 0)
+		return skip_test(test, "needs root");
+	if (!in_path("containerd") || !in_path("ctr") || !in_path("containerd-shim-runc-v2"))
+		return skip_test(test, "needs containerd: scripts/install-deps installs Debian's");
+	return 1;
+}
+#define add_containerd_test(tc, fn) do { if (need_containerd(#fn)) tcase_add_test(tc, fn); } while (0)
+
+/* ctr -a SOCK -n md ARGS... (NULL-terminated). */
+static struct result ctr(const char *first, ...)
+{
+	char sock[4200], *argv[72];
+	int n = 0;
+	va_list ap;
+
+	snprintf(sock, sizeof sock, "%s/containerd.sock", dir);
+	argv[n++] = "ctr";
+	argv[n++] = "-a";
+	argv[n++] = sock;
+	argv[n++] = "-n";
+	argv[n++] = NS;
+	argv[n++] = (char *)first;
+	va_start(ap, first);
+	while (n < 71 && (argv[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	return run_argv(NULL, 60, argv);
+}
+
+/* The containerd configuration of the tests.  Left out: the CRI plugin
+ * (a kubelet's server: CNI, a pause image), the managed /opt/containerd
+ * (opt), the snapshotters this host cannot have, and tracing. */
+static const char config[] =
+	"version = 2\n"
+	"root = \"%s/root\"\n"
+	"state = \"%s/state\"\n"
+	"disabled_plugins = [\"io.containerd.grpc.v1.cri\", \"io.containerd.internal.v1.opt\",\n"
+	"  \"io.containerd.snapshotter.v1.aufs\", \"io.containerd.snapshotter.v1.btrfs\",\n"
+	"  \"io.containerd.snapshotter.v1.zfs\", \"io.containerd.snapshotter.v1.devmapper\",\n"
+	"  \"io.containerd.tracing.processor.v1.otlp\", \"io.containerd.internal.v1.tracing\"]\n"
+	"[grpc]\n"
+	"  address = \"%s/containerd.sock\"\n";
+
+/* Start the test's containerd, and import the base image into it as
+ * v2.0's `save` writes it (a docker-archive): IMAGE. */
+static void containerd_start(void)
+{
+	own_mount_ns(0);
+	snprintf(dir, sizeof dir, "%s/containerd", state_root());
+	struct result r = sh("d='%s' && mkdir -p \"$d/oci/%s\" && touch \"$d/oci/%s/trace.log\" && "
+			     "printf '%s' \"$d\" \"$d\" \"$d\" >\"$d/config.toml\" && "
+			     "mount -t tmpfs -o size=16m,mode=0755 ocictr /run",
+			     dir, NS, NS, config);
+	ck_status(r, 0);
+	free_result(&r);
+	char conf[4200], log[4200];
+	snprintf(conf, sizeof conf, "%s/config.toml", dir);
+	snprintf(log, sizeof log, "%s/containerd.log", dir);
+	daemon_pid = fork();
+	ck_assert_int_ge(daemon_pid, 0);
+	if (daemon_pid == 0) {
+		/* Killed if the test's process ends first (the namespace's
+		 * init, containerd, takes everything in it along). */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || null < 0 || dup2(null, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(126);
+		execlp("unshare", "unshare", "--pid", "--mount-proc", "--kill-child", "containerd", "--config", conf,
+		       (char *)NULL);
+		_exit(127);
+	}
+	int up = 0;
+	char sock[4200];
+	snprintf(sock, sizeof sock, "%s/containerd.sock", dir);
+	for (struct deadline d = deadline(20 * time_scale()); !up && keep_polling(&d);) {
+		if (access(sock, F_OK) != 0)
+			continue;
+		r = ctr("version", NULL);
+		up = r.status == 0;
+		free_result(&r);
+	}
+	snprintf(log, sizeof log, "%s/containerd.log", dir);
+	char *text = read_file(log);
+	ck_assert_msg(up, "containerd did not start:\n%s", text ? text : "");
+	free(text);
+	char tar[4200];
+	snprintf(tar, sizeof tar, "%s/base.tar", dir);
+	r = md(NULL, "save", "-o", tar, "base", NULL);
+	ck_status(r, 0);
+	free_result(&r);
+	r = ctr("images", "import", tar, NULL);
+	ck_status(r, 0);
+	ck_contains(r.out, IMAGE);
+	free_result(&r);
+}
+
+/* Check that no task, container or shim is left, stop the daemon
+ * (SIGTERM: it closes its socket and exits 0), and check that nothing of
+ * it is left: no process under the test whose command line names the
+ * folder, no container cgroup, no container in the runtime's root, no
+ * mount of the folder's; then remove it. */
+static void containerd_end(void)
+{
+	struct result r = ctr("tasks", "ls", "-q", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "");
+	free_result(&r);
+	r = ctr("containers", "ls", "-q", NULL);
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, "");
+	free_result(&r);
+	/* Each shim exits once its container is deleted. */
+	ck_assert_int_eq(wait_tree(daemon_pid, "containerd-shim", 0, 20), 0);
+	/* unshare ignores SIGTERM and waits for its child: the daemon. */
+	struct procs p = proc_tree(daemon_pid, "containerd --config");
+	int daemon = 0;
+	for (int i = 0; i < p.n; i++)
+		if (p.pid[i] != daemon_pid)
+			daemon = p.pid[i];
+	ck_assert_int_gt(daemon, 0);
+	ck_assert_int_eq(kill(daemon, SIGTERM), 0);
+	ck_assert_int_eq(wait_exit(daemon_pid, 20), 0);
+	ck_assert_int_eq(wait_tree(getpid(), dir, 0, 20), 0);
+	char *left = cgroups_left();
+	ck_assert_str_eq(left, "");
+	free(left);
+	r = sh("ls -A '%s/oci/%s' | grep -v '^trace.log$'", dir, NS);
+	ck_assert_str_eq(r.out, "");
+	free_result(&r);
+	char *mounts = read_file("/proc/self/mountinfo");
+	ck_assert_ptr_nonnull(mounts);
+	ck_lacks(mounts, dir);
+	free(mounts);
+	r = sh("rm -rf '%s' && umount /run", dir);
+	ck_status(r, 0);
+	free_result(&r);
+}
+
+/* ctr run --rm --runc-binary RUNTIME IMAGE ID ARGS... (NULL-terminated),
+ * its cgroup PARENT/ctr-ID under the test's. */
+static struct result ctr_run(const char *runtime, const char *id, ...)
+{
+	char bin[4200], root[4200], cgroup[4200], *args[32];
+	int n = 0;
+	va_list ap;
+
+	snprintf(bin, sizeof bin, "%s/v2.0/minidocker-oci", TOP);
+	snprintf(root, sizeof root, "%s/oci", dir);
+	snprintf(cgroup, sizeof cgroup, "/%s/ctr-%s", cgroup_parent(), id);
+	va_start(ap, id);
+	while (n < 31 && (args[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	for (; n < 31; n++)
+		args[n] = NULL;
+	return ctr("run", "--rm", "--cgroup", cgroup, "--runc-binary", strcmp(runtime, "runc") ? bin : "runc",
+		   "--runc-root", root, IMAGE, id, args[0], args[1], args[2], args[3], args[4], args[5], NULL);
+}
+
+static char *trace(void)
+{
+	char path[4200];
+
+	snprintf(path, sizeof path, "%s/oci/%s/trace.log", dir, NS);
+	char *t = read_file(path);
+	ck_assert_ptr_nonnull(t);
+	return t;
+}
+
+START_TEST(ctr_run_prints_and_exits_as_with_runc)
+{
+	containerd_start();
+	struct result r = ctr_run("minidocker-oci", "c1", "sh", "-c", "echo hi; grep :memory: /proc/self/cgroup", NULL);
+	ck_status(r, 0);
+	/* Its cgroup is the one ctr asked for (cgroupsPath). */
+	char line[4400];
+	snprintf(line, sizeof line, ":memory:/%s/ctr-c1\n", cgroup_parent());
+	ck_assert_msg(!strncmp(r.out, "hi\n", 3) && strstr(r.out, line), "want hi and %s in:\n%s", line, r.out);
+	free_result(&r);
+	/* The shim's calls: every one with the runtime root, a log file
+	 * in the bundle and its JSON format (runc's, which the shim reads
+	 * an error message from); create with the bundle and a pid file. */
+	char *t = trace();
+	ck_contains(t, " --log-format json create --bundle ");
+	ck_contains(t, " --pid-file ");
+	ck_contains(t, "/init.pid c1]");
+	ck_contains(t, " --log-format json start c1]");
+	ck_contains(t, " --log-format json delete c1]");
+	ck_lacks(t, "--systemd-cgroup");
+	free(t);
+
+	/* Exit statuses, as the shell gives them (126: not executable, 127:
+	 * not found), each as with runc; then a command that is not there:
+	 * ctr shows the message the runtime logged, as JSON, for the shim. */
+	static const struct {
+		const char *cmd;
+		int status;
+	} runs[] = { { "exit 0", 0 }, { "exit 3", 3 }, { "/etc/passwd", 126 }, { "nosuch", 127 } };
+	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "s%zu", i);
+		struct result want = ctr_run("runc", id, "sh", "-c", runs[i].cmd, NULL);
+		struct result got = ctr_run("minidocker-oci", id, "sh", "-c", runs[i].cmd, NULL);
+		ck_assert_msg(want.status == runs[i].status, "runc: %s: %d\n%s", runs[i].cmd, want.status, want.err);
+		ck_assert_msg(got.status == want.status, "%s: %d, runc %d\n%s", runs[i].cmd, got.status, want.status,
+			      got.err);
+		free_result(&want);
+		free_result(&got);
+	}
+	struct result want = ctr_run("runc", "n1", "nosuch", NULL);
+	r = ctr_run("minidocker-oci", "n1", "nosuch", NULL);
+	ck_assert_int_eq(r.status, want.status);
+	ck_contains(want.err, "OCI runtime create failed");
+	ck_contains(r.err, "OCI runtime create failed: exec: \"nosuch\": executable file not found in $PATH");
+	free_result(&r);
+	free_result(&want);
+	containerd_end();
+}
+END_TEST
+
+void add_ocictr_tests(Suite *s)
+{
+	TCase *tc = tcase(s, "containerd runtime");
+
+	tcase_set_timeout(tc, 120 * time_scale());
+	add_containerd_test(tc, ctr_run_prints_and_exits_as_with_runc);
+}
