@@ -259,10 +259,127 @@ START_TEST(ctr_run_prints_and_exits_as_with_runc)
 }
 END_TEST
 
+/* ctr task ls's STATUS (or, with PID, its PID) of task ID; "" if none. */
+static char *task_ls(const char *id, int pid)
+{
+	struct result r = ctr("tasks", "ls", NULL);
+	ck_status(r, 0);
+	char *value = strdup("");
+	for (char *line = strtok(r.out, "\n"); line; line = strtok(NULL, "\n")) {
+		char name[256], p[32], st[64];
+		if (sscanf(line, "%255s %31s %63s", name, p, st) == 3 && !strcmp(name, id)) {
+			free(value);
+			value = strdup(pid ? p : st);
+		}
+	}
+	free_result(&r);
+	ck_assert_ptr_nonnull(value);
+	return value;
+}
+
+static void wait_status(const char *id, const char *want)
+{
+	char *st = NULL;
+	for (struct deadline d = deadline(10 * time_scale()); keep_polling(&d);) {
+		free(st);
+		st = task_ls(id, 0);
+		if (!strcmp(st, want))
+			break;
+	}
+	ck_assert_msg(!strcmp(st, want), "task %s: %s, want %s", id, st, want);
+	free(st);
+}
+
+/* The shim's other calls: exec (--process, --detach), ps, pause and
+ * resume (the freezer), kill, as `ctr task` asks for them. */
+START_TEST(ctr_task_exec_ps_pause_kill)
+{
+	containerd_start();
+	char bin[4200], root[4200], cgroup[4200];
+	snprintf(bin, sizeof bin, "%s/v2.0/minidocker-oci", TOP);
+	snprintf(root, sizeof root, "%s/oci", dir);
+	snprintf(cgroup, sizeof cgroup, "/%s/ctr-d1", cgroup_parent());
+	/* PID 1 ignores SIGTERM (no handler), as under runc. */
+	struct result r = ctr("run", "-d", "--cgroup", cgroup, "--runc-binary", bin, "--runc-root", root, IMAGE, "d1",
+			      "sleep", "1000", NULL);
+	ck_status(r, 0);
+	free_result(&r);
+	wait_status("d1", "RUNNING");
+	r = ctr("tasks", "exec", "--exec-id", "e1", "d1", "sh", "-c", "echo in; cat /proc/1/comm; exit 4", NULL);
+	ck_status(r, 4);
+	ck_assert_str_eq(r.out, "in\nsleep\n");
+	free_result(&r);
+	/* ps: the container's processes (here its init alone), by PID. */
+	r = ctr("tasks", "ps", "d1", NULL);
+	ck_status(r, 0);
+	char *pid = task_ls("d1", 1), got[32] = "";
+	ck_assert_int_eq(sscanf(r.out, "PID INFO %31s -", got), 1);
+	ck_assert_str_eq(got, pid);
+	ck_assert_int_eq(strlen(strchr(r.out, '\n') + 1), strcspn(strchr(r.out, '\n') + 1, "\n") + 1);
+	free(pid);
+	free_result(&r);
+	r = ctr("tasks", "pause", "d1", NULL);
+	ck_status(r, 0);
+	free_result(&r);
+	wait_status("d1", "PAUSED");
+	r = ctr("tasks", "resume", "d1", NULL);
+	ck_status(r, 0);
+	free_result(&r);
+	wait_status("d1", "RUNNING");
+	r = ctr("tasks", "kill", "-s", "SIGKILL", "d1", NULL);
+	ck_status(r, 0);
+	free_result(&r);
+	wait_status("d1", "STOPPED");
+	r = ctr("tasks", "delete", "d1", NULL);
+	ck_status(r, 0);
+	ck_contains(r.err, "exit code 137");
+	free_result(&r);
+	r = ctr("containers", "delete", "d1", NULL);
+	ck_status(r, 0);
+	free_result(&r);
+	char *t = trace();
+	ck_contains(t, " exec --process ");
+	ck_contains(t, " --detach --pid-file ");
+	ck_contains(t, "/e1.pid d1]");
+	ck_contains(t, " ps --format json d1]");
+	ck_contains(t, " pause d1]");
+	ck_contains(t, " resume d1]");
+	ck_contains(t, " kill d1 9]");
+	free(t);
+	containerd_end();
+}
+END_TEST
+
+/* The RuntimeClass's side of containerd (tests/oci/containerd-runtimeclass.toml,
+ * the note's): the CRI plugin reads a runtime "minidocker" of type
+ * io.containerd.runc.v2 whose shim option BinaryName is minidocker-oci,
+ * the option ctr's --runc-binary sets in the tests above.  `config dump`
+ * prints the configuration as containerd took it, the CRI plugin's own
+ * fields filled in; it starts no daemon. */
+START_TEST(containerd_reads_the_runtimeclass_config)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof cmd, "containerd --config '%s/tests/oci/containerd-runtimeclass.toml' config dump", TOP);
+	struct result r = sh("%s", cmd);
+	ck_status(r, 0);
+	const char *entry = "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.minidocker]";
+	ck_contains(r.out, entry);
+	char *at = strstr(r.out, entry);
+	ck_contains(at, "runtime_type = \"io.containerd.runc.v2\"");
+	ck_contains(at, "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.minidocker.options]\n"
+			"            BinaryName = \"/usr/local/bin/minidocker-oci\"\n");
+	/* The CRI plugin read it: its own defaults are there. */
+	ck_contains(r.out, "default_runtime_name = \"runc\"");
+	free_result(&r);
+}
+END_TEST
+
 void add_ocictr_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "containerd runtime");
 
 	tcase_set_timeout(tc, 120 * time_scale());
 	add_containerd_test(tc, ctr_run_prints_and_exits_as_with_runc);
+	add_containerd_test(tc, ctr_task_exec_ps_pause_kill);
+	add_containerd_test(tc, containerd_reads_the_runtimeclass_config);
 }
