@@ -4,8 +4,9 @@
  * what a Kubernetes RuntimeClass names through containerd's CRI plugin.
  *
  * Each test starts a containerd of its own and stops it at the end:
- *   - its --root, --state and socket under the test's state root
- *     (ROOT/containerd), its own config.toml (no CRI, no /opt/containerd);
+ *   - its root, state and socket under the test's state root
+ *     (ROOT/containerd), its own config.toml
+ *     (tests/oci/containerd-private.toml: no CRI, no /opt/containerd);
  *   - a tmpfs on /run, in the test's mount namespace: the shims' sockets
  *     (/run/containerd/s/HASH) and ctr's fifos (/run/containerd/fifo)
  *     have no flag to move them;
@@ -30,7 +31,7 @@
 #include <unistd.h>
 
 #define IMAGE "docker.io/library/base:latest"
-#define NS "md"
+#define NS "minidocker"
 
 static char dir[4096];
 static int daemon_pid;
@@ -67,20 +68,6 @@ static struct result ctr(const char *first, ...)
 	return run_argv(NULL, 60, argv);
 }
 
-/* The containerd configuration of the tests.  Left out: the CRI plugin
- * (a kubelet's server: CNI, a pause image), the managed /opt/containerd
- * (opt), the snapshotters this host cannot have, and tracing. */
-static const char config[] =
-	"version = 2\n"
-	"root = \"%s/root\"\n"
-	"state = \"%s/state\"\n"
-	"disabled_plugins = [\"io.containerd.grpc.v1.cri\", \"io.containerd.internal.v1.opt\",\n"
-	"  \"io.containerd.snapshotter.v1.aufs\", \"io.containerd.snapshotter.v1.btrfs\",\n"
-	"  \"io.containerd.snapshotter.v1.zfs\", \"io.containerd.snapshotter.v1.devmapper\",\n"
-	"  \"io.containerd.tracing.processor.v1.otlp\", \"io.containerd.internal.v1.tracing\"]\n"
-	"[grpc]\n"
-	"  address = \"%s/containerd.sock\"\n";
-
 /* Start the test's containerd, and import the base image into it as
  * v2.0's `save` writes it (a docker-archive): IMAGE. */
 static void containerd_start(void)
@@ -88,9 +75,9 @@ static void containerd_start(void)
 	own_mount_ns(0);
 	snprintf(dir, sizeof dir, "%s/containerd", state_root());
 	struct result r = sh("d='%s' && mkdir -p \"$d/oci/%s\" && touch \"$d/oci/%s/trace.log\" && "
-			     "printf '%s' \"$d\" \"$d\" \"$d\" >\"$d/config.toml\" && "
+			     "sed \"s|@DIR@|$d|g\" '%s/tests/oci/containerd-private.toml' >\"$d/config.toml\" && "
 			     "mount -t tmpfs -o size=16m,mode=0755 ocictr /run",
-			     dir, NS, NS, config);
+			     dir, NS, NS, TOP);
 	ck_status(r, 0);
 	free_result(&r);
 	char conf[4200], log[4200];
@@ -350,6 +337,30 @@ START_TEST(ctr_task_exec_ps_pause_kill)
 }
 END_TEST
 
+/* ctr run -t: the shim gives create a --console-socket, on which the
+ * runtime sends the pty's master; ctr's terminal size reaches it. */
+START_TEST(ctr_run_t_gets_a_terminal)
+{
+	containerd_start();
+	char cmd[16384];
+	snprintf(cmd, sizeof cmd,
+		 "ctr -a '%s/containerd.sock' -n %s run --rm -t --cgroup '/%s/ctr-t1' --runc-binary '%s/v2.0/minidocker-oci' "
+		 "--runc-root '%s/oci' %s t1 sh -c 'tty; stty size; read x; echo got $x; exit 3'",
+		 dir, NS, cgroup_parent(), TOP, dir, IMAGE);
+	struct pty p;
+	pty_start(&p, 30, 100, cmd);
+	ck_assert_msg(pty_expect(&p, "30 100", 30), "no terminal size in:\n%s", p.out);
+	ck_contains(p.out, "/dev/pts/0");
+	pty_send(&p, "typed\r");
+	ck_assert_msg(pty_expect(&p, "got typed", 20), "no echo of input in:\n%s", p.out);
+	ck_assert_int_eq(pty_finish(&p, 30), 3);
+	char *t = trace();
+	ck_contains(t, " --console-socket ");
+	free(t);
+	containerd_end();
+}
+END_TEST
+
 /* The RuntimeClass's side of containerd (tests/oci/containerd-runtimeclass.toml,
  * the note's): the CRI plugin reads a runtime "minidocker" of type
  * io.containerd.runc.v2 whose shim option BinaryName is minidocker-oci,
@@ -381,5 +392,6 @@ void add_ocictr_tests(Suite *s)
 	tcase_set_timeout(tc, 120 * time_scale());
 	add_containerd_test(tc, ctr_run_prints_and_exits_as_with_runc);
 	add_containerd_test(tc, ctr_task_exec_ps_pause_kill);
+	add_containerd_test(tc, ctr_run_t_gets_a_terminal);
 	add_containerd_test(tc, containerd_reads_the_runtimeclass_config);
 }
