@@ -146,16 +146,24 @@ static void containerd_end(void)
 		if (p.pid[i] != daemon_pid)
 			daemon = p.pid[i];
 	ck_assert_int_gt(daemon, 0);
+	/* The shims mounted the containers' roots (BUNDLE/rootfs) in the
+	 * daemon's mount namespace: none is left there. */
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/mountinfo", daemon);
+	char *mounts = read_file(path);
+	ck_assert_ptr_nonnull(mounts);
+	ck_lacks(mounts, "io.containerd.runtime.v2.task");
+	free(mounts);
 	ck_assert_int_eq(kill(daemon, SIGTERM), 0);
 	ck_assert_int_eq(wait_exit(daemon_pid, 20), 0);
 	ck_assert_int_eq(wait_tree(getpid(), dir, 0, 20), 0);
 	char *left = cgroups_left();
 	ck_assert_str_eq(left, "");
 	free(left);
-	r = sh("ls -A '%s/oci/%s' | grep -v '^trace.log$'", dir, NS);
+	r = sh("cd '%s' && find oci runc -mindepth 2 ! -name trace.log 2>/dev/null", dir);
 	ck_assert_str_eq(r.out, "");
 	free_result(&r);
-	char *mounts = read_file("/proc/self/mountinfo");
+	mounts = read_file("/proc/self/mountinfo");
 	ck_assert_ptr_nonnull(mounts);
 	ck_lacks(mounts, dir);
 	free(mounts);
@@ -165,15 +173,17 @@ static void containerd_end(void)
 }
 
 /* ctr run --rm --runc-binary RUNTIME IMAGE ID ARGS... (NULL-terminated),
- * its cgroup PARENT/ctr-ID under the test's. */
+ * its cgroup PARENT/ctr-ID under the test's; RUNTIME "runc" (the
+ * reference) has a root of its own, ROOT/containerd/runc. */
 static struct result ctr_run(const char *runtime, const char *id, ...)
 {
 	char bin[4200], root[4200], cgroup[4200], *args[32];
 	int n = 0;
 	va_list ap;
 
+	int runc = !strcmp(runtime, "runc");
 	snprintf(bin, sizeof bin, "%s/v2.0/minidocker-oci", TOP);
-	snprintf(root, sizeof root, "%s/oci", dir);
+	snprintf(root, sizeof root, "%s/%s", dir, runc ? "runc" : "oci");
 	snprintf(cgroup, sizeof cgroup, "/%s/ctr-%s", cgroup_parent(), id);
 	va_start(ap, id);
 	while (n < 31 && (args[n] = va_arg(ap, char *)))
@@ -181,7 +191,7 @@ static struct result ctr_run(const char *runtime, const char *id, ...)
 	va_end(ap);
 	for (; n < 31; n++)
 		args[n] = NULL;
-	return ctr("run", "--rm", "--cgroup", cgroup, "--runc-binary", strcmp(runtime, "runc") ? bin : "runc",
+	return ctr("run", "--rm", "--cgroup", cgroup, "--runc-binary", runc ? "runc" : bin,
 		   "--runc-root", root, IMAGE, id, args[0], args[1], args[2], args[3], args[4], args[5], NULL);
 }
 
@@ -338,21 +348,27 @@ START_TEST(ctr_task_exec_ps_pause_kill)
 END_TEST
 
 /* ctr run -t: the shim gives create a --console-socket, on which the
- * runtime sends the pty's master; ctr's terminal size reaches it. */
+ * runtime sends the pty's master; the shim copies it to ctr's terminal.
+ * Not checked: the terminal's size.  ctr 1.6 writes no
+ * process.consoleSize and resizes the pty through the shim after the
+ * start, and `stty size` in the container read 0 0 in about half of the
+ * runs, as often with runc as with minidocker-oci. */
 START_TEST(ctr_run_t_gets_a_terminal)
 {
 	containerd_start();
 	char cmd[16384];
 	snprintf(cmd, sizeof cmd,
 		 "ctr -a '%s/containerd.sock' -n %s run --rm -t --cgroup '/%s/ctr-t1' --runc-binary '%s/v2.0/minidocker-oci' "
-		 "--runc-root '%s/oci' %s t1 sh -c 'tty; stty size; read x; echo got $x; exit 3'",
+		 "--runc-root '%s/oci' %s t1 sh -c 'tty; read x; echo got $x; exit 3'",
 		 dir, NS, cgroup_parent(), TOP, dir, IMAGE);
 	struct pty p;
 	pty_start(&p, 30, 100, cmd);
-	ck_assert_msg(pty_expect(&p, "30 100", 30), "no terminal size in:\n%s", p.out);
-	ck_contains(p.out, "/dev/pts/0");
+	ck_assert_msg(pty_expect(&p, "/dev/pts/0", 30), "no terminal in:\n%s", p.out);
 	pty_send(&p, "typed\r");
 	ck_assert_msg(pty_expect(&p, "got typed", 20), "no echo of input in:\n%s", p.out);
+	/* The pty echoes what was typed: a terminal's line discipline. */
+	char *echoed = strstr(p.out, "typed");
+	ck_assert_msg(echoed && echoed - p.out >= 4 && strncmp(echoed - 4, "got ", 4), "no echo in:\n%s", p.out);
 	ck_assert_int_eq(pty_finish(&p, 30), 3);
 	char *t = trace();
 	ck_contains(t, " --console-socket ");
