@@ -137,7 +137,7 @@ tests/probe: tests/probe.c .build-flags
 TEST_LIB := tests/harness.c tests/basics.c tests/layers.c tests/input.c tests/cli.c tests/detach.c tests/limits.c \
 	tests/ranges.c tests/seccomp.c tests/devices.c tests/network.c tests/volumes.c \
 	tests/everyday.c tests/imageconfig.c tests/imagestore.c tests/ocicli.c tests/ociconfig.c tests/podman.c tests/podmanimages.c \
-	tests/ocipodman.c tests/ociattack.c
+	tests/ocipodman.c tests/ociattack.c tests/ocictr.c
 tests/bin/test_%: tests/test_%.c $(TEST_LIB) $(wildcard tests/*.h) $(SAN_OBJ) .build-flags
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -DTOP='"$(CURDIR)"' -o $@ \

@@ -55,5 +55,8 @@ void add_ocipodman_tests(Suite *s);
 /* v2.0: ociattack.c; TCase "oci attacks": minidocker-oci driven by a
  * careless or hostile caller (a create killed at any moment). */
 void add_ociattack_tests(Suite *s);
+/* v2.0: ocictr.c; TCase "containerd runtime": a containerd 1.6 of the
+ * test's own and its runc shim run minidocker-oci (ctr run --runc-binary). */
+void add_ocictr_tests(Suite *s);
 
 #endif

@@ -77,6 +77,8 @@ int skip_test(const char *test, const char *why);
  * it (root, and podman installed: scripts/install-deps) are added with
  * add_podman_test, else skipped with the reason. */
 int need_podman(const char *test);
+/* Is there an executable NAME in PATH (as the shell would find it)? */
+int in_path(const char *name);
 #define add_podman_test(tc, fn) do { if (need_podman(#fn)) tcase_add_test(tc, fn); } while (0)
 /* podman with the given arguments (the list ends with NULL), IN on its
  * stdin, like md().  The first call sets podman up for the test: a mount

@@ -10,8 +10,7 @@
 
 static char dir[4200];
 
-/* Is there an executable NAME in PATH (as the shell would find it)? */
-static int in_path(const char *name)
+int in_path(const char *name)
 {
 	const char *path = getenv("PATH");
 	char buf[4096];

@@ -39,5 +39,6 @@ int main(void)
 	add_ociconfig_tests(s);		/* v2.0: config.json */
 	add_ocipodman_tests(s);		/* v2.0: podman runs minidocker-oci */
 	add_ociattack_tests(s);		/* v2.0: a hostile or careless caller */
+	add_ocictr_tests(s);		/* v2.0: containerd runs minidocker-oci */
 	return run_suite(s);
 }
