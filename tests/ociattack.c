@@ -137,7 +137,7 @@ static struct result run_mknod(const char *name)
  * podman rootful (no user namespace, CAP_MKNOD in its set) could mknod
  * a host disk's numbers and open it.  runc and crun refuse the open with
  * EPERM from the devices cgroup (v1) or the device filter (v2); here on
- * v1, and on v2 with make test-cgroup2 ("oci cgroups").  Opened for
+ * v1, and on v2 with make test-cgroup2 ("oci devices").  Opened for
  * reading only, nothing read; no device is ever written. */
 static void check_mknod_refused(void)
 {

@@ -178,7 +178,7 @@ static int needed(const struct limits *l, const char **names)
 	int n = 0;
 	if (l->memory)
 		names[n++] = "memory";
-	if (l->cpus > 0)
+	if (l->cpus > 0 || l->cpu_shares > 0)
 		names[n++] = "cpu";
 	if (l->pids)
 		names[n++] = "pids";
@@ -316,6 +316,14 @@ static int create_v2(const char *parent, const char *id, const struct limits *l)
 		if (write_file(path, value) < 0)
 			return -1;
 	}
+	if (l->cpu_shares > 0) {
+		/* v2.0: v1's shares (2 ... 262144) onto v2's weight (1 ...
+		 * 10000), as runc converts them: 2 is 1, 262144 is 10000. */
+		snprintf(value, sizeof value, "%lld", 1 + ((l->cpu_shares - 2) * 9999) / 262142);
+		md_pathf(path, "%s/cpu.weight", dir);
+		if (write_file(path, value) < 0)
+			return -1;
+	}
 	if (l->pids) {
 		snprintf(value, sizeof value, "%ld", l->pids);
 		md_pathf(path, "%s/pids.max", dir);
@@ -360,6 +368,12 @@ static int create_v1(const char *parent, const char *id, const struct limits *l)
 			return -1;
 		snprintf(value, sizeof value, "%ld", (long)(l->cpus * 100000 + 0.5));
 		cg_path(path, "cpu", parent, id, "cpu.cfs_quota_us");
+		if (write_file(path, value) < 0)
+			return -1;
+	}
+	if (l->cpu_shares > 0) {
+		snprintf(value, sizeof value, "%lld", l->cpu_shares);
+		cg_path(path, "cpu", parent, id, "cpu.shares");
 		if (write_file(path, value) < 0)
 			return -1;
 	}

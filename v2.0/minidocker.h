@@ -201,6 +201,7 @@ struct limits {
 	long long swap;
 	int freezer;		/* v2.0: a v1 freezer cgroup too (minidocker-oci's pause) */
 	int devices;		/* v2.0: a v1 devices cgroup too (its device rules) */
+	long long cpu_shares;	/* v2.0: v1's cpu.shares (v2: as cpu.weight); 0: none */
 };
 
 /* v1.2: how the container's ids map to the host's: one or two extents,

@@ -291,6 +291,8 @@ static int cgroup_setup(struct create *cr)
 	l.pids = s->pids_limit > 0 ? s->pids_limit : 0;
 	l.freezer = 1;	/* for pause */
 	l.devices = s->ndevrules > 0;	/* v1: a devices cgroup for the rules */
+	/* 0: none, as runc reads it (the kernel's default, 1024). */
+	l.cpu_shares = s->cpu_shares > 0 ? s->cpu_shares : 0;
 	if (s->cpu_quota > 0)
 		l.cpus = (double)s->cpu_quota / (s->cpu_period > 0 ? s->cpu_period : 100000);
 	/* state.json names the cgroup before it exists, with no pid yet: a
