@@ -121,8 +121,9 @@ static void mknod_bundle(const char *name, const char *rule)
 	ck_status(r, 0);
 }
 
-/* create, start, wait: the output, stdout and stderr together. */
-static struct result run_mknod(const char *name)
+/* create NAME, start, wait for its exit, delete: its output, stdout
+ * and stderr together. */
+static struct result run_to_exit(const char *name)
 {
 	return sh("cd \"$MINIDOCKER_ROOT\"; o=\"$MD-oci --root $MINIDOCKER_ROOT/oci\"\n"
 		  "$o create --bundle \"$MINIDOCKER_ROOT/%s\" --pid-file %s.pid %s </dev/null >%s.out 2>&1 || "
@@ -142,7 +143,7 @@ static struct result run_mknod(const char *name)
 static void check_mknod_refused(void)
 {
 	mknod_bundle("mknod", "");
-	struct result r = run_mknod("mknod");
+	struct result r = run_to_exit("mknod");
 	ck_status(r, 0);
 	ck_assert_msg(strstr(r.out, "/dev/k: Operation not permitted") && !strstr(r.out, "opened"),
 		      "a node made for the host's loop0 was opened:\n%s", r.out);
@@ -156,7 +157,7 @@ static void check_mknod_refused(void)
 static void check_mknod_allowed(void)
 {
 	mknod_bundle("mknodok", "{\"allow\": true, \"type\": \"b\", \"major\": 7, \"minor\": 0, \"access\": \"r\"}");
-	struct result r = run_mknod("mknodok");
+	struct result r = run_to_exit("mknodok");
 	ck_status(r, 0);
 	ck_assert_msg(strstr(r.out, "opened /dev/k\nread /dev/null\n3\n"), "the allowed node:\n%s", r.out);
 }
@@ -181,11 +182,47 @@ START_TEST(a_node_the_device_filter_denies_cannot_be_opened_on_v2)
 }
 END_TEST
 
+/* process.capabilities as runc 1.1's `runc spec` writes it: three
+ * ambient capabilities, no inheritable set, where the kernel raises an
+ * ambient one only if it is inheritable too.  runc starts the process
+ * with CapAmb 0; before the fix create and start exited 0 and the init
+ * died ("raise cap_kill in the ambient set: Operation not permitted"). */
+START_TEST(runc_specs_ambient_capabilities_start)
+{
+	struct result r = sh(
+		"set -e; b=\"$MINIDOCKER_ROOT/amb\"; mkdir -p \"$b\"; cp -a \"%s\" \"$b/rootfs\"\n"
+		"cat >\"$b/config.json\" <<'E'\n"
+		"{\"ociVersion\": \"1.0.2\",\n"
+		" \"process\": {\"user\": {\"uid\": 0, \"gid\": 0}, \"cwd\": \"/\",\n"
+		"   \"env\": [\"PATH=/bin:/sbin:/usr/bin\"], \"args\": [\"grep\", \"^Cap\", \"/proc/self/status\"],\n"
+		"   \"capabilities\": {\n"
+		"     \"bounding\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],\n"
+		"     \"effective\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],\n"
+		"     \"permitted\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],\n"
+		"     \"ambient\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"]}},\n"
+		" \"root\": {\"path\": \"rootfs\"},\n"
+		" \"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"}],\n"
+		" \"linux\": {\"cgroupsPath\": \"/%s/amb\",\n"
+		"   \"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"mount\"}, {\"type\": \"ipc\"},\n"
+		"                  {\"type\": \"uts\"}, {\"type\": \"network\"}]}}\n"
+		"E\n",
+		layer_dir("base"), cgroup_parent());
+	ck_status(r, 0);
+	r = run_to_exit("amb");
+	ck_status(r, 0);
+	/* CAP_KILL 5, CAP_NET_BIND_SERVICE 10, CAP_AUDIT_WRITE 29 */
+	ck_assert_msg(strstr(r.out, "CapInh:\t0000000000000000\nCapPrm:\t0000000020000420\n"
+				    "CapEff:\t0000000020000420\nCapBnd:\t0000000020000420\nCapAmb:\t0000000000000000\n"),
+		      "runc spec's capabilities:\n%s", r.out);
+}
+END_TEST
+
 void add_ociattack_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "oci attacks");
 	add_root_test(tc, a_killed_create_leaves_nothing_after_delete_force);
 	add_root_test(tc, exec_without_capabilities_gets_none);
+	add_root_test(tc, runc_specs_ambient_capabilities_start);
 	/* On v1 here, on v2 in make test-cgroup2 (CASES=oci-devices). */
 	tc = tcase(s, "oci devices");
 	add_root_test(tc, a_node_the_device_rules_deny_cannot_be_opened);
