@@ -8,6 +8,7 @@
 
 #include <string.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 /* A bundle NAME whose process sleeps, its cgroup under the test's. */
@@ -85,9 +86,148 @@ START_TEST(exec_without_capabilities_gets_none)
 }
 END_TEST
 
+/* A bundle NAME as `runc spec` writes one (its capabilities, with
+ * CAP_MKNOD added as podman's default set has it, the ambient set
+ * empty; its device rules: deny everything, and RULE after it if not
+ * ""), no user namespace, as podman rootful runs: its process makes
+ * /dev/k as the host's first loop device (b 7:0), opens it for reading
+ * only and reads nothing, then reads /dev/null and /dev/zero, which the
+ * runtime's default rules keep. */
+static void mknod_bundle(const char *name, const char *rule)
+{
+	struct result r = sh(
+		"set -e; b=\"$MINIDOCKER_ROOT/%s\"; mkdir -p \"$b\"; cp -a \"%s\" \"$b/rootfs\"\n"
+		"cat >\"$b/config.json\" <<'E'\n"
+		"{\"ociVersion\": \"1.0.2\",\n"
+		" \"process\": {\"user\": {\"uid\": 0, \"gid\": 0}, \"cwd\": \"/\",\n"
+		"   \"env\": [\"PATH=/bin:/sbin:/usr/bin\"],\n"
+		"   \"args\": [\"sh\", \"-c\", \"mknod /dev/k b 7 0 && (exec 3</dev/k) && echo opened /dev/k; "
+		"cat /dev/null && echo read /dev/null; head -c 3 /dev/zero | wc -c\"],\n"
+		"   \"capabilities\": {\n"
+		"     \"bounding\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\", \"CAP_MKNOD\"],\n"
+		"     \"effective\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\", \"CAP_MKNOD\"],\n"
+		"     \"permitted\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\", \"CAP_MKNOD\"],\n"
+		"     \"ambient\": []}},\n"
+		" \"root\": {\"path\": \"rootfs\"},\n"
+		" \"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},\n"
+		"   {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\",\n"
+		"    \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]}],\n"
+		" \"linux\": {\"cgroupsPath\": \"/%s/%s\",\n"
+		"   \"resources\": {\"devices\": [{\"allow\": false, \"access\": \"rwm\"}%s%s]},\n"
+		"   \"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"mount\"}, {\"type\": \"ipc\"},\n"
+		"                  {\"type\": \"uts\"}, {\"type\": \"network\"}]}}\n"
+		"E\n",
+		name, layer_dir("base"), cgroup_parent(), name, *rule ? ", " : "", rule);
+	ck_status(r, 0);
+}
+
+/* create NAME, start, wait for its exit, delete: its output, stdout
+ * and stderr together. */
+static struct result run_to_exit(const char *name)
+{
+	return sh("cd \"$MINIDOCKER_ROOT\"; o=\"$MD-oci --root $MINIDOCKER_ROOT/oci\"\n"
+		  "$o create --bundle \"$MINIDOCKER_ROOT/%s\" --pid-file %s.pid %s </dev/null >%s.out 2>&1 || "
+		  "{ cat %s.out; exit 1; }\n"
+		  "$o start %s || exit 1\n"
+		  "p=$(cat %s.pid); while [ -d /proc/$p ] && ! grep -q '^State:.Z' /proc/$p/status; do sleep 0.05; done\n"
+		  "$o delete --force %s; cat %s.out\n",
+		  name, name, name, name, name, name, name, name, name);
+}
+
+/* linux.resources.devices was read and not applied: a container of
+ * podman rootful (no user namespace, CAP_MKNOD in its set) could mknod
+ * a host disk's numbers and open it.  runc and crun refuse the open with
+ * EPERM from the devices cgroup (v1) or the device filter (v2); here on
+ * v1, and on v2 with make test-cgroup2 ("oci devices").  Opened for
+ * reading only, nothing read; no device is ever written. */
+static void check_mknod_refused(void)
+{
+	mknod_bundle("mknod", "");
+	struct result r = run_to_exit("mknod");
+	ck_status(r, 0);
+	ck_assert_msg(strstr(r.out, "/dev/k: Operation not permitted") && !strstr(r.out, "opened"),
+		      "a node made for the host's loop0 was opened:\n%s", r.out);
+	ck_assert_msg(strstr(r.out, "read /dev/null\n3\n"), "the default devices:\n%s", r.out);
+	char *left = cgroups_left();
+	ck_assert_msg(!strstr(left, "mknod"), "cgroups left:\n%s", left);
+	free(left);
+}
+
+/* A rule allowing b 7:0 for reading, after the deny-all, lets it open. */
+static void check_mknod_allowed(void)
+{
+	mknod_bundle("mknodok", "{\"allow\": true, \"type\": \"b\", \"major\": 7, \"minor\": 0, \"access\": \"r\"}");
+	struct result r = run_to_exit("mknodok");
+	ck_status(r, 0);
+	ck_assert_msg(strstr(r.out, "opened /dev/k\nread /dev/null\n3\n"), "the allowed node:\n%s", r.out);
+}
+
+START_TEST(a_node_the_device_rules_deny_cannot_be_opened)
+{
+	check_mknod_refused();
+	check_mknod_allowed();
+}
+END_TEST
+
+/* The same on cgroup v2, on this host: its hybrid hierarchy's
+ * /sys/fs/cgroup/unified is a real cgroup2, where the v2 code attaches
+ * its BPF program to the container's folder (below the test's own
+ * minidocker/md-test-..., which the harness removes). */
+START_TEST(a_node_the_device_filter_denies_cannot_be_opened_on_v2)
+{
+	setenv("MINIDOCKER_CGROUP", "v2:/sys/fs/cgroup/unified", 1);
+	check_mknod_refused();
+	check_mknod_allowed();
+	unsetenv("MINIDOCKER_CGROUP");
+}
+END_TEST
+
+/* process.capabilities as runc 1.1's `runc spec` writes it: three
+ * ambient capabilities, no inheritable set, where the kernel raises an
+ * ambient one only if it is inheritable too.  runc starts the process
+ * with CapAmb 0; before the fix create and start exited 0 and the init
+ * died ("raise cap_kill in the ambient set: Operation not permitted"). */
+START_TEST(runc_specs_ambient_capabilities_start)
+{
+	struct result r = sh(
+		"set -e; b=\"$MINIDOCKER_ROOT/amb\"; mkdir -p \"$b\"; cp -a \"%s\" \"$b/rootfs\"\n"
+		"cat >\"$b/config.json\" <<'E'\n"
+		"{\"ociVersion\": \"1.0.2\",\n"
+		" \"process\": {\"user\": {\"uid\": 0, \"gid\": 0}, \"cwd\": \"/\",\n"
+		"   \"env\": [\"PATH=/bin:/sbin:/usr/bin\"], \"args\": [\"grep\", \"^Cap\", \"/proc/self/status\"],\n"
+		"   \"capabilities\": {\n"
+		"     \"bounding\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],\n"
+		"     \"effective\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],\n"
+		"     \"permitted\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],\n"
+		"     \"ambient\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"]}},\n"
+		" \"root\": {\"path\": \"rootfs\"},\n"
+		" \"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"}],\n"
+		" \"linux\": {\"cgroupsPath\": \"/%s/amb\",\n"
+		"   \"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"mount\"}, {\"type\": \"ipc\"},\n"
+		"                  {\"type\": \"uts\"}, {\"type\": \"network\"}]}}\n"
+		"E\n",
+		layer_dir("base"), cgroup_parent());
+	ck_status(r, 0);
+	r = run_to_exit("amb");
+	ck_status(r, 0);
+	/* CAP_KILL 5, CAP_NET_BIND_SERVICE 10, CAP_AUDIT_WRITE 29 */
+	ck_assert_msg(strstr(r.out, "CapInh:\t0000000000000000\nCapPrm:\t0000000020000420\n"
+				    "CapEff:\t0000000020000420\nCapBnd:\t0000000020000420\nCapAmb:\t0000000000000000\n"),
+		      "runc spec's capabilities:\n%s", r.out);
+}
+END_TEST
+
 void add_ociattack_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "oci attacks");
 	add_root_test(tc, a_killed_create_leaves_nothing_after_delete_force);
 	add_root_test(tc, exec_without_capabilities_gets_none);
+	add_root_test(tc, runc_specs_ambient_capabilities_start);
+	/* On v1 here, on v2 in make test-cgroup2 (CASES=oci-devices).  The
+	 * second only on a hybrid host: on a pure v2 host (the VM) the first
+	 * runs the same v2 code on the real root already. */
+	tc = tcase(s, "oci devices");
+	add_root_test(tc, a_node_the_device_rules_deny_cannot_be_opened);
+	if (access("/sys/fs/cgroup/unified/cgroup.procs", F_OK) == 0 && access("/sys/fs/cgroup/memory", F_OK) == 0)
+		add_root_test(tc, a_node_the_device_filter_denies_cannot_be_opened_on_v2);
 }

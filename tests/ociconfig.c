@@ -443,6 +443,48 @@ START_TEST(memory_swap_is_written_as_runc_does_on_v2)
 }
 END_TEST
 
+/* linux.resources.cpu.shares was read and not applied.  As runc: v1's
+ * cpu.shares, v2's cpu.weight = 1 + (shares - 2) * 9999 / 262142 (512:
+ * 20).  ROOT: the cgroup root (v1's cpu tree is ROOT/cpu). */
+static void check_cpu_shares(const char *root, int v2)
+{
+	make_rootfs("shares", 1);
+	json_t *cfg = spec_config("shares");
+	json_object_set_new(json_object_get(cfg, "linux"), "resources",
+			    json_pack("{s{si}}", "cpu", "shares", 512));
+	write_config("shares", cfg);
+	json_decref(cfg);
+	struct result r = oci("create --bundle \"%s\" shares >/dev/null 2>\"%s.err\"", bundle("shares"),
+			      bundle("shares"));
+	ck_status(r, 0);
+	r = sh("echo $(cat \"%s%s/%s/shares/%s\")", root, v2 ? "" : "/cpu", cgroup_parent(), v2 ? "cpu.weight" : "cpu.shares");
+	ck_status(r, 0);
+	ck_assert_str_eq(r.out, v2 ? "20\n" : "512\n");
+	r = oci("delete --force shares");
+	ck_status(r, 0);
+}
+
+START_TEST(cpu_shares_are_applied)
+{
+	check_cpu_shares("/sys/fs/cgroup", access("/sys/fs/cgroup/cpu", F_OK) != 0);
+}
+END_TEST
+
+/* The same on v2, here: in a scratch folder laid out as a v2 root. */
+START_TEST(cpu_shares_are_written_as_runc_does_on_v2)
+{
+	char value[4200];
+
+	struct result r = sh("mkdir \"$MINIDOCKER_ROOT/cg\" && echo 'cpu memory pids' >\"$MINIDOCKER_ROOT/cg/cgroup.controllers\" && "
+			     ": >\"$MINIDOCKER_ROOT/cg/cgroup.subtree_control\"");
+	ck_status(r, 0);
+	snprintf(value, sizeof value, "v2:%s/cg", state_root());
+	setenv("MINIDOCKER_CGROUP", value, 1);
+	check_cpu_shares(value + 3, 1);
+	unsetenv("MINIDOCKER_CGROUP");
+}
+END_TEST
+
 /* ---- bad input ---------------------------------------------------------- */
 
 /* CFG's member at PATH ("process.args", "linux.namespaces[1].type") set
@@ -679,8 +721,10 @@ void add_ociconfig_tests(Suite *s)
 	add_root_test(tc, no_pivot_chroots_into_the_same_root);
 	add_root_test(tc, unlimited_is_read_as_podman_writes_it);
 	add_root_test(tc, memory_swap_is_written_as_runc_does_on_v2);
+	add_root_test(tc, cpu_shares_are_written_as_runc_does_on_v2);
 	tc = tcase(s, "oci cgroups");
 	add_root_test(tc, memory_swap_is_memory_plus_swap);
+	add_root_test(tc, cpu_shares_are_applied);
 	tc = tcase(s, "oci config bad input");
 	add_root_test(tc, each_bad_field_is_refused_naming_it);
 	add_root_test(tc, a_bundle_without_a_valid_config_is_refused);

@@ -41,10 +41,11 @@ static struct {
 } cg;
 
 /* v1: the trees minidocker uses; cpuacct only for `stats`; (v2.0) the
- * freezer, last, for minidocker-oci's pause, where the host mounts it
- * (only if asked for: the CLI has no pause). */
-static const char *const v1_trees[] = { "memory", "cpu", "cpuacct", "pids", "freezer" };
-enum { NTREES = sizeof v1_trees / sizeof v1_trees[0], FREEZER = NTREES - 1 };
+ * devices tree for minidocker-oci's linux.resources.devices (ocidevices.c)
+ * and the freezer, last, for its pause, where the host mounts it (each
+ * only if asked for: the CLI has neither). */
+static const char *const v1_trees[] = { "memory", "cpu", "cpuacct", "pids", "devices", "freezer" };
+enum { NTREES = sizeof v1_trees / sizeof v1_trees[0], DEVICES = NTREES - 2, FREEZER = NTREES - 1 };
 
 /* v2.0: is v1's tree T there?  Only the freezer may be missing. */
 static int tree_missing(int t)
@@ -177,7 +178,7 @@ static int needed(const struct limits *l, const char **names)
 	int n = 0;
 	if (l->memory)
 		names[n++] = "memory";
-	if (l->cpus > 0)
+	if (l->cpus > 0 || l->cpu_shares > 0)
 		names[n++] = "cpu";
 	if (l->pids)
 		names[n++] = "pids";
@@ -315,6 +316,14 @@ static int create_v2(const char *parent, const char *id, const struct limits *l)
 		if (write_file(path, value) < 0)
 			return -1;
 	}
+	if (l->cpu_shares > 0) {
+		/* v2.0: v1's shares (2 ... 262144) onto v2's weight (1 ...
+		 * 10000), as runc converts them: 2 is 1, 262144 is 10000. */
+		snprintf(value, sizeof value, "%lld", 1 + ((l->cpu_shares - 2) * 9999) / 262142);
+		md_pathf(path, "%s/cpu.weight", dir);
+		if (write_file(path, value) < 0)
+			return -1;
+	}
 	if (l->pids) {
 		snprintf(value, sizeof value, "%ld", l->pids);
 		md_pathf(path, "%s/pids.max", dir);
@@ -329,7 +338,7 @@ static int create_v1(const char *parent, const char *id, const struct limits *l)
 	char dir[PATH_MAX], path[PATH_MAX], value[64];
 
 	for (int t = 0; t < NTREES; t++) {
-		if (t == FREEZER && (!l->freezer || tree_missing(t)))
+		if ((t == FREEZER && (!l->freezer || tree_missing(t))) || (t == DEVICES && !l->devices))
 			continue;	/* the CLI's, as v1.6: none */
 		if (make_parent(v1_trees[t], parent, NULL, 0) < 0)
 			return -1;
@@ -359,6 +368,12 @@ static int create_v1(const char *parent, const char *id, const struct limits *l)
 			return -1;
 		snprintf(value, sizeof value, "%ld", (long)(l->cpus * 100000 + 0.5));
 		cg_path(path, "cpu", parent, id, "cpu.cfs_quota_us");
+		if (write_file(path, value) < 0)
+			return -1;
+	}
+	if (l->cpu_shares > 0) {
+		snprintf(value, sizeof value, "%lld", l->cpu_shares);
+		cg_path(path, "cpu", parent, id, "cpu.shares");
 		if (write_file(path, value) < 0)
 			return -1;
 	}
@@ -394,12 +409,24 @@ int cgroup_join(const char *parent, const char *id, pid_t pid)
 	for (int t = 0; t < (cg.mode == V1 ? NTREES : 1); t++) {
 		cg_path(path, cg.mode == V1 ? v1_trees[t] : NULL, parent, id, NULL);
 		if (stat(path, &st) < 0)
-			return 0;	/* no cgroup for this container (the freezer: last) */
+			continue;	/* no cgroup for this container, or not in this tree */
 		cg_path(path, cg.mode == V1 ? v1_trees[t] : NULL, parent, id, "cgroup.procs");
 		if (write_file(path, value) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* v2.0: ID's folder in the v1 TREE (v2: NULL) into BUF (PATH_MAX bytes):
+ * 1 if it is in a real cgroupfs, 0 if in a scratch folder
+ * (MINIDOCKER_CGROUP), -1 with no cgroups. */
+int cgroup_dir(char *buf, const char *tree, const char *parent, const char *id)
+{
+	detect();
+	if (cg.mode == NONE)
+		return -1;
+	cg_path(buf, cg.mode == V1 ? tree : NULL, parent, id, NULL);
+	return cg.real;
 }
 
 /* SIGKILL whatever is still in DIR, and wait until it is empty: a cgroup

@@ -200,6 +200,8 @@ struct limits {
 	 * CLI's): no swap, memory and swap held together by MEMORY. */
 	long long swap;
 	int freezer;		/* v2.0: a v1 freezer cgroup too (minidocker-oci's pause) */
+	int devices;		/* v2.0: a v1 devices cgroup too (its device rules) */
+	long long cpu_shares;	/* v2.0: v1's cpu.shares (v2: as cpu.weight); 0: none */
 };
 
 /* v1.2: how the container's ids map to the host's: one or two extents,
@@ -387,6 +389,9 @@ int cgroup_has_freezer(void);	/* on this host */
 int cgroup_can_freeze(const char *parent, const char *id);
 int cgroup_frozen(const char *parent, const char *id);
 int cgroup_freeze(const char *parent, const char *id, int freeze);
+/* v2.0: ID's folder in the v1 TREE (v2: NULL) into BUF (PATH_MAX bytes):
+ * 1 in a real cgroupfs, 0 in a scratch folder, -1 with no cgroups. */
+int cgroup_dir(char *buf, const char *tree, const char *parent, const char *id);
 
 /* ---- userns.c, idmap.c, caps.c, user.c (v1.2) --------------------- */
 

@@ -187,5 +187,9 @@ int oci_init_process(const struct oci_spec *s, const struct oci_process *p);
  * INIT, made searchable (by everyone with USERNS); no keyrings on this
  * kernel is fine.  0 or -1 after saying why. */
 int oci_join_session_keyring(const char *id, int userns, int init);
+/* ocidevices.c: linux.resources.devices, then runc's default rules, on
+ * the container's cgroup PARENT/ID, made (v1: its devices folder too,
+ * struct limits' devices): 0, or -1 after saying why. */
+int oci_devices_apply(const struct oci_spec *s, const char *parent, const char *id);
 
 #endif

@@ -290,6 +290,9 @@ static int cgroup_setup(struct create *cr)
 	l.swap = s->mem_swap > 0 ? s->mem_swap : -1;
 	l.pids = s->pids_limit > 0 ? s->pids_limit : 0;
 	l.freezer = 1;	/* for pause */
+	l.devices = s->ndevrules > 0;	/* v1: a devices cgroup for the rules */
+	/* 0: none, as runc reads it (the kernel's default, 1024). */
+	l.cpu_shares = s->cpu_shares > 0 ? s->cpu_shares : 0;
 	if (s->cpu_quota > 0)
 		l.cpus = (double)s->cpu_quota / (s->cpu_period > 0 ? s->cpu_period : 100000);
 	/* state.json names the cgroup before it exists, with no pid yet: a
@@ -297,7 +300,11 @@ static int cgroup_setup(struct create *cr)
 	 * removes (tests/ociattack.c).  Saved again once the init has a pid. */
 	if (cgroup_check(&l) < 0 || oci_state_save(&cr->st) < 0)
 		return -1;
-	return cgroup_create(cr->cg_parent, cr->cg_id, &l);
+	/* The device rules before the init joins the cgroup: it never
+	 * opens a node they would refuse (ocidevices.c). */
+	if (cgroup_create(cr->cg_parent, cr->cg_id, &l) < 0)
+		return -1;
+	return oci_devices_apply(s, cr->cg_parent, cr->cg_id);
 }
 
 /* FILE's folder, opened (O_PATH): a pid file written from another mount

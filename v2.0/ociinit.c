@@ -525,8 +525,14 @@ int oci_init_process(const struct oci_spec *s, const struct oci_process *p)
 		return -1;
 	if (pdeath)
 		userns_rearm_pdeathsig(); /* userns.c: SIGKILL, the only one set */
+	/* The kernel raises an ambient capability only if it is permitted
+	 * and inheritable too (capabilities(7), PR_CAP_AMBIENT_RAISE: EPERM
+	 * otherwise).  `runc spec` lists three ambient ones and no
+	 * inheritable set; runc raises the ambient ones it can and starts
+	 * the process without the others (CapAmb 0 there), and so do we:
+	 * their absence grants less, never more. */
 	caps_set_sets(c[OCI_CAP_EFFECTIVE], c[OCI_CAP_PERMITTED], c[OCI_CAP_INHERITABLE],
-		      c[OCI_CAP_AMBIENT]);
+		      c[OCI_CAP_AMBIENT] & c[OCI_CAP_PERMITTED] & c[OCI_CAP_INHERITABLE]);
 	/* no_new_privs (prctl(2), PR_SET_NO_NEW_PRIVS): execve never grants
 	 * anything again, neither setuid bits nor file capabilities; then
 	 * the filter, the last step. */
