@@ -217,12 +217,38 @@ START_TEST(runc_specs_ambient_capabilities_start)
 }
 END_TEST
 
+/* A file planted where the pid file is written first (.NAME.tmp, then
+ * renamed): a symlink there, to a file of the test's standing for one
+ * outside, was followed and the file overwritten with the pid.  runc
+ * makes its own new (O_EXCL) and refuses; so does create now, and
+ * leaves no container. */
+START_TEST(a_planted_pid_file_temp_is_not_written_through)
+{
+	sleeping_bundle("planted");
+	struct result r = sh(
+		"cd \"$MINIDOCKER_ROOT\"; o=\"$MD-oci --root $MINIDOCKER_ROOT/oci\"\n"
+		"mkdir pf; echo ORIGINAL >pf/outside; ln -s \"$PWD/pf/outside\" pf/.p.tmp\n"
+		"$o create --bundle \"$MINIDOCKER_ROOT/planted\" --pid-file pf/p planted </dev/null >/dev/null; s=$?\n"
+		"echo \"rc=$s outside=$(cat pf/outside)\"; [ ! -e pf/p ] || echo 'pid file made'\n"
+		"[ ! -e oci/planted ] || { echo 'container left'; $o delete --force planted; }\n");
+	ck_status(r, 0);
+	ck_assert_msg(strstr(r.out, "rc=1 outside=ORIGINAL\n") && !strstr(r.out, "made") && !strstr(r.out, "left"),
+		      "a planted pid file temp:\n%s%s", r.out, r.err);
+	ck_assert_msg(strstr(r.err, "minidocker-oci: write the pid file pf/p: create .p.tmp: File exists"),
+		      "its message:\n%s", r.err);
+	char *left = cgroups_left();
+	ck_assert_msg(!strstr(left, "planted"), "cgroups left:\n%s", left);
+	free(left);
+}
+END_TEST
+
 void add_ociattack_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "oci attacks");
 	add_root_test(tc, a_killed_create_leaves_nothing_after_delete_force);
 	add_root_test(tc, exec_without_capabilities_gets_none);
 	add_root_test(tc, runc_specs_ambient_capabilities_start);
+	add_root_test(tc, a_planted_pid_file_temp_is_not_written_through);
 	/* On v1 here, on v2 in make test-cgroup2 (CASES=oci-devices).  The
 	 * second only on a hybrid host: on a pure v2 host (the VM) the first
 	 * runs the same v2 code on the real root already. */

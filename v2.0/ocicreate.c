@@ -325,19 +325,28 @@ int oci_open_dir_of(const char *file)
 	return fd;
 }
 
-/* The pid file, whole or not at all (written beside, then renamed). */
+/* The pid file, whole or not at all (written beside, then renamed).
+ * The file beside is made new (O_EXCL, as runc's): one planted there,
+ * a symlink in particular, is refused, never written through. */
 int oci_write_pid_file(int dirfd, const char *file, pid_t pid)
 {
 	char tmp[PATH_MAX], num[32];
 	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
 
+	if (dirfd < 0)
+		return -1;	/* oci_open_dir_of said why */
 	md_pathf(tmp, ".%s.tmp", base);
 	int len = snprintf(num, sizeof num, "%d", (int)pid);
-	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, num, len) != len || close(fd) < 0 ||
-	    renameat(dirfd, tmp, dirfd, base) < 0) {
+	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		md_warn("write the pid file %s: create %s", file, tmp);
+		close(dirfd);
+		return -1;
+	}
+	if (write(fd, num, len) != len || close(fd) < 0 || renameat(dirfd, tmp, dirfd, base) < 0) {
 		md_warn("write the pid file %s", file);
 		unlinkat(dirfd, tmp, 0);
+		close(dirfd);
 		return -1;
 	}
 	close(dirfd);
