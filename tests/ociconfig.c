@@ -422,18 +422,25 @@ START_TEST(memory_swap_is_memory_plus_swap)
 }
 END_TEST
 
+/* A scratch folder laid out as a cgroup v2 root, MINIDOCKER_CGROUP set
+ * to it (VALUE: "v2:PATH", 4200 bytes). */
+static void scratch_v2_root(char *value)
+{
+	struct result r = sh("mkdir \"$MINIDOCKER_ROOT/cg\" && echo 'cpu memory pids' >\"$MINIDOCKER_ROOT/cg/cgroup.controllers\" && "
+			     ": >\"$MINIDOCKER_ROOT/cg/cgroup.subtree_control\"");
+	ck_status(r, 0);
+	snprintf(value, 4200, "v2:%s/cg", state_root());
+	setenv("MINIDOCKER_CGROUP", value, 1);
+}
+
 /* The same on v2, here: in a scratch folder laid out as a v2 root. */
 START_TEST(memory_swap_is_written_as_runc_does_on_v2)
 {
 	char value[4200];
 
-	struct result r = sh("mkdir \"$MINIDOCKER_ROOT/cg\" && echo 'cpu memory pids' >\"$MINIDOCKER_ROOT/cg/cgroup.controllers\" && "
-			     ": >\"$MINIDOCKER_ROOT/cg/cgroup.subtree_control\"");
-	ck_status(r, 0);
-	snprintf(value, sizeof value, "v2:%s/cg", state_root());
-	setenv("MINIDOCKER_CGROUP", value, 1);
+	scratch_v2_root(value);
 	create_swap_pair();
-	r = sh("cd \"$MINIDOCKER_ROOT/cg/%s\" && for f in sw/memory.max sw/memory.swap.max nosw/memory.max nosw/memory.swap.max; "
+	struct result r = sh("cd \"$MINIDOCKER_ROOT/cg/%s\" && for f in sw/memory.max sw/memory.swap.max nosw/memory.max nosw/memory.swap.max; "
 	       "do echo \"$(cat $f)\"; done",
 	       cgroup_parent());
 	ck_status(r, 0);
@@ -475,11 +482,7 @@ START_TEST(cpu_shares_are_written_as_runc_does_on_v2)
 {
 	char value[4200];
 
-	struct result r = sh("mkdir \"$MINIDOCKER_ROOT/cg\" && echo 'cpu memory pids' >\"$MINIDOCKER_ROOT/cg/cgroup.controllers\" && "
-			     ": >\"$MINIDOCKER_ROOT/cg/cgroup.subtree_control\"");
-	ck_status(r, 0);
-	snprintf(value, sizeof value, "v2:%s/cg", state_root());
-	setenv("MINIDOCKER_CGROUP", value, 1);
+	scratch_v2_root(value);
 	check_cpu_shares(value + 3, 1);
 	unsetenv("MINIDOCKER_CGROUP");
 }
