@@ -163,10 +163,12 @@ image: deps all
 run: image
 	@scripts/run-newest "$(NEWEST)" "$(ROOT)" $(CMD)
 
+# The build before the tests uses every CPU (the objects are independent).
+NPROC := $(shell nproc 2>/dev/null || echo 1)
 # `make test` runs every suite even when one fails, then fails if any did,
 # or if a note's "Diff from the previous stage" no longer matches the code.
 test: deps
-	@$(MAKE) --no-print-directory all $(TEST_BINS)
+	@$(MAKE) --no-print-directory -j$(NPROC) all $(TEST_BINS)
 	@rc=0; scripts/run-tests $(STAGES) || rc=1; \
 	scripts/stagediff --check || rc=1; exit $$rc
 
