@@ -124,11 +124,21 @@ $(OCI_BINS): %/minidocker-oci: %/minidocker
 	ln -sf minidocker $@
 all: $(OCI_BINS)
 
-# Each stage is one program: its own .c files plus the common plumbing.
+# Each stage is one program: its own .c files plus the common plumbing,
+# compiled one object per file, so that `make -j` spreads them over the
+# CPUs and a change to one file recompiles that file alone.  MD_STAGE is
+# the folder's name.  MD_BUILD (git describe) changes with every commit:
+# the files that print it also depend on .build-id, rewritten only when
+# it changes, as .build-flags is.
+$(shell printf '%s\n' '$(BUILD)' | cmp -s - .build-id 2>/dev/null || printf '%s\n' '$(BUILD)' > .build-id)
+STAGE_OBJ := $(patsubst %.c,%.o,$(wildcard $(STAGES:%=%/*.c)))
+BUILD_ID_OBJ := $(patsubst %.c,%.o,$(shell grep -l MD_BUILD $(STAGES:%=%/*.c) 2>/dev/null))
+$(BUILD_ID_OBJ): .build-id
 .SECONDEXPANSION:
-$(BINS): %/minidocker: $$(wildcard $$*/*.c $$*/*.h) common/libcommon.a $(SAN_OBJ) .build-flags
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DMD_STAGE='"$*"' -DMD_BUILD='"$(BUILD)"' \
-		-o $@ $(filter %.c,$^) common/libcommon.a $(SAN_OBJ) $(LDLIBS)
+$(STAGE_OBJ): %.o: %.c $$(wildcard $$(dir $$*)*.h) $(wildcard common/*.h) .build-flags
+	$(CC) $(ALL_CFLAGS) -DMD_STAGE='"$(patsubst %/,%,$(dir $*))"' -DMD_BUILD='"$(BUILD)"' -c -o $@ $<
+$(BINS): %/minidocker: $$(addsuffix .o,$$(basename $$(wildcard $$*/*.c))) common/libcommon.a $(SAN_OBJ) .build-flags
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) common/libcommon.a $(LDLIBS)
 
 tests/probe: tests/probe.c .build-flags
 	$(CC) $(MD_CFLAGS) $(CFLAGS) -static -o $@ $< -lcap
@@ -138,10 +148,14 @@ TEST_LIB := tests/harness.c tests/basics.c tests/layers.c tests/input.c tests/cl
 	tests/ranges.c tests/seccomp.c tests/devices.c tests/network.c tests/volumes.c \
 	tests/everyday.c tests/imageconfig.c tests/imagestore.c tests/ocicli.c tests/ociconfig.c tests/podman.c tests/podmanimages.c \
 	tests/ocipodman.c tests/ociattack.c tests/ocictr.c
-tests/bin/test_%: tests/test_%.c $(TEST_LIB) $(wildcard tests/*.h) $(SAN_OBJ) .build-flags
+# Compiled once, linked into every suite (TOP: where the checkout is).
+tests/%.o: tests/%.c $(wildcard tests/*.h) .build-flags
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -DTOP='"$(CURDIR)"' -c -o $@ $<
+# The suites' own objects are kept, not removed as intermediate files.
+.SECONDARY: $(patsubst %.c,%.o,$(wildcard tests/test_v*.c))
+tests/bin/test_%: tests/test_%.o $(TEST_LIB:.c=.o) $(SAN_OBJ) .build-flags
 	@mkdir -p tests/bin
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(LDFLAGS) -DTOP='"$(CURDIR)"' -o $@ \
-		$(filter %.c,$^) $(SAN_OBJ) $(CHECK_LIBS) $(JSON_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(CHECK_LIBS) $(JSON_LIBS)
 
 image: deps all
 	@scripts/mkimage "$(ROOT)"
@@ -149,10 +163,12 @@ image: deps all
 run: image
 	@scripts/run-newest "$(NEWEST)" "$(ROOT)" $(CMD)
 
+# The build before the tests uses every CPU (the objects are independent).
+NPROC := $(shell nproc 2>/dev/null || echo 1)
 # `make test` runs every suite even when one fails, then fails if any did,
 # or if a note's "Diff from the previous stage" no longer matches the code.
 test: deps
-	@$(MAKE) --no-print-directory all $(TEST_BINS)
+	@$(MAKE) --no-print-directory -j$(NPROC) all $(TEST_BINS)
 	@rc=0; scripts/run-tests $(STAGES) || rc=1; \
 	scripts/stagediff --check || rc=1; exit $$rc
 
@@ -246,5 +262,6 @@ install: $(NEWEST)/minidocker
 	$(if $(filter $(NEWEST),$(OCI_STAGES)),ln -sf minidocker $(DESTDIR)$(PREFIX)/bin/minidocker-oci)
 
 clean:
-	rm -f $(BINS) common/*.o common/libcommon.a tools/*.o tests/probe .build-flags
+	rm -f $(BINS) $(OCI_BINS) $(STAGE_OBJ) common/*.o common/libcommon.a tools/*.o tests/*.o tests/probe \
+		.build-flags .build-id
 	rm -rf tests/bin
