@@ -242,6 +242,22 @@ START_TEST(a_planted_pid_file_temp_is_not_written_through)
 }
 END_TEST
 
+/* config.json a FIFO: open(2) of it waited for a writer that never
+ * came, and create hung for ever (runc's too).  It is refused as not a
+ * file now, at once, and nothing is left. */
+START_TEST(a_fifo_config_json_is_refused_not_waited_on)
+{
+	struct result r = sh(
+		"cd \"$MINIDOCKER_ROOT\"; mkdir -p fifo; cp -a \"%s\" fifo/rootfs; mkfifo fifo/config.json\n"
+		"timeout 10 $MD-oci --root \"$MINIDOCKER_ROOT/oci\" create --bundle \"$MINIDOCKER_ROOT/fifo\" fifo </dev/null\n"
+		"echo rc=$?; [ ! -e oci/fifo ] || echo 'state left'\n",
+		layer_dir("base"));
+	ck_status(r, 0);
+	ck_assert_msg(strstr(r.out, "rc=1\n") && !strstr(r.out, "left"), "a FIFO config.json:\n%s%s", r.out, r.err);
+	ck_assert_msg(strstr(r.err, "minidocker-oci: config.json: not a regular file\n"), "its message:\n%s", r.err);
+}
+END_TEST
+
 void add_ociattack_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "oci attacks");
@@ -249,6 +265,7 @@ void add_ociattack_tests(Suite *s)
 	add_root_test(tc, exec_without_capabilities_gets_none);
 	add_root_test(tc, runc_specs_ambient_capabilities_start);
 	add_root_test(tc, a_planted_pid_file_temp_is_not_written_through);
+	add_root_test(tc, a_fifo_config_json_is_refused_not_waited_on);
 	/* On v1 here, on v2 in make test-cgroup2 (CASES=oci-devices).  The
 	 * second only on a hybrid host: on a pure v2 host (the VM) the first
 	 * runs the same v2 code on the real root already. */
