@@ -242,6 +242,43 @@ START_TEST(a_planted_pid_file_temp_is_not_written_through)
 }
 END_TEST
 
+/* config.json a FIFO: open(2) of it waited for a writer that never
+ * came, and create hung for ever (runc's too).  It is refused as not a
+ * file now, at once, and nothing is left. */
+START_TEST(a_fifo_config_json_is_refused_not_waited_on)
+{
+	struct result r = sh(
+		"cd \"$MINIDOCKER_ROOT\"; mkdir -p fifo; cp -a \"%s\" fifo/rootfs; mkfifo fifo/config.json\n"
+		"timeout 10 $MD-oci --root \"$MINIDOCKER_ROOT/oci\" create --bundle \"$MINIDOCKER_ROOT/fifo\" fifo </dev/null\n"
+		"echo rc=$?; [ ! -e oci/fifo ] || echo 'state left'\n",
+		layer_dir("base"));
+	ck_status(r, 0);
+	ck_assert_msg(strstr(r.out, "rc=1\n") && !strstr(r.out, "left"), "a FIFO config.json:\n%s%s", r.out, r.err);
+	ck_assert_msg(strstr(r.err, "minidocker-oci: config.json: not a regular file\n"), "its message:\n%s", r.err);
+}
+END_TEST
+
+/* A container's state folder replaced by a symbolic link (only root
+ * can, in the 0700 state root): state and delete read the container
+ * through it, and delete --force of a created container emptied the
+ * folder it points to, then failed on the link.  runc removes only the
+ * link; minidocker-oci refuses it, and leaves what it points to alone. */
+START_TEST(a_symlinked_state_folder_is_refused_not_followed)
+{
+	struct result r = sh(
+		"cd \"$MINIDOCKER_ROOT\"; o=\"$MD-oci --root $MINIDOCKER_ROOT/oci\"; mkdir -p oci elsewhere\n"
+		"echo '{\"ociVersion\": \"1.0.2\", \"id\": \"sx\", \"pid\": 0, \"bundle\": \"/\", \"rootfs\": \"/\","
+		" \"created\": \"x\", \"cgroup\": \"\"}' >elsewhere/state.json; : >elsewhere/exec.fifo\n"
+		"ln -s \"$PWD/elsewhere\" oci/sx\n"
+		"$o state sx >/dev/null; echo state=$?; $o delete --force sx; echo delete=$?\n"
+		"ls elsewhere | tr '\\n' ' '; echo\n");
+	ck_status(r, 0);
+	ck_assert_msg(strstr(r.out, "state=1\ndelete=1\nexec.fifo state.json \n"),
+		      "a symlinked state folder:\n%s%s", r.out, r.err);
+	ck_assert_msg(strstr(r.err, "is not a folder (a symbolic link?): refused\n"), "its message:\n%s", r.err);
+}
+END_TEST
+
 void add_ociattack_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "oci attacks");
@@ -249,6 +286,8 @@ void add_ociattack_tests(Suite *s)
 	add_root_test(tc, exec_without_capabilities_gets_none);
 	add_root_test(tc, runc_specs_ambient_capabilities_start);
 	add_root_test(tc, a_planted_pid_file_temp_is_not_written_through);
+	add_root_test(tc, a_fifo_config_json_is_refused_not_waited_on);
+	add_root_test(tc, a_symlinked_state_folder_is_refused_not_followed);
 	/* On v1 here, on v2 in make test-cgroup2 (CASES=oci-devices).  The
 	 * second only on a hybrid host: on a pure v2 host (the VM) the first
 	 * runs the same v2 code on the real root already. */

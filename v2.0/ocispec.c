@@ -128,11 +128,21 @@ static json_t *load_json(const char *path, json_error_t *err)
 	size_t len = 0, size = 0;
 	char *text = NULL;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO planted as config.json (or as exec's
+	 * --process) must not hang the runtime on open(2) for a writer
+	 * that never comes; it is refused, as anything but a file. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
 
 	u64_max_rewritten = 0;
 	if (fd < 0)
 		return json_load_file(path, 0, err);	/* its words for why */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		err->line = err->column = 0;
+		snprintf(err->text, sizeof err->text, "%s", "not a regular file");
+		return NULL;
+	}
 	do {
 		if (len == size)
 			text = md_realloc(text, size = size ? size * 2 : 65536);
@@ -1140,7 +1150,10 @@ int oci_spec_load(const char *bundle, struct oci_spec *s)
 	}
 	s->json = load_json(path, &err);
 	if (!s->json) {
-		md_warnx("config.json: line %d, column %d: %s", err.line, err.column, err.text);
+		if (!err.line)
+			md_warnx("config.json: %s", err.text);
+		else
+			md_warnx("config.json: line %d, column %d: %s", err.line, err.column, err.text);
 		oci_spec_free(s);
 		return -1;
 	}
@@ -1158,7 +1171,10 @@ int oci_process_load(const char *file, struct oci_process *p)
 
 	memset(p, 0, sizeof *p);
 	if (!v) {
-		md_warnx("%s: line %d, column %d: %s", file, err.line, err.column, err.text);
+		if (!err.line)
+			md_warnx("%s: %s", file, err.text);
+		else
+			md_warnx("%s: line %d, column %d: %s", file, err.line, err.column, err.text);
 		return -1;
 	}
 	int r = read_process(v, p);

@@ -99,6 +99,15 @@ int oci_state_load(const char *id, struct oci_state *st)
 	memset(st, 0, sizeof *st);
 	if (!oci_valid_id(id))
 		return -1;
+	/* The container's folder itself, never followed: a symbolic link
+	 * put in its place would have us read, and delete remove, what it
+	 * points to (runc removes only the link). */
+	struct stat sb;
+	oci_path(path, id, NULL);
+	if (lstat(path, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+		md_warnx("container \"%s\": %s is not a folder (a symbolic link?): refused", id, path);
+		return -1;
+	}
 	oci_path(path, id, "state.json");
 	json_t *j = json_load_file(path, 0, &err);
 	if (!j && access(path, F_OK) < 0) {
