@@ -9,6 +9,7 @@ CG2_STAGES := $(or $(STAGE),$(filter-out v0.%,$(STAGES)))
 test-cgroup2:
 	@scripts/install-deps qemu-system-x86 cpio
 	@$(MAKE) -s --no-print-directory tests/probe $(CG2_STAGES:%=%/minidocker) \
+		$(filter $(CG2_STAGES:%=%/minidocker-oci),$(OCI_BINS)) \
 		$(patsubst %,tests/bin/test_%,$(subst .,_,$(CG2_STAGES)))
 	@scripts/cgroup2-vm test $(CG2_STAGES)
 
