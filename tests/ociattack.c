@@ -279,6 +279,30 @@ START_TEST(a_symlinked_state_folder_is_refused_not_followed)
 }
 END_TEST
 
+/* exec.fifo read by someone else before start (only root can, in the
+ * 0700 state folder): the init's byte went to them, and its process
+ * started; start then waited for ever for a byte that would not come
+ * (runc's too).  It says so and fails now, at once. */
+START_TEST(an_exec_fifo_read_by_another_does_not_hang_start)
+{
+	sleeping_bundle("stolen");
+	struct result r = sh(
+		"cd \"$MINIDOCKER_ROOT\"; o=\"$MD-oci --root $MINIDOCKER_ROOT/oci\"\n"
+		"$o create --bundle \"$MINIDOCKER_ROOT/stolen\" stolen </dev/null >/dev/null || echo 'create failed'\n"
+		"timeout 5 cat oci/stolen/exec.fifo | od -c | head -n 1\n"
+		"timeout 20 $o start stolen; echo rc=$?\n"
+		"$o delete --force stolen; [ ! -e oci/stolen ] || echo 'state left'\n");
+	ck_status(r, 0);
+	ck_assert_msg(strstr(r.out, "rc=1\n") && !strstr(r.out, "failed") && !strstr(r.out, "left"),
+		      "exec.fifo read by another:\n%s%s", r.out, r.err);
+	ck_assert_msg(strstr(r.err, "exec.fifo was read by another process: its init has started already\n"),
+		      "its message:\n%s", r.err);
+	char *left = cgroups_left();
+	ck_assert_msg(!strstr(left, "stolen"), "cgroups left:\n%s", left);
+	free(left);
+}
+END_TEST
+
 void add_ociattack_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "oci attacks");
@@ -288,6 +312,7 @@ void add_ociattack_tests(Suite *s)
 	add_root_test(tc, a_planted_pid_file_temp_is_not_written_through);
 	add_root_test(tc, a_fifo_config_json_is_refused_not_waited_on);
 	add_root_test(tc, a_symlinked_state_folder_is_refused_not_followed);
+	add_root_test(tc, an_exec_fifo_read_by_another_does_not_hang_start);
 	/* On v1 here, on v2 in make test-cgroup2 (CASES=oci-devices).  The
 	 * second only on a hybrid host: on a pure v2 host (the VM) the first
 	 * runs the same v2 code on the real root already. */

@@ -16,6 +16,7 @@
 #include "minidocker.h"
 #include "oci.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -221,6 +222,30 @@ static void load_or_exit(const char *id, struct oci_state *st)
 /* The init waits on exec.fifo; opening it for reading lets it go on, and
  * the byte it then writes says it did (fifo(7)).  Non-blocking, so an
  * init that died meanwhile is seen instead of waited for forever. */
+/* Whether process PID still has an fd on the file FD is open on: the
+ * init holds exec.fifo (O_PATH) from create until it has written its
+ * byte.  1 if it does, or if /proc cannot tell; 0 if it does not. */
+static int holds_same_file(pid_t pid, int fd)
+{
+	char path[64];
+	struct stat want, st;
+	struct dirent *e;
+	int found = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+	DIR *d = opendir(path);
+	if (!d || fstat(fd, &want) < 0) {
+		if (d)
+			closedir(d);
+		return 1;
+	}
+	while (!found && (e = readdir(d)))
+		found = e->d_name[0] != '.' && fstatat(dirfd(d), e->d_name, &st, 0) == 0 &&
+			st.st_dev == want.st_dev && st.st_ino == want.st_ino;
+	closedir(d);
+	return found;
+}
+
 static int release_init(const struct oci_state *st)
 {
 	char fifo[PATH_MAX], byte;
@@ -238,6 +263,17 @@ static int release_init(const struct oci_state *st)
 		if ((n < 0 && errno != EAGAIN && errno != EINTR) || !alive(st->pid, st->pid_start)) {
 			close(fd);
 			md_warnx("container \"%s\": its init ended before it started", st->id);
+			unlink(fifo);
+			return -1;
+		}
+		/* No writer, and the init no longer holds the fifo: someone
+		 * else opened it and took the byte, and the init went on; we
+		 * would wait for ever (runc does).  Once more, in case the
+		 * byte came in between. */
+		if (n == 0 && !holds_same_file(st->pid, fd) && read(fd, &byte, 1) != 1) {
+			close(fd);
+			md_warnx("container \"%s\": exec.fifo was read by another process: its init has started already",
+				 st->id);
 			unlink(fifo);
 			return -1;
 		}
