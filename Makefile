@@ -48,6 +48,15 @@ else
 ROOT ?= $(or $(MINIDOCKER_ROOT),$(or $(XDG_DATA_HOME),$(HOME)/.local/share)/minidocker)
 endif
 
+# Every CPU, unless the command line says otherwise (make -j1): the
+# objects are independent.  Set once, in the make you typed; the makes it
+# starts share its job slots.  Rules whose prerequisites must come in
+# order (deps before the build) start the build from their recipe.
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+ifeq ($(MAKELEVEL),0)
+MAKEFLAGS += -j$(NPROC)
+endif
+
 CMD ?= /bin/sh
 PREFIX ?= /usr/local
 
@@ -157,18 +166,17 @@ tests/bin/test_%: tests/test_%.o $(TEST_LIB:.c=.o) $(SAN_OBJ) .build-flags
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(CHECK_LIBS) $(JSON_LIBS)
 
-image: deps all
+image: deps
+	@$(MAKE) --no-print-directory all
 	@scripts/mkimage "$(ROOT)"
 
 run: image
 	@scripts/run-newest "$(NEWEST)" "$(ROOT)" $(CMD)
 
-# The build before the tests uses every CPU (the objects are independent).
-NPROC := $(shell nproc 2>/dev/null || echo 1)
 # `make test` runs every suite even when one fails, then fails if any did,
 # or if a note's "Diff from the previous stage" no longer matches the code.
 test: deps
-	@$(MAKE) --no-print-directory -j$(NPROC) all $(TEST_BINS)
+	@$(MAKE) --no-print-directory all $(TEST_BINS)
 	@rc=0; scripts/run-tests $(STAGES) || rc=1; \
 	scripts/stagediff --check || rc=1; exit $$rc
 
@@ -215,7 +223,8 @@ check: deps
 
 # PEERS=1 installs bwrap, crun and runc to measure against, and gnuplot
 # for the charts; QUICK=1 is a pass of under a minute.
-bench: deps all
+bench: deps
+	@$(MAKE) --no-print-directory all
 	@scripts/install-deps $(if $(PEERS),bubblewrap crun runc gnuplot-nox)
 	@QUICK=$(QUICK) bench/run
 
