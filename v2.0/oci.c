@@ -219,9 +219,6 @@ static void load_or_exit(const char *id, struct oci_state *st)
 
 /* ---- start, state, kill, delete, ps ---------------------------------- */
 
-/* The init waits on exec.fifo; opening it for reading lets it go on, and
- * the byte it then writes says it did (fifo(7)).  Non-blocking, so an
- * init that died meanwhile is seen instead of waited for forever. */
 /* Whether process PID still has an fd on the file FD is open on: the
  * init holds exec.fifo (O_PATH) from create until it has written its
  * byte.  1 if it does, or if /proc cannot tell; 0 if it does not. */
@@ -246,6 +243,9 @@ static int holds_same_file(pid_t pid, int fd)
 	return found;
 }
 
+/* The init waits on exec.fifo; opening it for reading lets it go on, and
+ * the byte it then writes says it did (fifo(7)).  Non-blocking, so an
+ * init that died meanwhile is seen instead of waited for forever. */
 static int release_init(const struct oci_state *st)
 {
 	char fifo[PATH_MAX], byte;

@@ -161,6 +161,16 @@ static json_t *load_json(const char *path, json_error_t *err)
 	return j;
 }
 
+/* Why load_json could not read NAME: with the place in the text, where
+ * there is one (not for a file refused or unopened). */
+static void warn_json(const char *name, const json_error_t *err)
+{
+	if (err->line > 0)
+		md_warnx("%s: line %d, column %d: %s", name, err->line, err->column, err->text);
+	else
+		md_warnx("%s: %s", name, err->text);
+}
+
 int oci_u64(json_t *v, unsigned long long *out)
 {
 	if (!json_is_integer(v))
@@ -1150,10 +1160,7 @@ int oci_spec_load(const char *bundle, struct oci_spec *s)
 	}
 	s->json = load_json(path, &err);
 	if (!s->json) {
-		if (!err.line)
-			md_warnx("config.json: %s", err.text);
-		else
-			md_warnx("config.json: line %d, column %d: %s", err.line, err.column, err.text);
+		warn_json("config.json", &err);
 		oci_spec_free(s);
 		return -1;
 	}
@@ -1171,10 +1178,7 @@ int oci_process_load(const char *file, struct oci_process *p)
 
 	memset(p, 0, sizeof *p);
 	if (!v) {
-		if (!err.line)
-			md_warnx("%s: %s", file, err.text);
-		else
-			md_warnx("%s: line %d, column %d: %s", file, err.line, err.column, err.text);
+		warn_json(file, &err);
 		return -1;
 	}
 	int r = read_process(v, p);
