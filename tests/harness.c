@@ -754,6 +754,15 @@ char *cgroups_left(void)
 	return r.out;
 }
 
+/* No cgroup whose path holds NAME is left under the test's parent. */
+void ck_no_cgroup_left(const char *name)
+{
+	char *left = cgroups_left();
+
+	ck_assert_msg(!strstr(left, name), "cgroups left:\n%s", left);
+	free(left);
+}
+
 char *containers_left(void)
 {
 	struct result r = sh("ls -A \"$MINIDOCKER_ROOT/containers\" 2>/dev/null");

@@ -195,6 +195,7 @@ const char *cgroup_parent(void);
 /* The folders under the test's cgroup parent in every hierarchy, one a
  * line ("" if none). */
 char *cgroups_left(void);
+void ck_no_cgroup_left(const char *name);
 /* What is in the test's ROOT/containers, one a line ("" if nothing, or
  * no such folder): what a run that failed or --rm must not leave. */
 char *containers_left(void);

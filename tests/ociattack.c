@@ -11,6 +11,10 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+/* The start of the tests' scripts: in the test's state root, with $o
+ * minidocker-oci on the test's own --root. */
+#define IN_ROOT "cd \"$MINIDOCKER_ROOT\"; o=\"$MD-oci --root $MINIDOCKER_ROOT/oci\"\n"
+
 /* A bundle NAME whose process sleeps, its cgroup under the test's. */
 static void sleeping_bundle(const char *name)
 {
@@ -43,7 +47,7 @@ START_TEST(a_killed_create_leaves_nothing_after_delete_force)
 {
 	sleeping_bundle("killed");
 	struct result r =
-		sh("cd \"$MINIDOCKER_ROOT\"; o=\"$MD-oci --root $MINIDOCKER_ROOT/oci\"\n"
+		sh(IN_ROOT
 		   "for d in 0.002 0.005 0.008 0.01 0.012 0.014 0.016 0.018 0.02 0.025 0.03 0.04; do\n"
 		   "  $o create --bundle \"$MINIDOCKER_ROOT/killed\" killed </dev/null >/dev/null 2>&1 &\n"
 		   "  p=$!; sleep $d; kill -9 $p 2>/dev/null; wait $p\n"
@@ -56,9 +60,7 @@ START_TEST(a_killed_create_leaves_nothing_after_delete_force)
 		   "done\n",
 		   cgroup_parent(), cgroup_parent());
 	ck_status(r, 0);
-	char *left = cgroups_left();
-	ck_assert_msg(!strstr(left, "killed"), "cgroups left:\n%s", left);
-	free(left);
+	ck_no_cgroup_left("killed");
 }
 END_TEST
 
@@ -70,7 +72,7 @@ START_TEST(exec_without_capabilities_gets_none)
 {
 	sleeping_bundle("nocaps");
 	struct result r = sh(
-		"set -e; cd \"$MINIDOCKER_ROOT\"; o=\"$MD-oci --root $MINIDOCKER_ROOT/oci\"\n"
+		"set -e; " IN_ROOT
 		"$o create --bundle \"$MINIDOCKER_ROOT/nocaps\" nocaps </dev/null >/dev/null\n"
 		"$o start nocaps\n"
 		"cat >proc.json <<'E'\n"
@@ -125,7 +127,7 @@ static void mknod_bundle(const char *name, const char *rule)
  * and stderr together. */
 static struct result run_to_exit(const char *name)
 {
-	return sh("cd \"$MINIDOCKER_ROOT\"; o=\"$MD-oci --root $MINIDOCKER_ROOT/oci\"\n"
+	return sh(IN_ROOT
 		  "$o create --bundle \"$MINIDOCKER_ROOT/%s\" --pid-file %s.pid %s </dev/null >%s.out 2>&1 || "
 		  "{ cat %s.out; exit 1; }\n"
 		  "$o start %s || exit 1\n"
@@ -148,9 +150,7 @@ static void check_mknod_refused(void)
 	ck_assert_msg(strstr(r.out, "/dev/k: Operation not permitted") && !strstr(r.out, "opened"),
 		      "a node made for the host's loop0 was opened:\n%s", r.out);
 	ck_assert_msg(strstr(r.out, "read /dev/null\n3\n"), "the default devices:\n%s", r.out);
-	char *left = cgroups_left();
-	ck_assert_msg(!strstr(left, "mknod"), "cgroups left:\n%s", left);
-	free(left);
+	ck_no_cgroup_left("mknod");
 }
 
 /* A rule allowing b 7:0 for reading, after the deny-all, lets it open. */
@@ -226,7 +226,7 @@ START_TEST(a_planted_pid_file_temp_is_not_written_through)
 {
 	sleeping_bundle("planted");
 	struct result r = sh(
-		"cd \"$MINIDOCKER_ROOT\"; o=\"$MD-oci --root $MINIDOCKER_ROOT/oci\"\n"
+		IN_ROOT
 		"mkdir pf; echo ORIGINAL >pf/outside; ln -s \"$PWD/pf/outside\" pf/.p.tmp\n"
 		"$o create --bundle \"$MINIDOCKER_ROOT/planted\" --pid-file pf/p planted </dev/null >/dev/null; s=$?\n"
 		"echo \"rc=$s outside=$(cat pf/outside)\"; [ ! -e pf/p ] || echo 'pid file made'\n"
@@ -236,9 +236,7 @@ START_TEST(a_planted_pid_file_temp_is_not_written_through)
 		      "a planted pid file temp:\n%s%s", r.out, r.err);
 	ck_assert_msg(strstr(r.err, "minidocker-oci: write the pid file pf/p: create .p.tmp: File exists"),
 		      "its message:\n%s", r.err);
-	char *left = cgroups_left();
-	ck_assert_msg(!strstr(left, "planted"), "cgroups left:\n%s", left);
-	free(left);
+	ck_no_cgroup_left("planted");
 }
 END_TEST
 
@@ -266,7 +264,7 @@ END_TEST
 START_TEST(a_symlinked_state_folder_is_refused_not_followed)
 {
 	struct result r = sh(
-		"cd \"$MINIDOCKER_ROOT\"; o=\"$MD-oci --root $MINIDOCKER_ROOT/oci\"; mkdir -p oci elsewhere\n"
+		IN_ROOT "mkdir -p oci elsewhere\n"
 		"echo '{\"ociVersion\": \"1.0.2\", \"id\": \"sx\", \"pid\": 0, \"bundle\": \"/\", \"rootfs\": \"/\","
 		" \"created\": \"x\", \"cgroup\": \"\"}' >elsewhere/state.json; : >elsewhere/exec.fifo\n"
 		"ln -s \"$PWD/elsewhere\" oci/sx\n"
@@ -287,7 +285,7 @@ START_TEST(an_exec_fifo_read_by_another_does_not_hang_start)
 {
 	sleeping_bundle("stolen");
 	struct result r = sh(
-		"cd \"$MINIDOCKER_ROOT\"; o=\"$MD-oci --root $MINIDOCKER_ROOT/oci\"\n"
+		IN_ROOT
 		"$o create --bundle \"$MINIDOCKER_ROOT/stolen\" stolen </dev/null >/dev/null || echo 'create failed'\n"
 		"timeout 5 cat oci/stolen/exec.fifo | od -c | head -n 1\n"
 		"timeout 20 $o start stolen; echo rc=$?\n"
@@ -297,9 +295,7 @@ START_TEST(an_exec_fifo_read_by_another_does_not_hang_start)
 		      "exec.fifo read by another:\n%s%s", r.out, r.err);
 	ck_assert_msg(strstr(r.err, "exec.fifo was read by another process: its init has started already\n"),
 		      "its message:\n%s", r.err);
-	char *left = cgroups_left();
-	ck_assert_msg(!strstr(left, "stolen"), "cgroups left:\n%s", left);
-	free(left);
+	ck_no_cgroup_left("stolen");
 }
 END_TEST
 

@@ -114,9 +114,7 @@ static void ck_gone(const char *name)
 
 	snprintf(dir, sizeof dir, "%s/oci/%s", state_root(), name);
 	ck_assert_msg(stat(dir, &st) < 0, "%s is still there", dir);
-	char *left = cgroups_left();
-	ck_assert_msg(!strstr(left, name), "cgroups left:\n%s", left);
-	free(left);
+	ck_no_cgroup_left(name);
 }
 
 /* ---- the lifecycle ---------------------------------------------------------- */

@@ -423,13 +423,13 @@ START_TEST(memory_swap_is_memory_plus_swap)
 END_TEST
 
 /* A scratch folder laid out as a cgroup v2 root, MINIDOCKER_CGROUP set
- * to it (VALUE: "v2:PATH", 4200 bytes). */
-static void scratch_v2_root(char *value)
+ * to it, "v2:PATH", which is also left in VALUE. */
+static void scratch_v2_root(char *value, size_t size)
 {
 	struct result r = sh("mkdir \"$MINIDOCKER_ROOT/cg\" && echo 'cpu memory pids' >\"$MINIDOCKER_ROOT/cg/cgroup.controllers\" && "
 			     ": >\"$MINIDOCKER_ROOT/cg/cgroup.subtree_control\"");
 	ck_status(r, 0);
-	snprintf(value, 4200, "v2:%s/cg", state_root());
+	snprintf(value, size, "v2:%s/cg", state_root());
 	setenv("MINIDOCKER_CGROUP", value, 1);
 }
 
@@ -438,7 +438,7 @@ START_TEST(memory_swap_is_written_as_runc_does_on_v2)
 {
 	char value[4200];
 
-	scratch_v2_root(value);
+	scratch_v2_root(value, sizeof value);
 	create_swap_pair();
 	struct result r = sh("cd \"$MINIDOCKER_ROOT/cg/%s\" && for f in sw/memory.max sw/memory.swap.max nosw/memory.max nosw/memory.swap.max; "
 	       "do echo \"$(cat $f)\"; done",
@@ -482,7 +482,7 @@ START_TEST(cpu_shares_are_written_as_runc_does_on_v2)
 {
 	char value[4200];
 
-	scratch_v2_root(value);
+	scratch_v2_root(value, sizeof value);
 	check_cpu_shares(value + 3, 1);
 	unsetenv("MINIDOCKER_CGROUP");
 }
