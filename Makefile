@@ -30,9 +30,11 @@ ALL_CFLAGS = $(MD_CFLAGS) $(SAN_CFLAGS) $(CFLAGS)
 # Sanitized and plain objects must never mix: the compiler and flags are
 # written to .build-flags, which everything built depends on, and the file
 # is rewritten only when they change, so a change rebuilds everything.
+# $(call keep,FILE,TEXT): TEXT into FILE, only if it is not there already,
+# so that what depends on FILE is rebuilt when TEXT changes, and only then.
+keep = $(shell printf '%s\n' '$(2)' | cmp -s - $(1) 2>/dev/null || printf '%s\n' '$(2)' > $(1))
 BUILD_FLAGS := $(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LDLIBS)
-$(shell printf '%s\n' '$(BUILD_FLAGS)' | cmp -s - .build-flags 2>/dev/null || \
-	printf '%s\n' '$(BUILD_FLAGS)' > .build-flags)
+$(call keep,.build-flags,$(BUILD_FLAGS))
 
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
@@ -53,7 +55,8 @@ endif
 # starts share its job slots.  Rules whose prerequisites must come in
 # order (deps before the build) start the build from their recipe.
 NPROC := $(shell nproc 2>/dev/null || echo 1)
-ifeq ($(MAKELEVEL),0)
+# Not with clean among the goals: `make clean all` would remove what it builds.
+ifeq ($(MAKELEVEL)$(filter clean,$(MAKECMDGOALS)),0)
 MAKEFLAGS += -j$(NPROC)
 endif
 
@@ -139,7 +142,7 @@ all: $(OCI_BINS)
 # the folder's name.  MD_BUILD (git describe) changes with every commit:
 # the files that print it also depend on .build-id, rewritten only when
 # it changes, as .build-flags is.
-$(shell printf '%s\n' '$(BUILD)' | cmp -s - .build-id 2>/dev/null || printf '%s\n' '$(BUILD)' > .build-id)
+$(call keep,.build-id,$(BUILD))
 STAGE_OBJ := $(patsubst %.c,%.o,$(wildcard $(STAGES:%=%/*.c)))
 BUILD_ID_OBJ := $(patsubst %.c,%.o,$(shell grep -l MD_BUILD $(STAGES:%=%/*.c) 2>/dev/null))
 $(BUILD_ID_OBJ): .build-id
