@@ -163,8 +163,8 @@ TEST_LIB := tests/harness.c tests/basics.c tests/layers.c tests/input.c tests/cl
 # Compiled once, linked into every suite (TOP: where the checkout is).
 tests/%.o: tests/%.c $(wildcard tests/*.h) .build-flags
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -DTOP='"$(CURDIR)"' -c -o $@ $<
-# The suites' own objects are kept, not removed as intermediate files.
-.SECONDARY: $(patsubst %.c,%.o,$(wildcard tests/test_v*.c))
+# The tests' objects are kept, not removed as intermediate files.
+.SECONDARY: $(TEST_LIB:.c=.o) $(patsubst %.c,%.o,$(wildcard tests/test_v*.c))
 tests/bin/test_%: tests/test_%.o $(TEST_LIB:.c=.o) $(SAN_OBJ) .build-flags
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(CHECK_LIBS) $(JSON_LIBS)
