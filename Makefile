@@ -66,7 +66,10 @@ PREFIX ?= /usr/local
 .PHONY: all deps image test run diff exercise check check-notes doctor lint clean install help bench bench-podman format \
 	$(STAGES:%=test-%)
 
+# The empty recipe: `make image` and `make bench` build `all` first, and an
+# up-to-date build says nothing (not "Nothing to be done for 'all'").
 all: $(BINS) tests/probe
+	@:
 
 help:
 	@echo "make               build every stage ($(STAGES))"
