@@ -1124,13 +1124,14 @@ START_TEST(rm_of_a_damaged_state_outruns_its_monitor)
 	 * the folder for as long as the folder is there (with `true`, not
 	 * `:`: a failed redirection of a special built-in such as `:` ends
 	 * the shell with 2, when rm wins the race between the test and the
-	 * redirection). */
+	 * redirection; and a loop's status is its last command's, that failed
+	 * write's 2, hence the `true` once the folder is gone). */
 	char *a = strdup(run_d("--name aa base sleep 30"));
 	wait_ps("aa", "Up");
 	struct result r = sh("printf 'garbage' > \"$MINIDOCKER_ROOT/containers/%s/state\"", a);
 	ck_status(r, 0);
-	int writer = start_bg("d=\"$MINIDOCKER_ROOT/containers/%s\"; i=0; while [ -d \"$d\" ]; do "
-			      "i=$((i+1)); true > \"$d/state.$i\" 2>/dev/null; done", a);
+	int writer = start_bg("d=\"$MINIDOCKER_ROOT/containers/%s\"; i=0; { while [ -d \"$d\" ]; do "
+			      "i=$((i+1)); true > \"$d/state.$i\" 2>/dev/null; done; true; }", a);
 	r = md(NULL, "rm", "-f", a, NULL);
 	ck_status(r, 0);
 	ck_contains(r.err, "state was missing or damaged");
