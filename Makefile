@@ -106,9 +106,11 @@ common/libcommon.a: $(COMMON_OBJ)
 since = $(strip $(foreach s,$(STAGES),$(if $(filter $(1),$(firstword $(sort $(1) $(s)))),$(s))))
 
 # From v1.1 on, `import` reads tarballs with libarchive, and checks gzip's
-# CRCs with zlib (libarchive does not).
+# CRCs with zlib (libarchive does not).  libarchive, and from v1.4 on
+# libnftables, from v1.6 on libcrypto, are not linked: they are loaded
+# when first used (common/lazy.c), not at every start of the runtime.
 ARCHIVE_STAGES := $(call since,v1.1)
-ARCHIVE_LIBS := $(shell pkg-config --libs libarchive zlib 2>/dev/null || echo -larchive -lz)
+ARCHIVE_LIBS := $(shell pkg-config --libs zlib 2>/dev/null || echo -lz)
 $(ARCHIVE_STAGES:%=%/minidocker): LDLIBS += $(ARCHIVE_LIBS)
 
 # From v1.3 on, a seccomp filter built with libseccomp.
@@ -118,7 +120,7 @@ $(SECCOMP_STAGES:%=%/minidocker): LDLIBS += $(SECCOMP_LIBS)
 # From v1.4 on, links, addresses and routes go over netlink with libmnl,
 # and NAT and published ports into nftables with libnftables.
 NET_STAGES := $(call since,v1.4)
-NET_LIBS := $(shell pkg-config --libs libmnl libnftables 2>/dev/null || echo -lmnl -lnftables)
+NET_LIBS := $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
 $(NET_STAGES:%=%/minidocker): LDLIBS += $(NET_LIBS)
 # From v1.5 on, JSON (inspect, volume records) through jansson: Debian's
 # libjansson-dev, small, with a plain C API and no dependencies of its own.
@@ -126,10 +128,7 @@ JSON_STAGES := $(call since,v1.5)
 JSON_LIBS := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 $(JSON_STAGES:%=%/minidocker): LDLIBS += $(JSON_LIBS)
 # From v1.6 on, image digests (sha256) through OpenSSL's libcrypto (Debian's
-# libssl-dev): a maintained hash, never one of our own.
-CRYPTO_STAGES := $(call since,v1.6)
-CRYPTO_LIBS := $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
-$(CRYPTO_STAGES:%=%/minidocker): LDLIBS += $(CRYPTO_LIBS)
+# libssl-dev): a maintained hash, never one of our own (loaded when used).
 
 # From v2.0 on, the same program called minidocker-oci speaks runc's
 # command line (argv[0] decides): a symbolic link beside it.
@@ -215,7 +214,7 @@ endif
 # The rule for DIR/minidocker, also in the make that check starts.
 ifneq ($(STAGE)$(wildcard $(CHECK_DIR)/*.c),$(STAGE))
 ifeq ($(filter $(CHECK_DIR)/minidocker,$(BINS)),)
-$(CHECK_DIR)/minidocker: LDLIBS += $(foreach k,ARCHIVE SECCOMP NET JSON CRYPTO,\
+$(CHECK_DIR)/minidocker: LDLIBS += $(foreach k,ARCHIVE SECCOMP NET JSON,\
 	$(if $(filter $(STAGE),$($(k)_STAGES)),$($(k)_LIBS)))
 $(CHECK_DIR)/minidocker: $(wildcard $(CHECK_DIR)/*.c $(CHECK_DIR)/*.h) common/libcommon.a $(SAN_OBJ) .build-flags
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -DMD_STAGE='"$(STAGE)"' -DMD_BUILD='"$(BUILD)"' \

@@ -283,6 +283,19 @@ START_TEST(rm_flag_leaves_nothing)
 }
 END_TEST
 
+/* An --rm run's state is not flushed to disk (try_save_state: its folder
+ * goes when it ends); a kept container's is, at each save. */
+START_TEST(only_a_kept_containers_state_is_flushed)
+{
+	struct result r = sh("cd \"$MINIDOCKER_ROOT\" && t='strace -f -qq -y -e trace=fsync,fdatasync -o' && "
+			     "$t rm.trace \"$MD\" run --rm base true && $t kept.trace \"$MD\" run base true && "
+			     "grep -c /state rm.trace; grep -c /state kept.trace");
+	int rm = -1, kept = -1;
+	ck_assert_msg(sscanf(r.out, "%d %d", &rm, &kept) == 2, "%s%s", r.out, r.err);
+	ck_assert_msg(rm == 0 && kept > 0, "state fsyncs: %d with --rm, %d without", rm, kept);
+}
+END_TEST
+
 START_TEST(the_default_command_is_a_shell)
 {
 	struct result r = md("echo pid $$\n", "run", "--rm", "base", NULL);
@@ -399,6 +412,7 @@ void add_cli_tests(Suite *s, int v08)
 	add_root_test(tc, start_refuses_a_running_container);
 	add_root_test(tc, prefixes_work_and_an_ambiguous_one_is_refused);
 	add_root_test(tc, rm_flag_leaves_nothing);
+	add_root_test(tc, only_a_kept_containers_state_is_flushed);
 	add_root_test(tc, help_for_every_command);
 	add_root_test(tc, mistakes_get_suggestions);
 	add_root_test(tc, root_flag_chooses_the_state_root);

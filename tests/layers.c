@@ -1,6 +1,7 @@
 /* From v1.1 on: overlayfs layers, pivot_root, and images as layers
  * (import, commit, images, rmi).  v1.1's suite and every later one add
  * these with add_layer_tests. */
+#include "features.h"
 #include "layers.h"
 
 #include <signal.h>
@@ -340,6 +341,23 @@ START_TEST(overlay_works_without_root)
 }
 END_TEST
 
+/* libarchive (and from v1.4 libnftables, from v1.6 libcrypto) is loaded
+ * where it is used (common/lazy.c): a run never maps it, nor any of the
+ * libraries behind it.  The monitor is the run's own process. */
+START_TEST(a_run_maps_none_of_the_libraries_it_does_not_use)
+{
+	struct result r = sh("\"$MD\" run -d --name lz %s base sleep 30",
+			     strcmp(stage, "v1.4") >= 0 ? "--network none" : "");
+	ck_status(r, 0);
+	const char *monitor = state_of("", "monitor");
+	ck_assert_int_gt(atoi(monitor), 0);
+	r = sh("grep -c libc.so /proc/%s/maps; grep -E 'lib(archive|xml2|icu|stdc|nftables|nftnl|crypto)' /proc/%s/maps",
+	       monitor, monitor);
+	md(NULL, "rm", "-f", "lz", NULL);
+	ck_assert_msg(atoi(r.out) > 0 && !strchr(r.out, '/'), "the run maps:\n%s", r.out);
+}
+END_TEST
+
 void add_layer_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "overlay");
@@ -349,6 +367,7 @@ void add_layer_tests(Suite *s)
 	add_root_test(tc, the_mount_table_holds_no_host_path);
 	add_root_test(tc, no_overlay_is_left_on_the_host);
 	add_root_test(tc, overlay_works_without_root);
+	add_root_test(tc, a_run_maps_none_of_the_libraries_it_does_not_use);
 	tc = tcase(s, "images");
 	add_root_test(tc, import_keeps_links_modes_owners_and_times);
 	add_root_test(tc, hostile_tarballs_are_refused);

@@ -6,10 +6,9 @@
  * in ROOT/images/.meta/NAME; its layers are its own on top of its
  * parent's.  `make image`'s base and `import`'s images are single layers.
  * A container mounts them all, read-only, under its own upper layer. */
+#include "lazy-archive.h"	/* libarchive, loaded when first used */
 #include "minidocker.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

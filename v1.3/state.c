@@ -72,7 +72,11 @@ static void sweep_temps(const char *id)
 
 /* Write the state file atomically: a reader (ps, another minidocker) sees
  * the old file or the new one, never half of one.  Write a temporary file
- * beside it, flush it to disk, and rename(2) it over the old one. */
+ * beside it, flush it to disk, and rename(2) it over the old one.
+ * An --rm container's is not flushed (fsync(2) takes a millisecond or
+ * more, at each save of a run): its folder goes when its command
+ * ends; what a crash leaves of it is removed at the next look, or, if
+ * the write was lost, shown as Dead, which rm removes. */
 int try_save_state(const struct container *c)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
@@ -111,7 +115,8 @@ int try_save_state(const struct container *c)
 	fprintf(f, "read_only=%d\nshm_size=%lld\n", c->mounts.read_only, c->mounts.shm_size);
 	for (int i = 0; i < c->mounts.ntmpfs; i++)
 		fprintf(f, "tmpfs=%s\n", c->mounts.tmpfs[i]);
-	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fclose(f) != 0 || rename(tmp, path) < 0) {
+	if (fflush(f) != 0 || (!c->autoremove && fsync(fileno(f)) < 0) || fclose(f) != 0 ||
+	    rename(tmp, path) < 0) {
 		err = errno;
 		unlink(tmp);
 		errno = err;

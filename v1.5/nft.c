@@ -10,10 +10,10 @@
  *     map ports_any, map ports_ip  -p: (proto . port) or (addr . proto . port)
  *                                  -> container address . port (DNAT)
  */
+#include "lazy-nftables.h"	/* libnftables, loaded when first used */
 #include "minidocker.h"
 
 #include <errno.h>
-#include <nftables/libnftables.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>

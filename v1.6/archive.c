@@ -16,10 +16,9 @@
  * The archive is unpacked into ROOT/layers/.load-PID-START-XXXXXX, and
  * only when all of it checks are its layers moved into the store: a
  * refused archive leaves nothing. */
+#include "lazy-archive.h"	/* libarchive, loaded when first used */
 #include "minidocker.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

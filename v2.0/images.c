@@ -10,10 +10,9 @@
  * v1.6: import and commit write into the store (store.c): the new layer
  * goes to ROOT/layers/HEX by its digest, and the image is a record of its
  * layers, its config, and its name.  The folder images above still run. */
+#include "lazy-archive.h"	/* libarchive, loaded when first used */
 #include "minidocker.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -12,10 +12,9 @@
  * The walk goes down with fchdir(2) and up with "..", one folder open at
  * a time: a layer may be deeper than PATH_MAX and than RLIMIT_NOFILE
  * (v1.1's 3,000-level test). */
+#include "lazy-archive.h"	/* libarchive, loaded when first used */
 #include "minidocker.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

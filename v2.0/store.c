@@ -13,6 +13,7 @@
  * ROOT/images/NAME (scripts/mkimage's base), still run, as one layer
  * with no config, and v1.1 to v1.5 sharing the root see nothing new
  * there: everything of v1.6 is outside ROOT/images. */
+#include "lazy-crypto.h"	/* libcrypto, loaded when first used */
 #include "minidocker.h"
 
 #include <ctype.h>
@@ -22,7 +23,6 @@
 #include <ftw.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
