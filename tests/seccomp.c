@@ -300,6 +300,21 @@ START_TEST(the_program_is_built_once_and_kept)
 }
 END_TEST
 
+/* A rebuilt minidocker (here: the same one in another file) never loads
+ * what the old one kept: its code may turn the rows into other rules. */
+START_TEST(another_minidocker_keeps_a_program_of_its_own)
+{
+	char md2[8300];
+
+	ck_filtered("", "EPERM");
+	snprintf(md2, sizeof md2, "%s/md2", state_root());
+	ck_status(sh("cp \"$MD\" '%s'", md2), 0);
+	setenv("MD", md2, 1);
+	ck_filtered("", "EPERM");
+	ck_assert_str_eq(sh("ls \"$MINIDOCKER_ROOT/seccomp\" | wc -l").out, "2\n");
+}
+END_TEST
+
 /* A kept file is loaded only if its recipe and checksum say it is the
  * right one; one that is not is built again, and replaced. */
 START_TEST(a_damaged_kept_program_is_built_again)
@@ -414,6 +429,7 @@ void add_seccomp_tests(Suite *s)
 	add_root_test(tc, a_damaged_kept_program_is_built_again);
 	add_root_test(tc, a_root_that_cannot_keep_it_still_runs);
 	add_root_test(tc, a_capability_gets_a_program_of_its_own);
+	add_root_test(tc, another_minidocker_keeps_a_program_of_its_own);
 	tc = tcase(s, "seccomp bad input");
 	add_root_test(tc, an_unsupported_security_opt_is_125);
 }

@@ -307,12 +307,10 @@ static int compile(const struct security *s)
  * recipe is ours byte for byte and its program matches the checksum; KEY,
  * a hash of the recipe, only tells the files apart.  Anything else (no
  * file, a short or damaged one, a folder we cannot write) builds the
- * filter as before, and is never an error.
- *
- * RECIPE_CODE names the code that turns a row into rules (add_row and
- * what it calls): change its number when you change that code, so that
- * no program the old code made is loaded. */
-#define RECIPE_CODE "minidocker seccomp rules 1\n"
+ * filter as before, and is never an error.  The recipe starts with this
+ * minidocker's own file (device, inode, size, time of change): a rebuilt
+ * one, whose code may turn rows into rules otherwise, never loads what
+ * the old one kept. */
 enum { SUM_LINE = 25 };	/* "program " and 16 hex digits, "\n" */
 
 /* FNV-1a, 64 bits: a hash of N bytes at P, for names and checksums. */
@@ -333,13 +331,17 @@ static size_t recipe(const struct security *s, char **text)
 {
 	const struct scmp_version *v = seccomp_version();
 	struct utsname u;
+	struct stat exe;
 	size_t len;
 	FILE *f = open_memstream(text, &len);
 
-	if (!f || uname(&u) < 0)
+	if (!f || uname(&u) < 0 || stat("/proc/self/exe", &exe) < 0)
 		md_die("the seccomp filter's recipe");
-	fprintf(f, RECIPE_CODE "libseccomp %u.%u.%u\nkernel %s\narch %x", v->major, v->minor, v->micro,
-		u.release, seccomp_arch_native());
+	fprintf(f, "minidocker %llx %llu %lld %lld.%09ld\n", (unsigned long long)exe.st_dev,
+		(unsigned long long)exe.st_ino, (long long)exe.st_size, (long long)exe.st_ctim.tv_sec,
+		exe.st_ctim.tv_nsec);
+	fprintf(f, "libseccomp %u.%u.%u\nkernel %s\narch %x", v->major, v->minor, v->micro, u.release,
+		seccomp_arch_native());
 	for (const uint32_t *a = extra_arches(); *a; a++)
 		fprintf(f, " %x", *a);
 	fprintf(f, "\nclone flags");
@@ -361,12 +363,16 @@ static void sum_line(char line[SUM_LINE + 1], const void *p, size_t size)
 }
 
 /* ROOT/seccomp, open, or -1: made if missing, never through a symlink,
- * and only if it is ours alone, since what it holds is loaded as is. */
+ * and only if it is ours alone, since what it holds is loaded as is.
+ * Not for a minidocker run from its sealed copy (v0.3's md_exec_self):
+ * each copy is another file, whose programs no later run would load. */
 static int cache_dir(void)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], exe[8] = "";
 	struct stat st;
 
+	if (readlink("/proc/self/exe", exe, sizeof exe - 1) > 0 && !strncmp(exe, "/memfd:", 7))
+		return -1;
 	md_pathf(path, "%s/seccomp", md_state_root());
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
 		return -1;
