@@ -254,6 +254,141 @@ START_TEST(the_state_file_records_it_and_start_keeps_it)
 }
 END_TEST
 
+/* The filter a container of OPTS holds: on, and denying keyctl and a
+ * user namespace (which --cap-add SYS_ADMIN lifts). */
+static void ck_filtered(const char *opts, const char *unshare)
+{
+	struct result r = in_container(opts, "grep ^Seccomp: /proc/self/status; " KEYCTL
+				       "; probe sys unshare " NEWUSER);
+	char want[128];
+	snprintf(want, sizeof want, "Seccomp:\t2\nkeyctl: EPERM\nunshare: %s\n", unshare);
+	ck_assert_str_eq(r.out, want);
+}
+
+/* The kept programs in ROOT/seccomp: "NAME MODE INODE" a line each. */
+static char *kept(void)
+{
+	return sh("cd \"$MINIDOCKER_ROOT/seccomp\" && stat -c \"%%n %%a %%i\" -- * .[!.]* 2>/dev/null; true").out;
+}
+
+/* libseccomp compiles the default profile once: the first run keeps the
+ * program in ROOT/seccomp (a folder of its own, 0700; the file 0600), the
+ * next one loads that file, not a new one (the same inode), and what the
+ * container holds is the file's program, the one libseccomp makes. */
+START_TEST(the_program_is_built_once_and_kept)
+{
+	ck_filtered("", "EPERM");
+	char *first = kept();
+	ck_assert_msg(strstr(first, ".bpf 600 ") && strchr(first, '\n') == strrchr(first, '\n'),
+		      "one kept program, mode 0600: %s", first);
+	ck_assert_str_eq(sh("stat -c %%a \"$MINIDOCKER_ROOT/seccomp\"").out, "700\n");
+	ck_filtered("", "EPERM");
+	ck_assert_str_eq(kept(), first);
+	/* The program the kernel holds (probe filter) is the file's tail. */
+	struct result c = md(NULL, "run", "-d", "--name", "kept", "base", "sleep", "30", NULL);
+	ck_status(c, 0);
+	c.out[strcspn(c.out, "\n")] = '\0';
+	wait_ready("kept");
+	const char *same = "cd \"$MINIDOCKER_ROOT/seccomp\" && \"$PROBE\" filter %d > ../held 2>/dev/null && "
+			   "tail -c $(wc -c < ../held) *.bpf | cmp - ../held && echo same";
+	ck_assert_str_eq(sh(same, state_number(c.out, "pid")).out, "same\n");
+	/* Built again from nothing, it is the same program. */
+	ck_status(sh("cd \"$MINIDOCKER_ROOT/seccomp\" && mv *.bpf ../old.bpf"), 0);
+	ck_filtered("", "EPERM");
+	ck_assert_str_eq(sh("cd \"$MINIDOCKER_ROOT\" && cmp old.bpf seccomp/*.bpf && echo same").out, "same\n");
+	md(NULL, "rm", "-f", "kept", NULL);
+}
+END_TEST
+
+/* A rebuilt minidocker (here: the same one in another file) never loads
+ * what the old one kept: its code may turn the rows into other rules. */
+START_TEST(another_minidocker_keeps_a_program_of_its_own)
+{
+	char md2[8300];
+
+	ck_filtered("", "EPERM");
+	snprintf(md2, sizeof md2, "%s/md2", state_root());
+	ck_status(sh("cp \"$MD\" '%s'", md2), 0);
+	setenv("MD", md2, 1);
+	ck_filtered("", "EPERM");
+	ck_assert_str_eq(sh("ls \"$MINIDOCKER_ROOT/seccomp\" | wc -l").out, "2\n");
+}
+END_TEST
+
+/* A kept file is loaded only if its recipe and checksum say it is the
+ * right one; one that is not is built again, and replaced. */
+START_TEST(a_damaged_kept_program_is_built_again)
+{
+	const char *damage[] = {
+		"truncate -s 0 $F", "truncate -s 100 $F", "truncate -s -8 $F", "truncate -s -1 $F",
+		"echo x >> $F",
+		/* A byte of the recipe, then of the program. */
+		"printf x | dd of=$F bs=1 seek=20 conv=notrunc 2>/dev/null",
+		"printf x | dd of=$F bs=1 seek=$(( $(wc -c < $F) - 3 )) conv=notrunc 2>/dev/null",
+		"rm $F && ln -s ../good $F",
+		/* Another profile's program under this one's name, as a hash
+		 * that collides would put it: its recipe is not this one. */
+		"for f in *; do [ $f = $F ] || cp $f $F; done",
+	};
+	ck_filtered("", "EPERM");
+	char *name = sh("ls \"$MINIDOCKER_ROOT/seccomp\"").out;
+	name[strcspn(name, "\n")] = '\0';
+	setenv("F", name, 1);
+	ck_status(sh("cd \"$MINIDOCKER_ROOT/seccomp\" && cp $F ../good"), 0);
+	ck_filtered("--cap-add SYS_ADMIN", "ok");	/* a second file, for the last case */
+	for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
+		ck_status(sh("cd \"$MINIDOCKER_ROOT/seccomp\" && %s", damage[i]), 0);
+		ck_filtered("", "EPERM");
+		struct result r = sh("cd \"$MINIDOCKER_ROOT/seccomp\" && cmp ../good $F && stat -c %%a $F");
+		ck_assert_msg(!strcmp(r.out, "600\n"), "after \"%s\", the kept file was not built again: %s %s",
+			      damage[i], r.out, r.err);
+	}
+	/* A folder in its place: the run builds the program, and cannot keep it. */
+	ck_status(sh("cd \"$MINIDOCKER_ROOT/seccomp\" && rm $F && mkdir $F"), 0);
+	ck_filtered("", "EPERM");
+	ck_status(sh("test -d \"$MINIDOCKER_ROOT/seccomp/$F\""), 0);
+	unsetenv("F");
+}
+END_TEST
+
+/* A state root that cannot keep the program still runs, with the filter
+ * built as if there were no cache, and nothing written where it should
+ * not be: ROOT/seccomp a file, a symlink, a folder others may write in. */
+START_TEST(a_root_that_cannot_keep_it_still_runs)
+{
+	ck_status(sh("touch \"$MINIDOCKER_ROOT/seccomp\""), 0);
+	ck_filtered("", "EPERM");
+	ck_assert_str_eq(sh("cd \"$MINIDOCKER_ROOT\" && wc -c < seccomp && rm seccomp").out, "0\n");
+	ck_status(sh("cd \"$MINIDOCKER_ROOT\" && mkdir elsewhere && ln -s elsewhere seccomp"), 0);
+	ck_filtered("", "EPERM");
+	ck_assert_str_eq(sh("cd \"$MINIDOCKER_ROOT\" && ls -A elsewhere && rm seccomp").out, "");
+	ck_status(sh("cd \"$MINIDOCKER_ROOT\" && mkdir seccomp && chmod 0777 seccomp"), 0);
+	ck_filtered("", "EPERM");
+	ck_assert_str_eq(sh("ls -A \"$MINIDOCKER_ROOT/seccomp\"").out, "");
+}
+END_TEST
+
+/* A capability that lifts rows of the profile gets a program of its own
+ * (and the calls); one that lifts none shares the default program. */
+START_TEST(a_capability_gets_a_program_of_its_own)
+{
+	ck_filtered("", "EPERM");
+	ck_filtered("--cap-add NET_ADMIN", "EPERM");
+	ck_assert_str_eq(sh("ls \"$MINIDOCKER_ROOT/seccomp\" | wc -l").out, "1\n");
+	ck_filtered("--cap-add SYS_ADMIN", "ok");
+	ck_assert_str_eq(sh("ls \"$MINIDOCKER_ROOT/seccomp\" | wc -l").out, "2\n");
+	ck_assert_str_eq(in_container("--cap-add SYS_TIME", "probe sys clock_settime 0 0").out,
+			 "clock_settime: EFAULT\n");
+	ck_assert_str_eq(sh("ls \"$MINIDOCKER_ROOT/seccomp\" | wc -l").out, "3\n");
+	/* Each loaded again from its file gives the same answers. */
+	ck_filtered("", "EPERM");
+	ck_filtered("--cap-add SYS_ADMIN", "ok");
+	ck_assert_str_eq(in_container("--cap-add SYS_TIME", "probe sys clock_settime 0 0").out,
+			 "clock_settime: EFAULT\n");
+	ck_assert_str_eq(sh("ls -A \"$MINIDOCKER_ROOT/seccomp\" | wc -l").out, "3\n");
+}
+END_TEST
+
 /* 125, the message, and nothing left behind. */
 static void refused(const char *opt, const char *why)
 {
@@ -290,6 +425,11 @@ void add_seccomp_tests(Suite *s)
 	add_root_test(tc, the_filter_holds_for_other_users_with_and_without_nnp);
 	add_root_test(tc, exec_gets_the_containers_filter);
 	add_root_test(tc, the_state_file_records_it_and_start_keeps_it);
+	add_root_test(tc, the_program_is_built_once_and_kept);
+	add_root_test(tc, a_damaged_kept_program_is_built_again);
+	add_root_test(tc, a_root_that_cannot_keep_it_still_runs);
+	add_root_test(tc, a_capability_gets_a_program_of_its_own);
+	add_root_test(tc, another_minidocker_keeps_a_program_of_its_own);
 	tc = tcase(s, "seccomp bad input");
 	add_root_test(tc, an_unsupported_security_opt_is_125);
 }

@@ -28,10 +28,13 @@
 #include "minidocker.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -39,6 +42,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -239,35 +243,37 @@ static int add_row(scmp_filter_ctx ctx, const struct deny *d, int nr)
  * numbers) and x32 ones (64-bit numbers with bit 30 set), and keyctl is
  * 250 in one, 288 in the other.  The filter checks the architecture of
  * each call; one it was not built for is killed.  Docker builds it for all
- * three, so that 32-bit programs run, and are filtered too. */
-static void add_arches(scmp_filter_ctx ctx)
+ * three, so that 32-bit programs run, and are filtered too.  These are the
+ * architectures added to the native one, up to a 0. */
+static const uint32_t *extra_arches(void)
 {
 	static const struct {
-		uint32_t native, extra[2];
+		uint32_t native, extra[3];
 	} families[] = {
-		{ SCMP_ARCH_X86_64, { SCMP_ARCH_X86, SCMP_ARCH_X32 } },
+		{ SCMP_ARCH_X86_64, { SCMP_ARCH_X86, SCMP_ARCH_X32, 0 } },
 		{ SCMP_ARCH_AARCH64, { SCMP_ARCH_ARM, 0 } },
 	};
-	uint32_t native = seccomp_arch_native();
+	static const uint32_t none[1];
 
 	for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
-		for (int j = 0; j < 2 && families[i].native == native && families[i].extra[j]; j++) {
-			int r = seccomp_arch_add(ctx, families[i].extra[j]);
-			if (r < 0 && r != -EEXIST)
-				md_diex("seccomp_arch_add: %s", strerror(-r));
-		}
+		if (families[i].native == seccomp_arch_native())
+			return families[i].extra;
+	return none;
 }
 
-/* Build the filter for S's capabilities, as BPF in a memory file
- * (seccomp_export_bpf(3)), or -1 if S has none.  The runtime does this,
- * before the container's process is in its cgroup: libseccomp's work is
- * never charged to the container's memory limit, and never runs inside
- * the container.  The container's process only loads the result
- * (seccomp_install). */
-int seccomp_build(const struct security *s)
+static void add_arches(scmp_filter_ctx ctx)
 {
-	if (!s->seccomp)
-		return -1;
+	for (const uint32_t *a = extra_arches(); *a; a++) {
+		int r = seccomp_arch_add(ctx, *a);
+		if (r < 0 && r != -EEXIST)
+			md_diex("seccomp_arch_add: %s", strerror(-r));
+	}
+}
+
+/* The filter for S's capabilities, compiled by libseccomp, as BPF in a
+ * memory file (seccomp_export_bpf(3)). */
+static int compile(const struct security *s)
+{
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		md_diex("seccomp_init: out of memory");
@@ -288,6 +294,178 @@ int seccomp_build(const struct security *s)
 	seccomp_release(ctx);
 	if (r < 0)
 		md_diex("seccomp_export_bpf: %s", strerror(-r));
+	return fd;
+}
+
+/* Kept programs.  libseccomp compiles the same rules into the same BPF at
+ * every run, and that is most of what the filter costs (notes/costs.md):
+ * so the first run keeps the program in ROOT/seccomp/KEY.bpf, and the
+ * next ones load it from there.  A kept file is trusted only as far as
+ * it proves it is the right one: it starts with the recipe, the text of
+ * everything the program was made from (below), then a line with a
+ * checksum of the program, then the program.  It is used only if its
+ * recipe is ours byte for byte and its program matches the checksum; KEY,
+ * a hash of the recipe, only tells the files apart.  Anything else (no
+ * file, a short or damaged one, a folder we cannot write) builds the
+ * filter as before, and is never an error.  The recipe starts with this
+ * minidocker's own file (device, inode, size, time of change): a rebuilt
+ * one, whose code may turn rows into rules otherwise, never loads what
+ * the old one kept. */
+enum { SUM_LINE = 25 };	/* "program " and 16 hex digits, "\n" */
+
+/* FNV-1a, 64 bits: a hash of N bytes at P, for names and checksums. */
+static unsigned long long fnv1a(const void *p, size_t n)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+
+	for (const unsigned char *c = p; n--; c++)
+		h = (h ^ *c) * 0x100000001b3ULL;
+	return h;
+}
+
+/* S's recipe in *TEXT (malloc'ed); its length.  S's capabilities count
+ * through the rows they leave in; libseccomp's version through what it
+ * compiles them to; the kernel's release through before_4_8() and what
+ * libseccomp asks the kernel. */
+static size_t recipe(const struct security *s, char **text)
+{
+	const struct scmp_version *v = seccomp_version();
+	struct utsname u;
+	struct stat exe;
+	size_t len;
+	FILE *f = open_memstream(text, &len);
+
+	if (!f || uname(&u) < 0 || stat("/proc/self/exe", &exe) < 0)
+		md_die("the seccomp filter's recipe");
+	fprintf(f, "minidocker %llx %llu %lld %lld.%09ld\n", (unsigned long long)exe.st_dev,
+		(unsigned long long)exe.st_ino, (long long)exe.st_size, (long long)exe.st_ctim.tv_sec,
+		exe.st_ctim.tv_nsec);
+	fprintf(f, "libseccomp %u.%u.%u\nkernel %s\narch %x", v->major, v->minor, v->micro, u.release,
+		seccomp_arch_native());
+	for (const uint32_t *a = extra_arches(); *a; a++)
+		fprintf(f, " %x", *a);
+	fprintf(f, "\nclone flags");
+	for (size_t i = 0; i < sizeof ns_flags / sizeof ns_flags[0]; i++)
+		fprintf(f, " %lx", ns_flags[i]);
+	fprintf(f, "\n");
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (!(table[i].caps & s->caps))
+			fprintf(f, "deny %s %d %d\n", table[i].name, table[i].which, table[i].err);
+	if (fclose(f) != 0)
+		md_die("the seccomp filter's recipe");
+	return len;
+}
+
+/* "program HASH\n" for the SIZE bytes of BPF at P, in LINE. */
+static void sum_line(char line[SUM_LINE + 1], const void *p, size_t size)
+{
+	snprintf(line, SUM_LINE + 1, "program %016llx\n", fnv1a(p, size));
+}
+
+/* ROOT/seccomp, open, or -1: made if missing, never through a symlink,
+ * and only if it is ours alone, since what it holds is loaded as is.
+ * Not for a minidocker run from its sealed copy (v0.3's md_exec_self):
+ * each copy is another file, whose programs no later run would load. */
+static int cache_dir(void)
+{
+	char path[PATH_MAX], exe[8] = "";
+	struct stat st;
+
+	if (readlink("/proc/self/exe", exe, sizeof exe - 1) > 0 && !strncmp(exe, "/memfd:", 7))
+		return -1;
+	md_pathf(path, "%s/seccomp", md_state_root());
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return -1;
+	int dir = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir >= 0 && (fstat(dir, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 077))) {
+		close(dir);
+		return -1;
+	}
+	return dir;
+}
+
+/* A memory file holding the SIZE bytes at P, for the container's init. */
+static int memory_file(const void *p, size_t size)
+{
+	int fd = memfd_create("seccomp-filter", MFD_CLOEXEC);
+	if (fd < 0)
+		md_die("memfd_create for the seccomp filter");
+	if (write(fd, p, size) != (ssize_t)size)
+		md_die("write the seccomp filter");
+	return fd;
+}
+
+/* The program kept in DIR/NAME for RECIPE (LEN bytes), in a memory file;
+ * -1 if there is none, or not that one. */
+static int cache_load(int dir, const char *name, const char *recipe, size_t len)
+{
+	char line[SUM_LINE + 1], *buf = NULL;
+	struct stat st;
+	int fd = -1, file = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (file < 0)
+		return -1;
+	size_t head = len + SUM_LINE, max = head + BPF_MAXINSNS * sizeof(struct sock_filter);
+	if (fstat(file, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > head &&
+	    (size_t)st.st_size <= max && (buf = malloc(st.st_size)) &&
+	    read(file, buf, st.st_size) == st.st_size) {
+		size_t size = st.st_size - head;
+		sum_line(line, buf + head, size);
+		if (size % sizeof(struct sock_filter) == 0 && !memcmp(buf, recipe, len) &&
+		    !memcmp(buf + len, line, SUM_LINE))
+			fd = memory_file(buf + head, size);
+	}
+	free(buf);
+	close(file);
+	return fd;
+}
+
+/* Keep FD's program as DIR/NAME: written to a temporary file, renamed to
+ * NAME once whole (rename(2) replaces it in one step), so that a run that
+ * reads it at the same time gets the old file or the new, never half.
+ * Failing is no error: the next run builds the program again. */
+static void cache_save(int dir, const char *name, const char *recipe, size_t len, int fd)
+{
+	char tmp[64], line[SUM_LINE + 1], *bpf;
+	struct stat st;
+
+	if (dir < 0 || fstat(fd, &st) < 0 || !(bpf = malloc(st.st_size)))
+		return;
+	if (pread(fd, bpf, st.st_size, 0) == st.st_size) {
+		sum_line(line, bpf, st.st_size);
+		struct iovec iov[] = { { (void *)recipe, len }, { line, SUM_LINE }, { bpf, st.st_size } };
+		snprintf(tmp, sizeof tmp, ".%s.%d", name, (int)getpid());
+		int out = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		int ok = out >= 0 && writev(out, iov, 3) == (ssize_t)(len + SUM_LINE + st.st_size);
+		if (out >= 0 && (close(out) < 0 || !ok || renameat(dir, tmp, dir, name) < 0))
+			unlinkat(dir, tmp, 0);
+	}
+	free(bpf);
+}
+
+/* Build the filter for S's capabilities, as BPF in a memory file, or -1
+ * if S has none: the kept program if there is one, or a new one, kept.
+ * The runtime does this, before the container's process is in its
+ * cgroup: libseccomp's work is never charged to the container's memory
+ * limit, and never runs inside the container.  The container's process
+ * only loads the result (seccomp_install). */
+int seccomp_build(const struct security *s)
+{
+	char *text, name[32];
+
+	if (!s->seccomp)
+		return -1;
+	size_t len = recipe(s, &text);
+	snprintf(name, sizeof name, "%016llx.bpf", fnv1a(text, len));
+	int dir = cache_dir();
+	int fd = cache_load(dir, name, text, len);
+	if (fd < 0) {
+		fd = compile(s);
+		cache_save(dir, name, text, len, fd);
+	}
+	if (dir >= 0)
+		close(dir);
+	free(text);
 	return fd;
 }
 
