@@ -315,6 +315,22 @@ START_TEST(another_minidocker_keeps_a_program_of_its_own)
 }
 END_TEST
 
+/* Nor does another libseccomp of the same version (here: the same one in
+ * another file), as a distribution's fix to its compiler would be. */
+START_TEST(another_libseccomp_keeps_a_program_of_its_own)
+{
+	char lib[8300];
+
+	ck_filtered("", "EPERM");
+	snprintf(lib, sizeof lib, "%s/lib", state_root());
+	ck_status(sh("mkdir '%s' && cp \"$(ldd \"$MD\" | awk '/libseccomp/ { print $3 }')\" '%s'", lib, lib), 0);
+	setenv("LD_LIBRARY_PATH", lib, 1);
+	ck_filtered("", "EPERM");
+	unsetenv("LD_LIBRARY_PATH");
+	ck_assert_str_eq(sh("ls \"$MINIDOCKER_ROOT/seccomp\" | wc -l").out, "2\n");
+}
+END_TEST
+
 /* A kept file is loaded only if its recipe and checksum say it is the
  * right one; one that is not is built again, and replaced. */
 START_TEST(a_damaged_kept_program_is_built_again)
@@ -430,6 +446,7 @@ void add_seccomp_tests(Suite *s)
 	add_root_test(tc, a_root_that_cannot_keep_it_still_runs);
 	add_root_test(tc, a_capability_gets_a_program_of_its_own);
 	add_root_test(tc, another_minidocker_keeps_a_program_of_its_own);
+	add_root_test(tc, another_libseccomp_keeps_a_program_of_its_own);
 	tc = tcase(s, "seccomp bad input");
 	add_root_test(tc, an_unsupported_security_opt_is_125);
 }

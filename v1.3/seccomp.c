@@ -27,6 +27,7 @@
  * no clone3", and the C library falls back to clone, whose flags it can. */
 #include "minidocker.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -308,9 +309,10 @@ static int compile(const struct security *s)
  * a hash of the recipe, only tells the files apart.  Anything else (no
  * file, a short or damaged one, a folder we cannot write) builds the
  * filter as before, and is never an error.  The recipe starts with this
- * minidocker's own file (device, inode, size, time of change): a rebuilt
- * one, whose code may turn rows into rules otherwise, never loads what
- * the old one kept. */
+ * minidocker's own file and libseccomp's (device, inode, size, time of
+ * change): a rebuilt minidocker, whose code may turn rows into rules
+ * otherwise, or a library updated under the same version, never loads
+ * what the old one kept. */
 enum { SUM_LINE = 25 };	/* "program " and 16 hex digits, "\n" */
 
 /* FNV-1a, 64 bits: a hash of N bytes at P, for names and checksums. */
@@ -323,23 +325,38 @@ static unsigned long long fnv1a(const void *p, size_t n)
 	return h;
 }
 
-/* S's recipe in *TEXT (malloc'ed); its length.  S's capabilities count
- * through the rows they leave in; libseccomp's version through what it
- * compiles them to; the kernel's release through before_4_8() and what
- * libseccomp asks the kernel. */
+/* A file as the recipe names it: device, inode, size, time of change. */
+static void file_line(FILE *f, const char *what, const struct stat *st)
+{
+	fprintf(f, "%s %llx %llu %lld %lld.%09ld\n", what, (unsigned long long)st->st_dev,
+		(unsigned long long)st->st_ino, (long long)st->st_size, (long long)st->st_ctim.tv_sec,
+		st->st_ctim.tv_nsec);
+}
+
+/* S's recipe in *TEXT (malloc'ed); its length, or 0 if the program
+ * cannot be kept.  S's capabilities count through the rows they leave in;
+ * libseccomp through what it compiles them to: its version, and its file,
+ * since a distribution's patch to its compiler (a fix of wrong argument
+ * comparisons, as CVE-2019-9893 was) keeps the upstream version, and a
+ * program the old one made must not outlive the fix; the kernel's
+ * release through before_4_8() and what libseccomp asks the kernel. */
 static size_t recipe(const struct security *s, char **text)
 {
 	const struct scmp_version *v = seccomp_version();
 	struct utsname u;
-	struct stat exe;
+	struct stat exe, lib;
+	Dl_info so;
 	size_t len;
-	FILE *f = open_memstream(text, &len);
 
+	/* The file that holds seccomp_version's answer is the library
+	 * (dladdr(3)); one we cannot name keeps nothing. */
+	if (!dladdr(v, &so) || !so.dli_fname || stat(so.dli_fname, &lib) < 0)
+		return 0;
+	FILE *f = open_memstream(text, &len);
 	if (!f || uname(&u) < 0 || stat("/proc/self/exe", &exe) < 0)
 		md_die("the seccomp filter's recipe");
-	fprintf(f, "minidocker %llx %llu %lld %lld.%09ld\n", (unsigned long long)exe.st_dev,
-		(unsigned long long)exe.st_ino, (long long)exe.st_size, (long long)exe.st_ctim.tv_sec,
-		exe.st_ctim.tv_nsec);
+	file_line(f, "minidocker", &exe);
+	file_line(f, "libseccomp", &lib);
 	fprintf(f, "libseccomp %u.%u.%u\nkernel %s\narch %x", v->major, v->minor, v->micro, u.release,
 		seccomp_arch_native());
 	for (const uint32_t *a = extra_arches(); *a; a++)
@@ -456,6 +473,8 @@ int seccomp_build(const struct security *s)
 	if (!s->seccomp)
 		return -1;
 	size_t len = recipe(s, &text);
+	if (!len)
+		return compile(s);
 	snprintf(name, sizeof name, "%016llx.bpf", fnv1a(text, len));
 	int dir = cache_dir();
 	int fd = cache_load(dir, name, text, len);
