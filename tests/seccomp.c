@@ -341,7 +341,7 @@ START_TEST(a_damaged_kept_program_is_built_again)
 		/* A byte of the recipe, then of the program. */
 		"printf x | dd of=$F bs=1 seek=20 conv=notrunc 2>/dev/null",
 		"printf x | dd of=$F bs=1 seek=$(( $(wc -c < $F) - 3 )) conv=notrunc 2>/dev/null",
-		"rm $F && ln -s ../good $F",
+		"rm $F && ln -s ../good $F", "rm $F && mkfifo -m 600 $F",
 		/* Another profile's program under this one's name, as a hash
 		 * that collides would put it: its recipe is not this one. */
 		"for f in *; do [ $f = $F ] || cp $f $F; done",

@@ -418,7 +418,8 @@ static int cache_load(int dir, const char *name, const char *recipe, size_t len)
 {
 	char line[SUM_LINE + 1], *buf = NULL;
 	struct stat st;
-	int fd = -1, file = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO in its place would hold open(2) until a writer came. */
+	int fd = -1, file = openat(dir, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 
 	if (file < 0)
 		return -1;
