@@ -6,6 +6,7 @@
  * these calls were written against (Debian 12, Ubuntu 22.04 and later):
  * a new soname is a new ABI. */
 #include <dlfcn.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #define MD_LAZY_OWN	/* the calls by their own names, not through the pointers */
@@ -21,20 +22,39 @@ __attribute__((constructor)) static void note_root(void)
 	stat("/", &start_root);
 }
 
-/* Load SONAME and point each SLOTS[i] at its call NAMES[i]; a library
- * that is missing or lacks a call ends the command (125). */
-static void load(const char *soname, const char *const names[], void **const slots[], size_t n)
+/* Load SONAME and point each SLOTS[i] at its call NAMES[i]: 0, or -1
+ * after saying why (a library missing, or lacking a call), with no
+ * pointer changed, so that no call is made to a library half found. */
+static int try_load(const char *soname, const char *const names[], void **const slots[], size_t n)
 {
 	struct stat root;
+	void *found[n];
 
-	if (stat("/", &root) < 0 || root.st_dev != start_root.st_dev || root.st_ino != start_root.st_ino)
-		md_diex("refusing to load %s outside the host's root", soname);
+	if (stat("/", &root) < 0 || root.st_dev != start_root.st_dev || root.st_ino != start_root.st_ino) {
+		md_warnx("refusing to load %s outside the host's root", soname);
+		return -1;
+	}
 	void *lib = dlopen(soname, RTLD_LAZY | RTLD_LOCAL);
-	if (!lib)
-		md_diex("%s", dlerror());
+	if (!lib) {
+		md_warnx("%s", dlerror());
+		return -1;
+	}
 	for (size_t i = 0; i < n; i++)
-		if (!(*slots[i] = dlsym(lib, names[i])))
-			md_diex("%s", dlerror());
+		if (!(found[i] = dlsym(lib, names[i]))) {
+			md_warnx("%s", dlerror());
+			dlclose(lib);
+			return -1;
+		}
+	for (size_t i = 0; i < n; i++)
+		*slots[i] = found[i];
+	return 0;
+}
+
+/* The same, where a library that cannot be loaded ends the command (125). */
+static void load(const char *soname, const char *const names[], void **const slots[], size_t n)
+{
+	if (try_load(soname, names, slots, n) < 0)
+		exit(MD_EXIT_FAILED);
 }
 
 /* A list of calls (MD_*_CALLS) as their names, as their pointers, and
@@ -78,9 +98,16 @@ MD_ARCHIVE_CALLS(FIRST, LATER)
 
 static const char *const nftables_names[] = { MD_NFTABLES_CALLS(NAME, NAME) };
 static void **const nftables_slots[] = { MD_NFTABLES_CALLS(SLOT, SLOT) };
+/* A library that cannot be loaded makes no context (NULL), said once:
+ * the network code undoes what it began (a bridge without its NAT, a
+ * half removed network), which it could not if the command ended here. */
 static struct nft_ctx *first_nft_ctx_new(uint32_t flags)
 {
-	load("libnftables.so.1", nftables_names, nftables_slots, COUNT(nftables_names));
+	static int failed;
+
+	if (failed || (failed = try_load("libnftables.so.1", nftables_names, nftables_slots,
+					 COUNT(nftables_names))) < 0)
+		return NULL;
 	return md_lazy_nft_ctx_new(flags);
 }
 MD_NFTABLES_CALLS(FIRST, LATER)

@@ -704,6 +704,33 @@ START_TEST(bad_network_flags)
 }
 END_TEST
 
+/* minidocker with libnftables hidden (a mount namespace of its own binds
+ * an empty file on it), as on a host that lacks it: `sh -c` words. */
+#define WITHOUT_NFT                                                                                \
+	"L=$(readlink -f \"$(ldconfig -p | awk '/libnftables[.]so[.]1 / { print $NF; exit }')\") && "   \
+	"unshare -m --propagation private sh -c 'mount --bind /dev/null \"$0\" && exec \"$MD\" \"$@\"' \"$L\""
+
+/* libnftables is loaded by the first network that needs it (common/lazy.c):
+ * without it, a network cannot be made (125, the loader's message), and
+ * no bridge is left without its NAT; one made before is still removed. */
+START_TEST(without_libnftables_no_bridge_is_left)
+{
+	struct result r = sh(WITHOUT_NFT " network create --subnet 10.89.0.0/24 n1");
+	ck_status(r, 125);
+	ck_contains(r.err, "libnftables.so.1");
+	ck_assert_str_eq(links(), "lo ");
+	ck_lacks(md(NULL, "network", "ls", NULL).out, "n1");
+	r = sh(WITHOUT_NFT " run --rm base true");
+	ck_status(r, 125);
+	ck_contains(r.err, "libnftables.so.1");
+	ck_assert_str_eq(links(), "lo ");
+	ck_status(md(NULL, "network", "create", "--subnet", "10.89.0.0/24", "n1", NULL), 0);
+	ck_status(sh(WITHOUT_NFT " network rm n1"), 0);
+	ck_assert_str_eq(links(), "lo ");
+	ck_lacks(md(NULL, "network", "ls", NULL).out, "n1");
+}
+END_TEST
+
 void add_network_tests(Suite *s)
 {
 	TCase *tc = tcase(s, "network");
@@ -731,4 +758,5 @@ void add_network_tests(Suite *s)
 	tc = tcase(s, "network bad input");
 	add_root_test(tc, bad_publish_flags);
 	add_root_test(tc, bad_network_flags);
+	add_root_test(tc, without_libnftables_no_bridge_is_left);
 }

@@ -55,9 +55,14 @@ static int nft(char *err, size_t size, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof cmd)
 		md_diex("nft command too long");
+	/* NULL too if libnftables cannot be loaded (lazy.c says why): then,
+	 * as after any failed command, the caller undoes what it began. */
 	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!ctx)
-		md_diex("nft_ctx_new failed");
+	if (!ctx) {
+		if (err)
+			snprintf(err, size, "no nftables context (libnftables)");
+		return -1;
+	}
 	nft_ctx_buffer_output(ctx);
 	nft_ctx_buffer_error(ctx);
 	int rc = nft_run_cmd_from_buffer(ctx, cmd);
