@@ -57,6 +57,10 @@ void md_require_sys_admin(const char *what);
  * (memfd_create(2)), never from its file: a container process must not be
  * able to reach, and overwrite, the runtime's binary (CVE-2019-5736). */
 noreturn void md_exec_self(char **argv);
+/* since v1.3: is it the sealed copy that runs? */
+/* Is this process running from that sealed copy (its /proc/self/exe a
+ * memfd), not from minidocker's file? */
+int md_in_sealed_copy(void);
 
 /* since v0.5: the state root, which holds the image */
 /* The state root: MINIDOCKER_ROOT if set; /var/lib/minidocker for root;

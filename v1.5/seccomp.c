@@ -385,10 +385,10 @@ static void sum_line(char line[SUM_LINE + 1], const void *p, size_t size)
  * each copy is another file, whose programs no later run would load. */
 static int cache_dir(void)
 {
-	char path[PATH_MAX], exe[8] = "";
+	char path[PATH_MAX];
 	struct stat st;
 
-	if (readlink("/proc/self/exe", exe, sizeof exe - 1) > 0 && !strncmp(exe, "/memfd:", 7))
+	if (md_in_sealed_copy())
 		return -1;
 	md_pathf(path, "%s/seccomp", md_state_root());
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)

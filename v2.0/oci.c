@@ -664,8 +664,7 @@ static void trace(int argc, char **argv)
 	if (len < sizeof line)
 		snprintf(line + len, sizeof line - len, "] [%d]", (int)getpid());
 	oci_debug("%s", line);
-	char exe[16] = "";
-	if (readlink("/proc/self/exe", exe, sizeof exe - 1) > 0 && !strncmp(exe, "/memfd:", 7))
+	if (md_in_sealed_copy())
 		return;	/* the sealed copy's re-exec (oci_sealed): traced once, before */
 	/* podman hands conmon, and so us, only an environment of its own
 	 * choosing: an existing ROOT/trace.log turns tracing on as well. */

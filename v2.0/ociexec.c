@@ -389,10 +389,7 @@ int oci_exec(int argc, char **argv)
 
 void oci_sealed(char **argv)
 {
-	char exe[64] = "";
-
-	/* Already one: /proc/self/exe names the memfd (memfd_create(2)). */
-	if (readlink("/proc/self/exe", exe, sizeof exe - 1) > 0 && !strncmp(exe, "/memfd:", 7))
+	if (md_in_sealed_copy())	/* already one */
 		return;
 	md_exec_self(argv);
 }
