@@ -37,6 +37,7 @@ static int try_load(const char *soname, const char *const names[], void **const 
 	void *lib = dlopen(soname, RTLD_LAZY | RTLD_LOCAL);
 	if (!lib) {
 		md_warnx("%s", dlerror());
+		md_hint("scripts/install-deps installs the package that has it");
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++)
