@@ -347,6 +347,13 @@ int cgroup_create(const char *parent, const char *id, const struct limits *l)
 	return rc;
 }
 
+/* PID 0 is the caller itself, and on v1 it moves through `tasks`, the
+ * file of threads, not `cgroup.procs`: writing a PID, or moving a whole
+ * process, takes a lock that every fork on the host shares, and taking it
+ * waits for an RCU grace period, 5 to 20 ms; a single thread that moves
+ * itself needs no such lock (Linux 5.2, "cgroup: Optimize single thread
+ * migration").  minidocker's processes have one thread each.  v2 has no
+ * such file: there "0" moves the caller through cgroup.procs, and waits. */
 int cgroup_join(const char *parent, const char *id, pid_t pid)
 {
 	char path[PATH_MAX], value[32];
@@ -354,11 +361,12 @@ int cgroup_join(const char *parent, const char *id, pid_t pid)
 
 	detect();
 	snprintf(value, sizeof value, "%d", (int)pid);
+	const char *file = pid == 0 && cg.mode == V1 ? "tasks" : "cgroup.procs";
 	for (int t = 0; t < (cg.mode == V1 ? NTREES : 1); t++) {
 		cg_path(path, cg.mode == V1 ? v1_trees[t] : NULL, parent, id, NULL);
 		if (stat(path, &st) < 0)
 			return 0;	/* no cgroup for this container */
-		cg_path(path, cg.mode == V1 ? v1_trees[t] : NULL, parent, id, "cgroup.procs");
+		cg_path(path, cg.mode == V1 ? v1_trees[t] : NULL, parent, id, file);
 		if (write_file(path, value) < 0)
 			return -1;
 	}

@@ -362,8 +362,9 @@ int cmd_exec(int argc, char **argv)
 	if (prctl(PR_SET_DUMPABLE, 0) < 0)
 		md_die("prctl PR_SET_DUMPABLE");
 	/* Into the container's cgroups first, while /sys/fs/cgroup is still
-	 * ours to see: its limits count the exec'd command too. */
-	if (cgroup_join(c.cgroup_parent, c.id, getpid()) < 0)
+	 * ours to see: its limits count the exec'd command too.  We move
+	 * ourselves (PID 0), which on v1 waits for no lock (cgroup_join). */
+	if (cgroup_join(c.cgroup_parent, c.id, 0) < 0)
 		return MD_EXIT_FAILED;
 	join_container(&c);
 	/* Joining a PID namespace applies to our children only: fork, so the

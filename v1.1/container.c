@@ -78,6 +78,7 @@ struct clone_args {
 	int sync[2];		/* the runtime's "go" to the init */
 	int report[2];		/* the init's "ready", then how its exec went */
 	const int *stdio;
+	const char *cgroup_parent, *id;	/* v1.0: the cgroups it joins */
 };
 
 /* The init's end of the report pipe is always this fd: it crosses the
@@ -108,6 +109,11 @@ static int clone_main(void *arg)
 		_exit(MD_EXIT_FAILED);
 	close(ca->sync[0]);
 	close(ca->report[0]);
+	/* Into the container's cgroups before anything else runs here, so
+	 * the limits hold from the init's first instruction.  It moves itself
+	 * (PID 0): on v1 that waits for no lock (cgroup_join). */
+	if (cgroup_join(ca->cgroup_parent, ca->id, 0) < 0)
+		_exit(MD_EXIT_FAILED);
 	for (int i = 0; i < 3; i++)
 		if (dup2(ca->stdio[i], i) < 0)
 			md_die("dup2");
@@ -223,7 +229,8 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	if (cgroup_create(c->cgroup_parent, c->id, &c->limits) < 0)
 		return -1;
 	char **argv = init_argv(c, tty, dir, lowers);
-	struct clone_args ca = { .argv = argv, .stdio = stdio };
+	struct clone_args ca = { .argv = argv, .stdio = stdio,
+				 .cgroup_parent = c->cgroup_parent, .id = c->id };
 	if (pipe2(ca.sync, O_CLOEXEC) < 0 || pipe2(ca.report, O_CLOEXEC) < 0)
 		md_die("pipe");
 	/* Without CLONE_VM the child gets a copy of our memory, this stack
@@ -254,9 +261,8 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	/* Its start time now, while it waits: a command that ends at once
 	 * would leave only a zombie, which has none. */
 	unsigned long long started = start_time(pid);
-	/* Into the cgroup while it waits on the pipe: the limits hold from
-	 * the command's first instruction (cgroups(7), "cgroup.procs"). */
-	int ok = write_id_maps(pid) == 0 && cgroup_join(c->cgroup_parent, c->id, pid) == 0 && write(ca.sync[1], "1", 1) == 1;
+	/* It joins its cgroups itself, after the byte (clone_main). */
+	int ok = write_id_maps(pid) == 0 && write(ca.sync[1], "1", 1) == 1;
 	close(ca.sync[1]);	/* without the byte: "give up" */
 	int result = ok ? await_exec(ca.report[0]) : -1;
 	close(ca.report[0]);

@@ -209,6 +209,7 @@ int valid_cgroup_parent(const char *parent);
 /* The cgroups of container ID, PARENT/ID in each hierarchy, with limits L
  * written in. */
 int cgroup_create(const char *parent, const char *id, const struct limits *l);
+/* Move process PID into them; PID 0: the caller itself. */
 int cgroup_join(const char *parent, const char *id, pid_t pid);
 /* Kill what is left in them, and remove them (PARENT stays). */
 void cgroup_remove(const char *parent, const char *id);

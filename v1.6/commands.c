@@ -443,8 +443,9 @@ int cmd_exec(int argc, char **argv)
 	 * cgroup, as run builds it; the child loads it. */
 	c.sec.filter = seccomp_build(&c.sec);
 	/* Into the container's cgroups first, while /sys/fs/cgroup is still
-	 * ours to see: its limits count the exec'd command too. */
-	if (cgroup_join(c.cgroup_parent, c.id, getpid()) < 0)
+	 * ours to see: its limits count the exec'd command too.  We move
+	 * ourselves (PID 0), which on v1 waits for no lock (cgroup_join). */
+	if (cgroup_join(c.cgroup_parent, c.id, 0) < 0)
 		return MD_EXIT_FAILED;
 	exec_io_prepare(&io);	/* v1.5 */
 	join_container(&c);

@@ -92,6 +92,7 @@ struct clone_args {
 	int sync[2];		/* the runtime's "go" to the init */
 	int report[2];		/* the init's "ready", then how its exec went */
 	const int *stdio;
+	const char *cgroup_parent, *id;	/* v1.0: the cgroups it joins */
 	const struct idmap *map;	/* v1.2 */
 	int sock;		/* v1.2: where the root filesystem comes from, or -1 */
 	int filter;		/* v1.3: the seccomp filter's BPF, or -1 */
@@ -125,7 +126,13 @@ static int clone_main(void *arg)
 		_exit(MD_EXIT_FAILED);
 	close(ca->sync[0]);
 	close(ca->report[0]);
-	/* v1.2: the maps exist; stop being host root before anything else. */
+	/* Into the container's cgroups before anything else runs here, so
+	 * the limits hold from the init's first instruction.  It moves itself
+	 * (PID 0): on v1 that waits for no lock (cgroup_join). */
+	if (cgroup_join(ca->cgroup_parent, ca->id, 0) < 0)
+		_exit(MD_EXIT_FAILED);
+	/* v1.2: the maps exist; stop being host root before anything else
+	 * (but the join above: the cgroups' files are host root's). */
 	userns_become_root(ca->map);
 	for (int i = 0; i < 3; i++)
 		if (dup2(ca->stdio[i], i) < 0)
@@ -243,7 +250,7 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	char *cfg = config_word(c);	/* v1.5 */
 	char **argv = init_argv(c, tty, dir, lowers, sec, mnt, cfg);
 	struct clone_args ca = { .argv = argv, .stdio = stdio, .map = &c->map, .sock = sock[1],
-				 .filter = filter };
+				 .filter = filter, .cgroup_parent = c->cgroup_parent, .id = c->id };
 	if (pipe2(ca.sync, O_CLOEXEC) < 0 || pipe2(ca.report, O_CLOEXEC) < 0)
 		md_die("pipe");
 	/* Without CLONE_VM the child gets a copy of our memory, this stack
@@ -280,9 +287,8 @@ pid_t spawn_container(struct container *c, const int stdio[3], int tty, int *fai
 	/* Its start time now, while it waits: a command that ends at once
 	 * would leave only a zombie, which has none. */
 	unsigned long long started = start_time(pid);
-	/* Into the cgroup while it waits on the pipe: the limits hold from
-	 * the command's first instruction (cgroups(7), "cgroup.procs"). */
-	int ok = userns_write_maps(pid, &c->map) == 0 && cgroup_join(c->cgroup_parent, c->id, pid) == 0 &&
+	/* It joins its cgroups itself, after the byte (clone_main). */
+	int ok = userns_write_maps(pid, &c->map) == 0 &&
 		 (sock[0] < 0 || volumes_send(c, sock[0]) == 0) &&	/* v1.5 */
 		 (sock[0] < 0 || layers_send(c, pid, sock[0], lowers) == 0) &&	/* v1.2 */
 		 net_attach(c, pid) == 0 &&	/* v1.4: its veth */

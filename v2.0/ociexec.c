@@ -357,7 +357,7 @@ int oci_exec(int argc, char **argv)
 	oci_cgroup_split(st.cgroup, parent, sizeof parent, &cgid);
 	if (pipe2(report, O_CLOEXEC) < 0)
 		md_die("pipe");
-	if (cgroup_join(parent, cgid, getpid()) < 0 || join_namespaces(st.pid) < 0)
+	if (cgroup_join(parent, cgid, 0) < 0 || join_namespaces(st.pid) < 0)
 		return 1;
 	pid_t pid = fork();
 	if (pid < 0)
